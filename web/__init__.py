@@ -1,0 +1,1 @@
+"""Planner web pages (folium) and the static assets the app serves itself."""
