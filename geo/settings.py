@@ -43,6 +43,17 @@ class Settings(BaseSettings):
         default=f"sqlite:///{VAR_DIR / 'ketahanan.sqlite'}",
         description="Actions store: a SQLite file by default, PostgreSQL/PostGIS by URL.",
     )
+    user_layers_path: Path = Field(
+        default=VAR_DIR / "user_layers.json",
+        description="Planner-loaded indicator layers (`ketahanan layer add`), used by the next build.",
+    )
+    score_weights: dict[str, float] = Field(
+        default_factory=dict,
+        description=(
+            "Indicator weights for the pillar scores, e.g. "
+            '\'{"siap_flood_share_2007": 2}\'; indicators not named keep their documented default.'
+        ),
+    )
     host: str = Field(default="127.0.0.1", description="Address `ketahanan serve` binds.")
     port: int = Field(default=8000, description="Port `ketahanan serve` listens on.")
 

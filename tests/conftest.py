@@ -41,3 +41,16 @@ def real_settings() -> Settings:
     if not settings.data_dir.is_dir():
         pytest.skip(f"real Jakarta data not found at {settings.data_dir}")
     return settings
+
+
+@pytest.fixture(scope="session")
+def real_build(real_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings whose build output was built once, this session, from the real data."""
+    from geo.build import run_build
+
+    out = tmp_path_factory.mktemp("build")
+    settings = real_settings.model_copy(
+        update={"build_path": out / "ketahanan.gpkg", "user_layers_path": out / "user_layers.json"}
+    )
+    run_build(settings)
+    return settings

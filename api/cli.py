@@ -1,0 +1,241 @@
+"""The ``ketahanan`` command line: build, serve, data and layer management.
+
+Every command prints a plain message and exits non-zero on a :class:`KetahananError`, never a
+stack trace for bad input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from geo.errors import KetahananError
+from geo.settings import Settings, get_settings
+
+app = typer.Typer(help="Ketahanan: city resilience planning for Jakarta.", no_args_is_help=True)
+data_app = typer.Typer(help="The data catalogue: verify files and checksums.", no_args_is_help=True)
+layer_app = typer.Typer(help="Planner-loaded indicator layers.", no_args_is_help=True)
+app.add_typer(data_app, name="data")
+app.add_typer(layer_app, name="layer")
+
+console = Console()
+err = Console(stderr=True)
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    try:
+        yield
+    except KetahananError as exc:
+        err.print(f"[bold red]error[/] ({exc.code}): {exc.message}")
+        raise typer.Exit(code=2) from None
+
+
+@contextmanager
+def _step_bar(total: int) -> Iterator[Callable[[str], None]]:
+    columns = (
+        TextColumn("[bold]{task.description:<22}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console, transient=False) as bar:
+        task = bar.add_task("build", total=total)
+        started = False
+
+        def advance(name: str) -> None:
+            nonlocal started
+            if started:
+                bar.advance(task)
+            started = True
+            bar.update(task, description=name)
+
+        yield advance
+        bar.update(task, completed=total, description="done")
+
+
+def _print_report(report: dict[str, Any], settings: Settings) -> None:
+    table = Table(title="Build report", show_lines=False)
+    for col in ("layer", "features", "expected", "note"):
+        table.add_column(col)
+    for name, count in report["counts"].items():
+        expected = report["expected"].get(name)
+        flag = "" if expected is None or expected == count else " [yellow]≠[/]"
+        table.add_row(
+            name,
+            f"{count:,}{flag}",
+            "" if expected is None else f"{expected:,}",
+            report["count_notes"].get(name, ""),
+        )
+    console.print(table)
+    console.print(
+        f"repaired geometries: {report['repaired']}; rows set aside: {len(report['set_aside'])}; "
+        f"unmatched names: {len(report['unmatched'])}"
+    )
+    for row in report["set_aside"][:20]:
+        console.print(
+            f"  set aside ({row['source']}): {row.get('name') or row.get('row')}: {row['reason']}"
+        )
+    if report["unmatched"]:
+        names = ", ".join(f"{u['name']} ({u['source']})" for u in report["unmatched"][:30])
+        console.print(f"  unmatched: {names}")
+    links = report["checks"].get("rw_links", {})
+    if links:
+        console.print(
+            f"RW links: {links['linked_both_agree']:,} of {links['rw']:,} agree by space and name "
+            f"({links['share_agree']:.1%})"
+        )
+    timings = ", ".join(f"{k} {v:.1f}s" for k, v in report["timings_s"].items())
+    console.print(f"timings: {timings}")
+    console.print(f"peak memory (RSS of this process): {report['peak_rss_mb']} MB")
+    console.print(f"[green]written[/] {settings.build_path} and {settings.report_path}")
+
+
+def run_build_with_progress(settings: Settings, *, verify: bool = True) -> dict[str, Any]:
+    """Run the build with a progress bar and print its report."""
+    from geo.build import BUILD_STEPS, run_build
+
+    with _step_bar(len(BUILD_STEPS) + 1) as advance:
+        report = run_build(settings, verify=verify, progress=advance)
+    data = report.to_dict()
+    _print_report(data, settings)
+    return data
+
+
+@app.command()
+def build(
+    no_verify: Annotated[
+        bool, typer.Option("--no-verify", help="Read files even if their checksum changed.")
+    ] = False,
+) -> None:
+    """Build every layer into the GeoPackage at KETAHANAN_BUILD_PATH, with a report."""
+    settings = get_settings()
+    with _errors():
+        run_build_with_progress(settings, verify=not no_verify)
+
+
+@app.command()
+def serve(
+    host: Annotated[
+        str | None, typer.Option(help="Address to bind (default from settings).")
+    ] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default from settings).")] = None,
+) -> None:
+    """Serve the web app and API; builds first when no build output exists."""
+    import uvicorn
+
+    settings = get_settings()
+    with _errors():
+        if not settings.build_path.exists():
+            console.print(f"no build at {settings.build_path}: building first")
+            run_build_with_progress(settings)
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        log_level="info",
+    )
+
+
+@data_app.command("verify")
+def data_verify() -> None:
+    """Check that every catalogued file exists and has its recorded sha256."""
+    from geo.catalogue import load_catalogue, verify
+
+    settings = get_settings()
+    with _errors():
+        catalogue = load_catalogue(settings.catalogue_path)
+        total = sum(len(s.files) for s in catalogue.sources)
+        with Progress(
+            TextColumn("verify"), BarColumn(), MofNCompleteColumn(), console=console
+        ) as bar:
+            task = bar.add_task("verify", total=total)
+            result = verify(catalogue, settings.data_dir, progress=lambda _p: bar.advance(task))
+    for path in result.missing:
+        err.print(f"[red]missing[/]  {path}")
+    for path, expected, actual in result.changed:
+        err.print(f"[red]changed[/]  {path}: expected sha256 {expected}, found {actual}")
+    if not result.ok:
+        err.print(
+            f"{len(result.missing)} missing and {len(result.changed)} changed of "
+            f"{result.checked} files in {settings.data_dir}"
+        )
+        raise typer.Exit(code=1)
+    console.print(f"[green]ok[/]: {result.checked} files verified in {settings.data_dir}")
+
+
+@data_app.command("checksums")
+def data_checksums(
+    write: Annotated[bool, typer.Option("--write", help="Write the new checksums.")] = False,
+) -> None:
+    """Recompute the catalogue's file list and checksums from the data folder."""
+    from geo.catalogue import dump_catalogue, load_catalogue, refresh_checksums, write_catalogue
+
+    settings = get_settings()
+    with _errors():
+        catalogue = load_catalogue(settings.catalogue_path)
+        refreshed = refresh_checksums(catalogue, settings.data_dir)
+        if write:
+            write_catalogue(refreshed, settings.catalogue_path)
+            console.print(f"written {settings.catalogue_path}")
+        else:
+            console.print(dump_catalogue(refreshed), markup=False)
+
+
+@layer_app.command("add")
+def layer_add(
+    path: Annotated[
+        Path, typer.Argument(help="CSV keyed by kelurahan code or name, or a polygon layer.")
+    ],
+    indicator: Annotated[
+        str, typer.Option("--indicator", help="Indicator id, e.g. sehat_clean_water_access.")
+    ],
+    key_column: Annotated[
+        str | None, typer.Option(help="Column holding the kelurahan code or name.")
+    ] = None,
+    value_column: Annotated[str | None, typer.Option(help="Column holding the value.")] = None,
+) -> None:
+    """Load a planner's real layer as an indicator; the next build uses it in the scores."""
+    from geo.user_layers import add_user_layer
+
+    settings = get_settings()
+    with _errors():
+        entry = add_user_layer(path, indicator, settings, key=key_column, value_column=value_column)
+    console.print(f"[green]registered[/] {path} as {indicator}: {entry}")
+    console.print("run `ketahanan build` to use it in the scores")
+
+
+@layer_app.command("list")
+def layer_list() -> None:
+    """List the planner-loaded layers the next build will use."""
+    from geo.user_layers import list_user_layers
+
+    settings = get_settings()
+    with _errors():
+        for entry in list_user_layers(settings):
+            console.print(entry)
+
+
+@layer_app.command("remove")
+def layer_remove(
+    indicator: Annotated[str, typer.Argument(help="Indicator id to unregister.")],
+) -> None:
+    """Unregister a planner-loaded layer."""
+    from geo.user_layers import remove_user_layer
+
+    settings = get_settings()
+    with _errors():
+        remove_user_layer(settings, indicator)
+    console.print(f"removed {indicator}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()
