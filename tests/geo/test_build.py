@@ -199,7 +199,19 @@ def test_every_layer_has_the_stated_count(real_build: Settings) -> None:
         if report["counts"].get(name) != expected and name not in report["count_notes"]
     }
     assert mismatched == {}
-    assert report["counts"]["flood_2017_hourly"] > 5000  # 73 snapshots of up to 168 RWs
+
+
+@pytest.mark.realdata
+def test_hourly_flood_layer_holds_every_snapshot(real_build: Settings) -> None:
+    folder = real_build.data_dir / "flood/petabencana_2017_02/floods"
+    per_file = [
+        pyogrio.read_info(p)["features"] for p in sorted(folder.glob("jkt_floods_*.geojson"))
+    ]
+    hourly = load_layer(real_build.build_path, "flood_2017_hourly")
+    assert len(per_file) == 73 and len(hourly) == sum(per_file)
+    per_snapshot = hourly.groupby("snapshot").size()
+    assert per_snapshot.size == 73
+    assert per_snapshot.idxmax() == "2017-02-21T13:00:00+07:00" and per_snapshot.max() == 168
 
 
 @pytest.mark.realdata
