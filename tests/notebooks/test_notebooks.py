@@ -29,11 +29,10 @@ def test_stored_without_outputs(path: Path) -> None:
 
 @pytest.mark.realdata
 @pytest.mark.parametrize("path", _notebooks(), ids=lambda p: p.name)
-def test_notebook_runs(
-    path: Path, real_settings: Settings, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    if not real_settings.build_path.exists():
-        pytest.skip(f"no build output at {real_settings.build_path}; run `ketahanan build`")
+def test_notebook_runs(path: Path, real_build: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The kernel reads its settings from the environment: point it at this session's build.
+    monkeypatch.setenv("KETAHANAN_BUILD_PATH", str(real_build.build_path))
+    monkeypatch.setenv("KETAHANAN_USER_LAYERS_PATH", str(real_build.user_layers_path))
     monkeypatch.setenv("MPLBACKEND", "Agg")
     bindir = str(Path(sys.executable).parent)
     monkeypatch.setenv("PATH", bindir + os.pathsep + os.environ.get("PATH", ""))
