@@ -24,6 +24,10 @@ data_app = typer.Typer(help="The data catalogue: verify files and checksums.", n
 layer_app = typer.Typer(help="Planner-loaded indicator layers.", no_args_is_help=True)
 app.add_typer(data_app, name="data")
 app.add_typer(layer_app, name="layer")
+token_app = typer.Typer(help="API bearer tokens for writing actions.", no_args_is_help=True)
+db_app = typer.Typer(help="The actions database (SQLite or PostGIS).", no_args_is_help=True)
+app.add_typer(token_app, name="token")
+app.add_typer(db_app, name="db")
 
 console = Console()
 err = Console(stderr=True)
@@ -235,6 +239,73 @@ def layer_remove(
     with _errors():
         remove_user_layer(settings, indicator)
     console.print(f"removed {indicator}")
+
+
+def _action_store(settings: Settings) -> Any:
+    from geo.actions.store import ActionStore
+
+    store = ActionStore.from_settings(settings)
+    store.migrate()
+    return store
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the actions tables at KETAHANAN_DATABASE_URL."""
+    from geo.actions.db import current_revision, redact_url
+
+    settings = get_settings()
+    with _errors():
+        store = _action_store(settings)
+        revision = current_revision(store.engine)
+    console.print(f"[green]ok[/]: {redact_url(settings.database_url)} at revision {revision}")
+
+
+@token_app.command("create")
+def token_create(
+    name: Annotated[str, typer.Option("--name", help="Who uses it; recorded on every change.")],
+    role: Annotated[str, typer.Option("--role", help="viewer, planner or admin.")] = "planner",
+) -> None:
+    """Create a bearer token and print it once (only its hash is stored)."""
+    from geo.actions.auth import create_token
+
+    settings = get_settings()
+    with _errors():
+        secret, token = create_token(_action_store(settings), name, role)
+    err.print(
+        f"created token {token.name!r} (role {token.role}, id {token.id}); "
+        "store it now, it is not shown again:"
+    )
+    print(secret)
+
+
+@token_app.command("revoke")
+def token_revoke(
+    name_or_id: Annotated[str, typer.Argument(help="The token's name or id.")],
+) -> None:
+    """Revoke a token; requests with it get 401 from now on."""
+    from geo.actions.auth import revoke_token
+
+    settings = get_settings()
+    with _errors():
+        token = revoke_token(_action_store(settings), name_or_id)
+    console.print(f"revoked token {token.name!r} ({token.id})")
+
+
+@token_app.command("list")
+def token_list() -> None:
+    """List tokens: name, role, created, revoked (never the secrets)."""
+    from geo.actions.auth import list_tokens
+
+    settings = get_settings()
+    with _errors():
+        tokens = list_tokens(_action_store(settings))
+    table = Table(title="API tokens")
+    for col in ("name", "role", "id", "created", "revoked"):
+        table.add_column(col)
+    for t in tokens:
+        table.add_row(t.name, str(t.role), t.id, str(t.created_at), str(t.revoked_at or ""))
+    console.print(table)
 
 
 if __name__ == "__main__":  # pragma: no cover

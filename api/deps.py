@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 
+from geo.actions.auth import Token, authenticate
+from geo.actions.store import ActionStore
+from geo.errors import InvalidParameterError, UnauthorizedError
+from geo.features import LANGUAGES, FeatureStore
 from geo.settings import Settings
 
 
@@ -16,3 +21,96 @@ def get_app_settings(request: Request) -> Settings:
 
 
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+
+
+async def get_store(request: Request) -> FeatureStore:
+    """The in-memory feature store of the build output (loaded once, reloaded on rebuild)."""
+    from api.store import holder_of
+
+    return await holder_of(request.app).get()
+
+
+StoreDep = Annotated[FeatureStore, Depends(get_store)]
+
+
+def resolve_lang(query: str | None, accept_language: str | None) -> str:
+    """Response language: ``lang`` (id or en, else 400), then Accept-Language, then id."""
+    if query is not None:
+        lang = query.strip().lower()
+        if lang not in LANGUAGES:
+            raise InvalidParameterError(
+                f"lang must be one of {', '.join(LANGUAGES)}, got {query!r}"
+            )
+        return lang
+    if accept_language:
+        ranked: list[tuple[float, int, str]] = []
+        for i, part in enumerate(accept_language.split(",")):
+            tag, _, params = part.strip().partition(";")
+            q = 1.0
+            if params.strip().startswith("q="):
+                try:
+                    q = float(params.strip()[2:])
+                except ValueError:
+                    q = 0.0
+            primary = tag.strip().lower().split("-")[0]
+            if primary in ("in",):  # the old ISO 639 code of Bahasa Indonesia
+                primary = "id"
+            if primary in LANGUAGES and q > 0:
+                ranked.append((-q, i, primary))
+        if ranked:
+            return min(ranked)[2]
+    return LANGUAGES[0]
+
+
+async def get_lang(request: Request) -> str:
+    """The response language of a request (see :func:`resolve_lang`)."""
+    return resolve_lang(request.query_params.get("lang"), request.headers.get("accept-language"))
+
+
+LangDep = Annotated[str, Depends(get_lang)]
+
+
+# --- actions store and bearer tokens ------------------------------------------------------------
+
+_action_store_lock = threading.Lock()
+
+
+def get_action_store(request: Request) -> ActionStore:
+    """The actions store of the app, created (and migrated) on first use."""
+    app = request.app
+    store: ActionStore | None = getattr(app.state, "action_store", None)
+    if store is not None and getattr(app.state, "action_store_ready", False):
+        return store
+    with _action_store_lock:
+        store = getattr(app.state, "action_store", None)
+        if store is None:
+            store = ActionStore.from_settings(app.state.settings)
+            app.state.action_store = store
+        if not getattr(app.state, "action_store_ready", False):
+            if app.state.settings.migrate_on_startup:
+                store.migrate()
+            app.state.action_store_ready = True
+    return store
+
+
+ActionStoreDep = Annotated[ActionStore, Depends(get_action_store)]
+
+
+def get_current_token(request: Request, store: ActionStoreDep) -> Token | None:
+    """The token of an ``Authorization: Bearer`` header (None without one; 401 if not valid)."""
+    header = request.headers.get("authorization")
+    if header is None:
+        return None
+    scheme, _, secret = header.strip().partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        raise UnauthorizedError("the Authorization header must be 'Bearer <token>'")
+    return authenticate(store, secret.strip())
+
+
+CurrentTokenDep = Annotated[Token | None, Depends(get_current_token)]
+
+
+CollectionId = Annotated[str, Path(alias="collectionId", description="A collection id.")]
+FeatureId = Annotated[
+    str, Path(alias="featureId", description="kode of an admin unit, else the fid.")
+]

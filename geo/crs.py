@@ -32,9 +32,7 @@ class Extent(NamedTuple):
 
     def contains(self, minx: float, miny: float, maxx: float, maxy: float) -> bool:
         """True when the box (minx, miny, maxx, maxy) lies inside this extent."""
-        return (
-            minx >= self.minx and miny >= self.miny and maxx <= self.maxx and maxy <= self.maxy
-        )
+        return minx >= self.minx and miny >= self.miny and maxx <= self.maxx and maxy <= self.maxy
 
 
 JAKARTA_EXTENT = Extent(106.35, -6.45, 107.00, -5.15)

@@ -15,6 +15,8 @@ class KetahananError(Exception):
 
     status: int = 400
     code: str = "bad_request"
+    headers: dict[str, str] | None = None
+    """HTTP headers the API adds to the error response (e.g. WWW-Authenticate on 401)."""
 
     def __init__(self, message: str, *, details: Any = None) -> None:
         super().__init__(message)
@@ -77,3 +79,70 @@ class InvalidParameterError(KetahananError):
 
     status = 400
     code = "invalid_parameter"
+
+
+class ValidationError(KetahananError):
+    """A request body is well-formed JSON but breaks a rule.
+
+    ``details`` lists every field error as ``{"field": ..., "message": ...}``.
+    """
+
+    status = 422
+    code = "validation_error"
+
+
+class UnauthorizedError(KetahananError):
+    """No bearer token, or one that is unknown or revoked."""
+
+    status = 401
+    code = "unauthorized"
+    headers = {"WWW-Authenticate": 'Bearer realm="ketahanan"'}  # noqa: RUF012
+
+
+class ForbiddenError(KetahananError):
+    """A valid token whose role is too weak for the request."""
+
+    status = 403
+    code = "forbidden"
+
+
+class ConflictError(KetahananError):
+    """The request conflicts with the current state (e.g. restoring a live action)."""
+
+    status = 409
+    code = "conflict"
+
+
+class PreconditionFailedError(KetahananError):
+    """An ``If-Match`` ETag no longer matches: someone else changed the resource first."""
+
+    status = 412
+    code = "precondition_failed"
+
+
+class PayloadTooLargeError(KetahananError):
+    """A request body is larger than the configured limit."""
+
+    status = 413
+    code = "payload_too_large"
+
+
+class PreconditionRequiredError(KetahananError):
+    """A change to an existing resource was sent without ``If-Match``."""
+
+    status = 428
+    code = "precondition_required"
+
+
+class ServiceUnavailableError(KetahananError):
+    """A backing service (the actions database) cannot be reached."""
+
+    status = 503
+    code = "service_unavailable"
+
+
+class GoneError(KetahananError):
+    """The resource existed but was deleted (an action can be restored)."""
+
+    status = 410
+    code = "gone"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse
 
 from api.deps import SettingsDep
 from geo.build import list_layers, read_report
@@ -12,9 +13,18 @@ from geo.build import list_layers, read_report
 router = APIRouter(tags=["landing"])
 
 
-@router.get("/")
-def landing(request: Request) -> dict[str, Any]:
-    """Landing page: what this service is and where to go next."""
+def wants_html(request: Request) -> bool:
+    """Whether the client prefers HTML to JSON (a browser), by its Accept header."""
+    accept = request.headers.get("accept", "").lower()
+    return "text/html" in accept and "application/json" not in accept.split(",")[0]
+
+
+@router.get("/", response_model=None)
+def landing(request: Request, f: str | None = None) -> dict[str, Any] | RedirectResponse:
+    """Landing page: what this service is and where to go next (browsers go to the map)."""
+    if f == "html" or (f is None and wants_html(request)):
+        lang = request.query_params.get("lang")
+        return RedirectResponse(f"/peta?lang={lang}" if lang else "/peta", status_code=303)
     base = str(request.base_url).rstrip("/")
     return {
         "title": "Ketahanan",
@@ -46,6 +56,18 @@ def landing(request: Request) -> dict[str, Any]:
                 "rel": "service-doc",
                 "type": "text/html",
                 "title": "interactive API documentation",
+            },
+            {
+                "href": f"{base}/conformance",
+                "rel": "conformance",
+                "type": "application/json",
+                "title": "OGC API conformance classes implemented",
+            },
+            {
+                "href": f"{base}/collections",
+                "rel": "data",
+                "type": "application/json",
+                "title": "collections: every layer and indicator table",
             },
         ],
     }

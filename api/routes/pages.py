@@ -1,0 +1,68 @@
+"""Planner pages: the pillar map and the kelurahan profile (HTML, built by ``web/``)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.responses import HTMLResponse
+
+from api.deps import SettingsDep
+from web.data import BuildTables, build_tables
+from web.i18n import Translator, normalise_lang
+from web.pages import PageParameterError, error_page, map_page, parse_map_params, profile_page
+
+router = APIRouter(tags=["pages"])
+
+_HTML_HEADERS = {"Cache-Control": "no-cache"}
+
+
+def _tables_or_page(settings: SettingsDep, lang: str | None) -> BuildTables | HTMLResponse:
+    try:
+        return build_tables(settings)
+    except FileNotFoundError:
+        t = Translator(normalise_lang(lang))
+        body = error_page(503, "error.generic", t("error.load"), lang)
+        return HTMLResponse(body, status_code=503)
+
+
+@router.get("/peta", response_class=HTMLResponse)
+def peta(
+    settings: SettingsDep,
+    pilar: Annotated[str | None, Query(description="siap, sehat or terhubung")] = None,
+    tingkat: Annotated[str | None, Query(description="kelurahan, kecamatan or kota")] = None,
+    indikator: Annotated[str | None, Query(description="indicator id (default: score)")] = None,
+    klasifikasi: Annotated[
+        str | None, Query(description="quantiles, fisher_jenks or equal_interval")
+    ] = None,
+    k: Annotated[str | None, Query(description="number of classes, 3-9")] = None,
+    lang: Annotated[str | None, Query(description="id (default) or en")] = None,
+) -> HTMLResponse:
+    """Pillar risk map (HTML page; layers load from the items routes)."""
+    tables = _tables_or_page(settings, lang)
+    if isinstance(tables, HTMLResponse):
+        return tables
+    try:
+        params = parse_map_params(tables, pilar, tingkat, indikator, klasifikasi, k, lang)
+    except PageParameterError as exc:
+        message = f"{exc.field}: {exc.message}"
+        return HTMLResponse(error_page(400, "error.bad_parameter", message, lang), 400)
+    return HTMLResponse(map_page(settings, tables, params), headers=_HTML_HEADERS)
+
+
+@router.get("/kelurahan/{kode}", response_class=HTMLResponse)
+def kelurahan_profile(
+    settings: SettingsDep,
+    kode: str,
+    lang: Annotated[str | None, Query(description="id (default) or en")] = None,
+) -> HTMLResponse:
+    """Kelurahan profile: indicators, pillar scores and ranks, actions, downloads."""
+    tables = _tables_or_page(settings, lang)
+    if isinstance(tables, HTMLResponse):
+        return tables
+    page = profile_page(settings, tables, kode.strip(), lang)
+    if page is None:
+        t = Translator(normalise_lang(lang))
+        message = f"{t('error.kelurahan_not_found')}: {kode}"
+        return HTMLResponse(error_page(404, "error.not_found_title", message, lang), 404)
+    return HTMLResponse(page, headers=_HTML_HEADERS)

@@ -1,0 +1,4 @@
+"""Resilience actions: model, validation, the SQLite/PostGIS store, tokens and migrations.
+
+Framework-free: the API in :mod:`api.routes.actions` is a thin adapter over this package.
+"""

@@ -1,0 +1,1 @@
+"""Alembic migrations of the actions store, shipped inside the package."""

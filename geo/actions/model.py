@@ -1,0 +1,191 @@
+"""The resilience action: enums, limits and the pydantic model of its editable properties.
+
+An action is sent and returned as a GeoJSON Feature (RFC 7946). Its ``properties`` are
+checked by :class:`ActionIn`; its ``geometry`` by :mod:`geo.actions.geometry`. The server
+owns ``id``, ``version``, ``kelurahan`` (derived spatially) and the created/updated fields:
+clients may send them back unchanged (a GET, edit, PUT round trip) and they are ignored.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    StrictStr,
+    field_validator,
+    model_validator,
+)
+from pydantic import ValidationError as PydanticValidationError
+
+
+class Pillar(StrEnum):
+    """The three pillars of Jakarta's resilience strategy."""
+
+    siap = "siap"
+    sehat = "sehat"
+    terhubung = "terhubung"
+
+
+class Status(StrEnum):
+    """Where an action stands."""
+
+    planned = "planned"
+    in_progress = "in_progress"
+    done = "done"
+    cancelled = "cancelled"
+
+
+ACTIVE_STATUSES = (Status.planned, Status.in_progress)
+"""Statuses that count as covering a place (see the coverage gaps)."""
+
+MAX_TITLE = 200
+"""Longest title, in characters."""
+MAX_DESCRIPTION = 5_000
+"""Longest description, in characters."""
+MAX_AGENCY = 200
+"""Longest lead agency or partner name, in characters."""
+MAX_PARTNERS = 50
+"""Most partners one action may list."""
+MAX_GOAL = 50
+"""Longest strategy goal code, in characters."""
+MAX_UNIT_CODES = 300
+"""Most kelurahan/kecamatan codes one action may name (DKI has 267 kelurahan)."""
+MAX_BUDGET_IDR = 10**15
+"""Largest budget in rupiah (one quadrillion; DKI's yearly budget is about 8 x 10^13)."""
+
+SERVER_FIELDS = frozenset(
+    {"id", "version", "kelurahan", "created_by", "created_at", "updated_by", "updated_at"}
+)
+"""Properties the server owns: ignored when a client sends them."""
+
+
+def _clean_text(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("text must not contain the NUL character")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("text must be valid Unicode (no lone surrogates)") from None
+    return value
+
+
+class ActionIn(BaseModel):
+    """The editable properties of an action (the ``properties`` of its GeoJSON Feature).
+
+    Attributes
+    ----------
+    title : str
+        1 to 200 characters.
+    description : str
+        Up to 5,000 characters; stored verbatim (HTML or SQL in it is just text).
+    pillar : Pillar
+        ``siap``, ``sehat`` or ``terhubung``.
+    strategy_goal : str, optional
+        A goal code of the resilience strategy, up to 50 characters.
+    lead_agency : str
+        The agency leading the action, 1 to 200 characters.
+    partners : list of str
+        Up to 50 partner names.
+    status : Status
+        ``planned`` (default), ``in_progress``, ``done`` or ``cancelled``.
+    progress : int
+        Percent done, 0 to 100.
+    budget_idr : int, optional
+        Budget in whole rupiah, 0 to 10^15.
+    start_date, end_date : date, optional
+        ISO dates (``YYYY-MM-DD``); the end may not be before the start.
+    unit_codes : list of str
+        Kelurahan (``31.71.01.1001``) or kecamatan (``31.71.01``) codes, used instead of a
+        geometry.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: StrictStr = Field(min_length=1, max_length=MAX_TITLE)
+    description: StrictStr = Field(default="", max_length=MAX_DESCRIPTION)
+    pillar: Pillar
+    strategy_goal: StrictStr | None = Field(default=None, min_length=1, max_length=MAX_GOAL)
+    lead_agency: StrictStr = Field(min_length=1, max_length=MAX_AGENCY)
+    partners: list[Annotated[StrictStr, Field(min_length=1, max_length=MAX_AGENCY)]] = Field(
+        default_factory=list, max_length=MAX_PARTNERS
+    )
+    status: Status = Status.planned
+    progress: StrictInt = Field(default=0, ge=0, le=100)
+    budget_idr: StrictInt | None = Field(default=None, ge=0, le=MAX_BUDGET_IDR)
+    start_date: date | None = None
+    end_date: date | None = None
+    unit_codes: list[StrictStr] = Field(default_factory=list, max_length=MAX_UNIT_CODES)
+
+    @field_validator("pillar", "status", mode="before")
+    @classmethod
+    def _enum_from_text(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            raise ValueError("must be a string")
+        return value
+
+    @field_validator("start_date", "end_date", mode="before")
+    @classmethod
+    def _iso_date(cls, value: Any) -> Any:
+        if value is None or isinstance(value, date):
+            return value
+        if not isinstance(value, str) or len(value) != 10:
+            raise ValueError("must be an ISO date string like 2025-01-31")
+        return value
+
+    @field_validator("title", "lead_agency")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be blank")
+        return _clean_text(value)
+
+    @field_validator("description", "strategy_goal")
+    @classmethod
+    def _text(cls, value: str | None) -> str | None:
+        return None if value is None else _clean_text(value)
+
+    @field_validator("partners")
+    @classmethod
+    def _partners(cls, value: list[str]) -> list[str]:
+        return [_clean_text(v) for v in value]
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> ActionIn:
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValueError(f"end_date {self.end_date} is before start_date {self.start_date}")
+        return self
+
+
+def property_errors(props: Any) -> tuple[ActionIn | None, list[dict[str, str]]]:
+    """Validate a Feature's ``properties``.
+
+    Parameters
+    ----------
+    props : Any
+        The decoded ``properties`` member.
+
+    Returns
+    -------
+    tuple of (ActionIn or None, list of dict)
+        The model when valid, and every field error as ``{"field", "message"}`` with fields
+        named ``properties.<name>`` (``properties.end_date`` for a date-order error).
+    """
+    if not isinstance(props, dict):
+        return None, [{"field": "properties", "message": "must be a JSON object"}]
+    data = {k: v for k, v in props.items() if k not in SERVER_FIELDS}
+    try:
+        return ActionIn.model_validate(data), []
+    except PydanticValidationError as exc:
+        errors = []
+        for err in exc.errors():
+            loc = [str(p) for p in err.get("loc", ())]
+            field = ".".join(["properties", *loc]) if loc else "properties.end_date"
+            message = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
+            errors.append({"field": field, "message": message})
+        return None, errors

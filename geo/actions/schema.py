@@ -1,0 +1,114 @@
+"""The tables of the actions store, for one SQL dialect.
+
+Geometry is a PostGIS ``geometry(GEOMETRY, 4326)`` column (GeoAlchemy2) on PostgreSQL and
+WKB in a BLOB on SQLite; :mod:`geo.actions.store` hides the difference. The bounding-box
+columns serve the ``bbox`` filter the same way on both.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from geoalchemy2 import Geometry
+
+SRID = 4326
+"""EPSG code of :data:`geo.crs.STORAGE_CRS`, as the integer PostGIS wants."""
+
+
+@dataclass(frozen=True)
+class Tables:
+    """The store's tables for one dialect."""
+
+    metadata: sa.MetaData
+    actions: sa.Table
+    action_kelurahan: sa.Table
+    history: sa.Table
+    tokens: sa.Table
+
+
+def geometry_type(dialect: str) -> sa.types.TypeEngine[Any]:
+    """The geometry column type for ``dialect`` (``postgresql`` or ``sqlite``)."""
+    if dialect == "postgresql":
+        return Geometry(geometry_type="GEOMETRY", srid=SRID, spatial_index=False)
+    return sa.LargeBinary()
+
+
+def make_tables(dialect: str) -> Tables:
+    """Describe the store's tables for ``dialect``.
+
+    Parameters
+    ----------
+    dialect : str
+        SQLAlchemy dialect name.
+
+    Returns
+    -------
+    Tables
+    """
+    md = sa.MetaData()
+    tz = sa.DateTime(timezone=True)
+    actions = sa.Table(
+        "actions",
+        md,
+        sa.Column("id", sa.String(36), primary_key=True),
+        sa.Column("title", sa.Text, nullable=False),
+        sa.Column("description", sa.Text, nullable=False),
+        sa.Column("pillar", sa.String(16), nullable=False),
+        sa.Column("strategy_goal", sa.String(64)),
+        sa.Column("lead_agency", sa.Text, nullable=False),
+        sa.Column("partners", sa.JSON, nullable=False),
+        sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("progress", sa.Integer, nullable=False),
+        sa.Column("budget_idr", sa.BigInteger),
+        sa.Column("start_date", sa.Date),
+        sa.Column("end_date", sa.Date),
+        sa.Column("unit_codes", sa.JSON, nullable=False),
+        sa.Column("kelurahan", sa.JSON, nullable=False),
+        sa.Column("geom", geometry_type(dialect)),
+        sa.Column("minx", sa.Float),
+        sa.Column("miny", sa.Float),
+        sa.Column("maxx", sa.Float),
+        sa.Column("maxy", sa.Float),
+        sa.Column("created_by", sa.Text, nullable=False),
+        sa.Column("created_at", tz, nullable=False),
+        sa.Column("updated_by", sa.Text, nullable=False),
+        sa.Column("updated_at", tz, nullable=False),
+        sa.Column("deleted", sa.Boolean, nullable=False),
+        sa.Column("version", sa.Integer, nullable=False),
+    )
+    action_kelurahan = sa.Table(
+        "action_kelurahan",
+        md,
+        sa.Column(
+            "action_id",
+            sa.String(36),
+            sa.ForeignKey("actions.id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
+        sa.Column("kode", sa.String(16), primary_key=True),
+    )
+    history = sa.Table(
+        "action_history",
+        md,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("action_id", sa.String(36), sa.ForeignKey("actions.id"), nullable=False),
+        sa.Column("version", sa.Integer, nullable=False),
+        sa.Column("operation", sa.String(16), nullable=False),
+        sa.Column("snapshot", sa.JSON, nullable=False),
+        sa.Column("changed_by", sa.Text, nullable=False),
+        sa.Column("changed_at", tz, nullable=False),
+        sa.UniqueConstraint("action_id", "version", name="uq_action_history_version"),
+    )
+    tokens = sa.Table(
+        "api_tokens",
+        md,
+        sa.Column("id", sa.String(36), primary_key=True),
+        sa.Column("name", sa.String(100), nullable=False, unique=True),
+        sa.Column("role", sa.String(16), nullable=False),
+        sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+        sa.Column("created_at", tz, nullable=False),
+        sa.Column("revoked_at", tz),
+    )
+    return Tables(md, actions, action_kelurahan, history, tokens)

@@ -1,0 +1,194 @@
+"""Fixtures of the web tests: the app served by uvicorn on 127.0.0.1 and Debian's Chromium.
+
+The browser never needs the network: the basemap is ``none``, every script and stylesheet is
+served by the app, and a route handler aborts (and records) any request that is not to
+127.0.0.1. Without ``/usr/bin/chromium`` the browser tests skip (CI turns a skip into a
+failure; ``.ci/run`` installs chromium).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+
+from geo.settings import PROJECT_ROOT, Settings
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SERVER_START_TIMEOUT_S = 90.0
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class WebApp:
+    """The served app: base URL, its settings and a planner token."""
+
+    base: str
+    settings: Settings
+    token: str
+
+
+@pytest.fixture(scope="session")
+def web_settings(real_build: Settings, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings of the served app: the session's real build, a fresh SQLite, no basemap."""
+    tmp = tmp_path_factory.mktemp("web")
+    return real_build.model_copy(
+        update={"database_url": f"sqlite:///{tmp / 'actions.sqlite'}", "basemap_url": "none"}
+    )
+
+
+@pytest.fixture(scope="session")
+def planner_token(web_settings: Settings) -> str:
+    """A planner token created with the actions store's token API, in the test database."""
+    from geo.actions.auth import create_token
+    from geo.actions.store import ActionStore
+
+    store = ActionStore.from_settings(web_settings)
+    store.migrate()
+    secret, _ = create_token(store, "playwright-planner", "planner")
+    store.engine.dispose()
+    return secret
+
+
+@pytest.fixture(scope="session")
+def web_app(
+    web_settings: Settings, planner_token: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[WebApp]:
+    """The app served by uvicorn in a subprocess on 127.0.0.1 (killed after the session)."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "KETAHANAN_BUILD_PATH": str(web_settings.build_path),
+        "KETAHANAN_USER_LAYERS_PATH": str(web_settings.user_layers_path),
+        "KETAHANAN_DATABASE_URL": web_settings.database_url,
+        "KETAHANAN_BASEMAP_URL": "none",
+    }
+    log = (tmp_path_factory.mktemp("server") / "uvicorn.log").open("wb")
+    process = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory"),
+            *("--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"),
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=PROJECT_ROOT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"server exited with {process.returncode}; see {log.name}")
+            try:
+                if httpx.get(f"{base}/health", timeout=2.0).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"server did not start within {SERVER_START_TIMEOUT_S} s")
+            time.sleep(0.2)
+        yield WebApp(base, web_settings, planner_token)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def browser_context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A headless Chromium context with a fresh profile (skips without /usr/bin/chromium)."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    with sync_api.sync_playwright() as pw:
+        context = pw.chromium.launch_persistent_context(
+            str(profile),
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 1280, "height": 860},
+            timeout=60_000,
+        )
+        context.set_default_timeout(20_000)
+        try:
+            yield context
+        finally:
+            context.close()
+
+
+@dataclass
+class Watched:
+    """A page with what it did: requests that tried to leave 127.0.0.1, console errors, dialogs."""
+
+    page: Any
+    blocked: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+    allowed_console: list[str] = field(default_factory=list)
+
+    def problems(self) -> list[str]:
+        """Every blocked request and unexpected console error."""
+        errors = [e for e in self.console_errors if not any(a in e for a in self.allowed_console)]
+        return [f"request left 127.0.0.1: {u}" for u in self.blocked] + [
+            f"console error: {e}" for e in errors
+        ]
+
+
+@pytest.fixture
+def watched(browser_context: Any, web_app: WebApp) -> Iterator[Watched]:
+    """A new tab that records and aborts non-local requests; fails on console errors."""
+    page = browser_context.new_page()
+    w = Watched(page)
+
+    def route(r: Any) -> None:
+        host = urlsplit(r.request.url).hostname
+        if r.request.url.startswith(("data:", "blob:")) or host == "127.0.0.1":
+            r.continue_()
+        else:
+            w.blocked.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.on("console", lambda m: w.console_errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda exc: w.console_errors.append(f"uncaught: {exc}"))
+
+    def on_dialog(dialog: Any) -> None:
+        w.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    try:
+        yield w
+        assert not w.problems(), w.problems()
+    finally:
+        page.close()

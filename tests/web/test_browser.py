@@ -1,0 +1,291 @@
+"""The planner map in a real browser: Debian's Chromium driven by Playwright, no network.
+
+Every test runs through the ``watched`` page fixture, which aborts and records any request not
+to 127.0.0.1 and fails the test on a console error or an unexpected dialog.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+import pytest
+
+from geo.settings import PROJECT_ROOT
+from web.i18n import catalogue
+
+pytestmark = pytest.mark.realdata
+
+KELURAHAN = 267
+XSS_TITLE = "<img src=x onerror=alert(1)>"
+ARTIFACTS = PROJECT_ROOT / "var" / "test-artifacts"
+"""Screenshots of the pillar maps (``var/`` is ignored by git)."""
+
+# The fixtures (tests/web/conftest.py): ``web_app`` has .base, .settings, .token; ``watched`` has
+# .page, .blocked, .console_errors, .dialogs, .allowed_console.
+Watched = Any
+WebApp = Any
+
+
+def api_breaks(app: WebApp, pillar: str) -> list[float]:
+    """The breaks the items API gives for a pillar score (the map must show these)."""
+    column = f"score_{pillar}"
+    response = httpx.get(
+        f"{app.base}/collections/kelurahan/items",
+        params={
+            "limit": 1000,
+            "properties": f"kode,{column}",
+            "classify": "quantiles",
+            "classify_by": column,
+            "k": 5,
+        },
+        timeout=30,
+    )
+    response.raise_for_status()
+    breaks: list[float] = response.json()["classification"]["breaks"]
+    return breaks
+
+
+def open_map(w: Watched, app: WebApp, query: str = "") -> Any:
+    page = w.page
+    page.goto(f"{app.base}/peta{query}")
+    page.wait_for_selector("body[data-choropleth=ready]")
+    page.wait_for_selector("body[data-actions]")
+    return page
+
+
+def legend_breaks(page: Any) -> list[float]:
+    uppers = page.locator("#ketahanan-legend .legend-class").evaluate_all(
+        "nodes => nodes.map(n => n.getAttribute('data-upper'))"
+    )
+    return [float(u) for u in uppers]
+
+
+def test_kelurahan_choropleth_and_legend_follow_the_api(watched: Watched, web_app: WebApp) -> None:
+    page = open_map(watched, web_app)
+    assert page.locator("path.ketahanan-unit").count() == KELURAHAN
+    siap = legend_breaks(page)
+    assert siap == pytest.approx(api_breaks(web_app, "siap"))
+    assert page.locator("#ketahanan-legend .legend-nodata").count() == 1
+    fills = page.locator("path.ketahanan-unit:not(.ketahanan-nodata)").evaluate_all(
+        "nodes => new Set(nodes.map(n => n.getAttribute('fill'))).size"
+    )
+    assert fills == len(siap)
+
+    page.select_option("#ketahanan-pilar", "sehat")
+    page.wait_for_url("**/peta?pilar=sehat*")
+    page.wait_for_selector("body[data-choropleth=ready]")
+    assert page.locator("path.ketahanan-unit").count() == KELURAHAN
+    sehat = legend_breaks(page)
+    assert sehat == pytest.approx(api_breaks(web_app, "sehat"))
+    assert sehat != pytest.approx(siap)
+    assert page.locator("#ketahanan-legend h2").inner_text().endswith("(0-1)")
+
+
+@pytest.mark.parametrize("pillar", ["siap", "sehat", "terhubung"])
+def test_pillar_map_screenshot(watched: Watched, web_app: WebApp, pillar: str) -> None:
+    page = open_map(watched, web_app, f"?pilar={pillar}")
+    # Show every overlay of the pillar so the screenshot shows them loading from the API.
+    boxes = page.locator(".leaflet-control-layers-overlays input[type=checkbox]")
+    for i in range(boxes.count()):
+        if not boxes.nth(i).is_checked():
+            boxes.nth(i).check()
+    page.wait_for_load_state("networkidle")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"peta-{pillar}.png"
+    page.screenshot(path=str(path))
+    assert path.stat().st_size > 10_000
+    assert page.locator("path.ketahanan-unit").count() == KELURAHAN
+
+
+def draw_polygon(page: Any) -> None:
+    page.locator(".leaflet-draw-draw-polygon").click()
+    box = page.locator(".folium-map").bounding_box()
+    cx, cy = box["x"] + box["width"] * 0.55, box["y"] + box["height"] * 0.5
+    points = [(cx, cy), (cx + 40, cy), (cx + 40, cy + 40), (cx, cy + 40)]
+    for x, y in points:
+        page.mouse.click(x, y)
+        page.wait_for_timeout(150)
+    page.mouse.click(*points[0])
+    page.wait_for_selector("#ketahanan-action-form")
+
+
+def test_drawn_polygon_is_saved_shown_at_once_and_after_reload(
+    watched: Watched, web_app: WebApp
+) -> None:
+    page = open_map(watched, web_app)
+    before = page.locator("path.ketahanan-action").count()
+    draw_polygon(page)
+    form = page.locator("#ketahanan-action-form")
+    form.locator("[name=title]").fill("Normalisasi saluran Kali Sentiong")
+    form.locator("[name=lead_agency]").fill("Dinas Sumber Daya Air")
+    form.locator("[name=partners]").fill("BPBD, Kelurahan Sumur Batu")
+    form.locator("[name=status]").select_option("in_progress")
+    form.locator("[name=progress]").fill("30")
+    form.locator("[name=budget_idr]").fill("1500000000")
+    form.locator("[name=start_date]").fill("2025-01-15")
+    form.locator("[name=token]").fill(web_app.token)
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector("#ketahanan-action-form", state="detached")
+    page.wait_for_function(
+        f"document.querySelectorAll('path.ketahanan-action').length === {before + 1}"
+    )
+    assert page.locator("path.ketahanan-action.status-in_progress").count() >= 1
+
+    page.reload()
+    page.wait_for_selector("body[data-choropleth=ready]")
+    page.wait_for_function(
+        f"document.querySelectorAll('path.ketahanan-action').length === {before + 1}"
+    )
+    # The token was entered once: it is kept for this browser session.
+    assert page.evaluate("sessionStorage.getItem('ketahanan.planner-token')") == web_app.token
+
+
+def test_validation_error_shows_next_to_its_field(watched: Watched, web_app: WebApp) -> None:
+    # The browser logs the API's 422 answer as a failed resource load; that one is expected.
+    watched.allowed_console.append("status of 422")
+    page = open_map(watched, web_app)
+    draw_polygon(page)
+    form = page.locator("#ketahanan-action-form")
+    form.locator("[name=title]").fill("   ")
+    form.locator("[name=lead_agency]").fill("Dinas Bina Marga")
+    form.locator("[name=progress]").fill("150")
+    form.locator("[name=token]").fill(web_app.token)
+    form.locator("button[type=submit]").click()
+    title_error = form.locator("[data-error-for=title]")
+    title_error.wait_for(state="visible")
+    assert title_error.inner_text().strip()
+    assert form.locator("[data-error-for=progress]").inner_text().strip()
+    assert form.locator("[data-error-for=lead_agency]").inner_text().strip() == ""
+    assert "invalid" in (form.locator("[data-field=title]").get_attribute("class") or "")
+
+
+def test_action_title_with_markup_is_text(watched: Watched, web_app: WebApp) -> None:
+    feature = {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [106.8456, -6.2088]},
+        "properties": {
+            "title": XSS_TITLE,
+            "pillar": "siap",
+            "lead_agency": "<b>BPBD</b>",
+            "status": "planned",
+        },
+    }
+    response = httpx.post(
+        f"{web_app.base}/collections/actions/items",
+        content=json.dumps(feature),
+        headers={
+            "Authorization": f"Bearer {web_app.token}",
+            "Content-Type": "application/geo+json",
+        },
+        timeout=30,
+    )
+    assert response.status_code == 201, response.text
+    action_id = response.json()["id"]
+
+    page = open_map(watched, web_app)
+    page.evaluate(
+        """id => {
+            const k = window.ketahanan;
+            const layer = k.state.actionLayers[id];
+            const where = layer.getLayers()[0].getLatLng();
+            k.map.setView(where, 15);
+            layer.openPopup(where);
+        }""",
+        action_id,
+    )
+    popup = page.locator(".action-popup")
+    popup.wait_for()
+    assert popup.locator(".action-title").inner_text() == XSS_TITLE
+    assert "<b>BPBD</b>" in popup.inner_text()
+    assert page.locator(".leaflet-popup img").count() == 0
+    page.wait_for_timeout(300)
+    assert watched.dialogs == []
+
+    page.goto(f"{web_app.base}/kelurahan/31.71.01.1001")
+    assert page.locator("h1").count() == 1
+    assert watched.dialogs == []
+
+
+def test_english_labels(watched: Watched, web_app: WebApp) -> None:
+    en = catalogue("en")
+    page = open_map(watched, web_app, "?lang=en&pilar=terhubung")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("#ketahanan-panel h1").inner_text() == en["map.title"]
+    assert en["legend.no_data"] in page.locator("#ketahanan-legend").inner_text()
+    layers = page.locator(".leaflet-control-layers").inner_text()
+    assert en["layer.tj_stops"] in layers
+    assert en["layer.actions"] in layers
+    assert catalogue("id")["layer.tj_stops"] not in layers
+
+
+def test_kelurahan_profile(watched: Watched, web_app: WebApp) -> None:
+    page = watched.page
+    page.goto(f"{web_app.base}/peta")
+    page.wait_for_selector("body[data-choropleth=ready]")
+    page.locator("#ketahanan-search").fill("glodok")
+    page.locator("#ketahanan-search-results .profile-link").first.click()
+    page.wait_for_url("**/kelurahan/31.73.03.1007*")
+    assert "Glodok" in page.locator("h1").inner_text()
+    assert page.locator(".profile-scores tbody tr").count() == 3
+    assert f"dari {KELURAHAN}" in page.locator(".profile-scores").inner_text()
+    page.wait_for_selector("#profile-map path.ketahanan-unit")
+    page.wait_for_function(
+        "!document.querySelector('#profile-actions').textContent.includes('Memuat')"
+    )
+
+
+def test_no_request_leaves_localhost(watched: Watched, web_app: WebApp) -> None:
+    page = open_map(watched, web_app, "?pilar=terhubung&tingkat=kecamatan")
+    page.locator("#ketahanan-gaps").check()
+    page.wait_for_function("document.getElementById('ketahanan-gaps-info').textContent !== ''")
+    page.mouse.wheel(0, -400)
+    page.wait_for_load_state("networkidle")
+    assert watched.blocked == []
+    assert watched.console_errors == []
+
+
+def test_edit_and_delete_from_the_popup(watched: Watched, web_app: WebApp) -> None:
+    feature = {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [106.80, -6.25]},
+        "properties": {"title": "Sumur resapan", "pillar": "sehat", "lead_agency": "Dinas LH"},
+    }
+    created = httpx.post(
+        f"{web_app.base}/collections/actions/items",
+        content=json.dumps(feature),
+        headers={"Authorization": f"Bearer {web_app.token}", "Content-Type": "application/json"},
+        timeout=30,
+    )
+    assert created.status_code == 201, created.text
+    action_id = created.json()["id"]
+    page = open_map(watched, web_app)
+    page.evaluate("t => sessionStorage.setItem('ketahanan.planner-token', t)", web_app.token)
+    open_popup = """id => {
+        const layer = window.ketahanan.state.actionLayers[id];
+        const where = layer.getLayers()[0].getLatLng();
+        window.ketahanan.map.setView(where, 15);
+        layer.openPopup(where);
+    }"""
+    page.evaluate(open_popup, action_id)
+    page.locator(".action-popup .action-edit").click()
+    form = page.locator("#ketahanan-action-form")
+    assert form.locator("[name=title]").input_value() == "Sumur resapan"
+    form.locator("[name=title]").fill("Sumur resapan komunal")
+    form.locator("[name=status]").select_option("done")
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector("#ketahanan-action-form", state="detached")
+    stored = httpx.get(f"{web_app.base}/collections/actions/items/{action_id}", timeout=30).json()
+    assert stored["properties"]["title"] == "Sumur resapan komunal"
+    assert stored["properties"]["status"] == "done"
+
+    page.evaluate(open_popup, action_id)
+    assert page.locator(".action-popup .action-title").inner_text() == "Sumur resapan komunal"
+    delete = page.locator(".action-popup .action-delete")
+    delete.click()
+    delete.click()
+    page.wait_for_function(f"!window.ketahanan.state.actionLayers[{json.dumps(action_id)}]")
+    gone = httpx.get(f"{web_app.base}/collections/actions/items/{action_id}", timeout=30)
+    assert gone.status_code in (404, 410)
+    assert watched.dialogs == []

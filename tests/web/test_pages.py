@@ -1,0 +1,148 @@
+"""The planner pages without a browser: offline assets, catalogue, routes, escaping."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from geo.settings import Settings
+from web import vendor_assets
+from web.i18n import LANGUAGES, Translator, catalogue
+from web.pages import _json_for_script
+
+EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["'](https?:)?//""", re.IGNORECASE)
+OSM = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+
+
+@pytest.fixture(scope="module")
+def web_client(
+    real_build: Settings, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[TestClient]:
+    tmp = tmp_path_factory.mktemp("pages")
+    settings = real_build.model_copy(
+        update={"database_url": f"sqlite:///{tmp / 'a.sqlite'}", "basemap_url": "none"}
+    )
+    with TestClient(create_app(settings)) as client:
+        yield client
+
+
+def test_vendored_assets_match_their_manifest() -> None:
+    assert vendor_assets.check() == []
+    manifest = vendor_assets.load_manifest()
+    names = {p["package"] for p in manifest["packages"]}
+    assert {"leaflet", "leaflet-draw", "leaflet.markercluster", "leaflet.fullscreen"} <= names
+    for pkg in manifest["packages"]:
+        assert pkg["integrity"].startswith("sha512-")
+        assert pkg["licence"]
+
+
+def test_catalogues_have_the_same_keys() -> None:
+    ids = set(catalogue("id"))
+    for lang in LANGUAGES:
+        assert set(catalogue(lang)) == ids
+    assert Translator("en")("legend.no_data") == "No data"
+    assert Translator("xx")("legend.no_data") == "Tidak ada data"
+
+
+def test_config_json_cannot_close_its_script_element() -> None:
+    text = _json_for_script({"title": "</script><script>alert(1)</script>"})
+    assert "</script>" not in text
+    assert json.loads(text)["title"] == "</script><script>alert(1)</script>"
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("pillar", ["siap", "sehat", "terhubung"])
+def test_map_page_loads_nothing_from_the_internet(web_client: TestClient, pillar: str) -> None:
+    response = web_client.get(f"/peta?pilar={pillar}")
+    assert response.status_code == 200
+    html = response.text
+    assert EXTERNAL.findall(html) == []
+    assert "cdn" not in html.lower()
+    # The data come from the API; the page itself stays small.
+    assert len(response.content) < 60_000
+    assert '"FeatureCollection"' not in html
+
+
+@pytest.mark.realdata
+def test_only_the_basemap_url_is_external(
+    real_build: Settings, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    tmp = tmp_path_factory.mktemp("osm")
+    settings = real_build.model_copy(
+        update={"database_url": f"sqlite:///{tmp / 'a.sqlite'}", "basemap_url": OSM}
+    )
+    with TestClient(create_app(settings)) as client:
+        html = client.get("/peta").text
+    assert EXTERNAL.findall(html) == []
+    urls = set(re.findall(r"https?://[^\"'\s)]+", html))
+    assert urls == {OSM}
+
+
+@pytest.mark.realdata
+def test_every_asset_the_page_names_is_served(web_client: TestClient) -> None:
+    html = web_client.get("/peta?pilar=terhubung").text
+    paths = re.findall(r"""(?:src|href)=["'](/static/[^"']+)""", html)
+    assert len(paths) >= 8
+    for path in paths:
+        assert web_client.get(path).status_code == 200, path
+
+
+@pytest.mark.realdata
+def test_page_parameters(web_client: TestClient) -> None:
+    html = web_client.get("/peta?pilar=sehat&tingkat=kecamatan&klasifikasi=fisher_jenks&k=4").text
+    config = json.loads(
+        re.search(r'id="ketahanan-config">(.*?)</script>', html, re.S).group(1)  # type: ignore[union-attr]
+    )
+    assert (config["pillar"], config["level"], config["classification"], config["k"]) == (
+        "sehat",
+        "kecamatan",
+        "fisher_jenks",
+        4,
+    )
+    assert config["indicator"]["id"] == "score_sehat"
+    assert config["strings"] == catalogue("id")
+    assert set(config["groups"]["overlays"]) == {"slum_rw"}
+    bad = web_client.get("/peta?pilar=<script>")
+    assert bad.status_code == 400
+    assert "<script>" not in bad.text.split("<main>")[1]
+    assert web_client.get("/peta?k=99").status_code == 400
+    assert web_client.get("/peta?indikator=terhubung_tj_stops&pilar=siap").status_code == 400
+
+
+@pytest.mark.realdata
+def test_root_sends_browsers_to_the_map(web_client: TestClient) -> None:
+    browser = web_client.get(
+        "/", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}, follow_redirects=False
+    )
+    assert browser.status_code == 303
+    assert browser.headers["location"] == "/peta"
+    assert web_client.get("/", headers={"Accept": "application/json"}).json()["title"]
+    assert web_client.get("/?f=json", headers={"Accept": "text/html"}).status_code == 200
+
+
+@pytest.mark.realdata
+def test_profile_page(web_client: TestClient) -> None:
+    response = web_client.get("/kelurahan/31.73.03.1007?lang=en")
+    assert response.status_code == 200
+    html = response.text
+    assert "Glodok" in html
+    assert 'lang="en"' in html
+    assert html.count("of 267") >= 1
+    assert "/collections/kelurahan/items/31.73.03.1007?f=gpkg" in html
+    assert "siap_flood_share_2007" in html
+    assert EXTERNAL.findall(html) == []
+
+
+@pytest.mark.realdata
+def test_unknown_kelurahan_is_a_friendly_escaped_404(web_client: TestClient) -> None:
+    response = web_client.get("/kelurahan/<img src=x onerror=alert(1)>")
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("text/html")
+    assert "Tidak ditemukan" in response.text
+    assert "<img src=x" not in response.text
+    assert "&lt;img src=x onerror=alert(1)&gt;" in response.text

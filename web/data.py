@@ -1,0 +1,90 @@
+"""Small read-only lookups on the build output for the pages (attributes only, no geometry).
+
+Layers themselves reach the browser through the OGC API items routes; the pages only need the
+kelurahan index (name and code, for search and the profile), the indicator values of one
+kelurahan and the data dictionary. Each is read once per build file (keyed by its mtime).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyogrio
+
+from geo.settings import Settings
+
+PILLARS = ("siap", "sehat", "terhubung")
+LEVELS = ("kelurahan", "kecamatan", "kota")
+SCORE_COLUMNS = {p: f"score_{p}" for p in PILLARS}
+
+
+@dataclass(frozen=True)
+class BuildTables:
+    """The attribute tables the pages use."""
+
+    kelurahan: pd.DataFrame
+    dictionary: list[dict[str, Any]]
+
+    def indicators(self, pillar: str | None = None) -> list[dict[str, Any]]:
+        """Dictionary entries, optionally of one pillar."""
+        return [d for d in self.dictionary if pillar is None or d.get("pillar") == pillar]
+
+    def entry(self, column: str) -> dict[str, Any] | None:
+        """The dictionary entry of an indicator column (None for a score or unknown column)."""
+        return next((d for d in self.dictionary if d.get("id") == column), None)
+
+    def search_index(self) -> list[list[str]]:
+        """``[code, name, kecamatan]`` of every kelurahan, sorted by name."""
+        frame = self.kelurahan.sort_values("nama")
+        return [
+            [str(r.kode), str(r.nama), str(r.nama_kecamatan)]
+            for r in frame[["kode", "nama", "nama_kecamatan"]].itertuples()
+        ]
+
+    def ranks(self, column: str) -> pd.Series:
+        """Rank of each kelurahan on a score (1 = most exposed; nulls get no rank)."""
+        return self.kelurahan[column].rank(ascending=False, method="min")
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, float) and np.isnan(value):
+        return None
+    if isinstance(value, str) and value[:1] in "[{":
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+@lru_cache(maxsize=4)
+def _read(path: str, mtime: float) -> BuildTables:
+    kel = pyogrio.read_dataframe(path, layer="kelurahan", read_geometry=False)
+    layers = {str(name) for name, _ in pyogrio.list_layers(path)}
+    dictionary: list[dict[str, Any]] = []
+    if "data_dictionary" in layers:
+        frame = pyogrio.read_dataframe(path, layer="data_dictionary", read_geometry=False)
+        dictionary = [
+            {k: _decode(v) for k, v in row.items()} for row in frame.to_dict(orient="records")
+        ]
+    return BuildTables(kelurahan=pd.DataFrame(kel), dictionary=dictionary)
+
+
+def build_tables(settings: Settings) -> BuildTables:
+    """The page tables of the current build output.
+
+    Raises
+    ------
+    FileNotFoundError
+        When no build output exists yet.
+    """
+    path: Path = settings.build_path
+    return _read(str(path), path.stat().st_mtime)

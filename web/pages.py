@@ -1,0 +1,382 @@
+"""Planner pages: the pillar map (folium), the kelurahan profile and friendly error pages.
+
+The map page is a folium figure whose layers are empty feature groups; the page script
+(``web/static/js/ketahanan.js``) fills them from the OGC API items routes at the
+generalisation the current zoom needs, so the HTML stays small and the data stays in the API.
+Every label comes from :mod:`web.i18n`; the script gets the catalogue as JSON in the page.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import folium
+import jinja2
+from branca.element import Element
+
+from geo.settings import Settings
+from web.assets import (
+    APP_CSS,
+    APP_JS,
+    FAVICON,
+    LEAFLET_CSS,
+    LEAFLET_JS,
+    TEMPLATES_DIR,
+    LocalDraw,
+    LocalFullscreen,
+    LocalMap,
+    LocalMarkerCluster,
+)
+from web.data import LEVELS, PILLARS, SCORE_COLUMNS, BuildTables
+from web.i18n import Translator, normalise_lang
+
+JAKARTA_CENTRE = (-6.2, 106.83)
+START_ZOOM = 11
+CLASSIFICATIONS = ("quantiles", "fisher_jenks", "equal_interval")
+K_RANGE = (3, 9)
+
+OVERLAYS: dict[str, tuple[str, ...]] = {
+    "siap": ("flood_rw_2007", "flood_2017_rw_max", "pumps", "floodgates"),
+    "sehat": ("slum_rw",),
+    "terhubung": ("tj_stops", "tj_routes", "rail_stations", "rail_lines"),
+}
+"""Overlay layers (build layer = API collection id) shown with each pillar's map."""
+
+CLUSTERED = frozenset({"tj_stops"})
+"""Point overlays drawn as marker clusters."""
+
+NAME_FIELDS: dict[str, tuple[str, ...]] = {
+    "pumps": ("name",),
+    "floodgates": ("name",),
+    "tj_stops": ("stop_name",),
+    "tj_routes": ("route_long_name", "route_short_name", "route_id"),
+    "rail_stations": ("name", "station_name"),
+    "rail_lines": ("route_name", "corridor_name"),
+    "flood_rw_2007": ("rw", "nama_kelurahan_sumber"),
+    "flood_2017_rw_max": ("depth_class", "max_state"),
+    "slum_rw": ("rw", "nama_kelurahan_sumber"),
+}
+"""Properties an overlay's tooltip shows, first present wins."""
+
+API_PARAMS = {
+    "zoom": "zoom",
+    "limit": "limit",
+    "properties": "properties",
+    "classify": "classify",
+    "k": "k",
+    "lang": "lang",
+    "classify_property": "classify_by",
+}
+"""Names of the items-route query parameters the page script uses (one place to change)."""
+
+_env = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+    autoescape=jinja2.select_autoescape(["html"]),
+)
+
+
+class PageParameterError(ValueError):
+    """A map or profile query parameter is not valid (rendered as a friendly 400 page)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True)
+class MapParams:
+    """The shareable state of a map page (its query string)."""
+
+    pillar: str = "siap"
+    level: str = "kelurahan"
+    indicator: str | None = None
+    classification: str = "quantiles"
+    k: int = 5
+    lang: str = "id"
+
+    @property
+    def column(self) -> str:
+        """The column the choropleth shows: the indicator or the pillar score."""
+        return self.indicator or SCORE_COLUMNS[self.pillar]
+
+
+def parse_map_params(
+    tables: BuildTables,
+    pilar: str | None = None,
+    tingkat: str | None = None,
+    indikator: str | None = None,
+    klasifikasi: str | None = None,
+    k: str | None = None,
+    lang: str | None = None,
+) -> MapParams:
+    """Check the map page's query values.
+
+    Raises
+    ------
+    PageParameterError
+        Unknown pillar, level, indicator or classification, or k out of range.
+    """
+    pillar = (pilar or "siap").strip().lower()
+    if pillar not in PILLARS:
+        raise PageParameterError("pilar", f"use one of {', '.join(PILLARS)}")
+    level = (tingkat or "kelurahan").strip().lower()
+    if level not in LEVELS:
+        raise PageParameterError("tingkat", f"use one of {', '.join(LEVELS)}")
+    indicator = (indikator or "").strip() or None
+    known = {d["id"] for d in tables.indicators(pillar)} | {SCORE_COLUMNS[pillar]}
+    if indicator is not None and indicator not in known:
+        raise PageParameterError("indikator", f"not an indicator of pillar {pillar}")
+    if indicator == SCORE_COLUMNS[pillar]:
+        indicator = None
+    method = (klasifikasi or "quantiles").strip().lower()
+    if method not in CLASSIFICATIONS:
+        raise PageParameterError("klasifikasi", f"use one of {', '.join(CLASSIFICATIONS)}")
+    try:
+        classes = int(k) if k not in (None, "") else 5
+    except ValueError:
+        raise PageParameterError("k", "must be a whole number") from None
+    if not K_RANGE[0] <= classes <= K_RANGE[1]:
+        raise PageParameterError("k", f"must be between {K_RANGE[0]} and {K_RANGE[1]}")
+    return MapParams(pillar, level, indicator, method, classes, normalise_lang(lang))
+
+
+def _json_for_script(data: Any) -> str:
+    """JSON safe inside a ``<script type="application/json">`` element."""
+    text = json.dumps(data, ensure_ascii=False, allow_nan=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _indicator_meta(tables: BuildTables, params: MapParams, t: Translator) -> dict[str, Any]:
+    entry = tables.entry(params.column)
+    if entry is None:
+        return {
+            "id": params.column,
+            "name": f"{t('indicator.score')}: {t('pillar.' + params.pillar)}",
+            "unit": "0-1",
+            "score": True,
+        }
+    name = entry.get("name_en") if t.lang == "en" else entry.get("name_id")
+    return {"id": params.column, "name": name, "unit": entry.get("unit") or "", "score": False}
+
+
+def map_page(settings: Settings, tables: BuildTables, params: MapParams) -> str:
+    """Render the pillar map page (HTML) for ``params``."""
+    t = Translator(params.lang)
+    basemap = settings.basemap_url.strip()
+    has_basemap = basemap.lower() != "none" and basemap != ""
+    fmap = LocalMap(
+        location=JAKARTA_CENTRE,
+        zoom_start=START_ZOOM,
+        tiles=None,
+        control_scale=True,
+        # Map options (not the tile layer's): marker clusters need the map's maxZoom.
+        minZoom=8,
+        maxZoom=18,
+    )
+    if has_basemap:
+        folium.TileLayer(
+            tiles=basemap,
+            attr=settings.basemap_attribution,
+            name=t("layer.basemap"),
+            control=False,
+            max_zoom=19,
+        ).add_to(fmap)
+
+    choropleth = folium.FeatureGroup(name=t("layer.choropleth"), show=True).add_to(fmap)
+    gaps = folium.FeatureGroup(name=t("layer.gaps"), show=False).add_to(fmap)
+    overlays: dict[str, str] = {}
+    clusters: dict[str, str] = {}
+    for layer in OVERLAYS[params.pillar]:
+        group = folium.FeatureGroup(name=t(f"layer.{layer}"), show=False).add_to(fmap)
+        overlays[layer] = group.get_name()
+        if layer in CLUSTERED:
+            cluster = LocalMarkerCluster(control=False).add_to(group)
+            clusters[layer] = cluster.get_name()
+    actions = folium.FeatureGroup(name=t("layer.actions"), show=True).add_to(fmap)
+    drawn = folium.FeatureGroup(name="drawn", show=True, control=False).add_to(fmap)
+    LocalDraw(
+        feature_group=drawn,
+        show_geometry_on_click=False,
+        draw_options={
+            "polyline": {"shapeOptions": {"color": "#1565c0"}},
+            "polygon": {"allowIntersection": False, "shapeOptions": {"color": "#1565c0"}},
+            "rectangle": False,
+            "circle": False,
+            "circlemarker": False,
+            "marker": True,
+        },
+        edit_options={"edit": False, "remove": False},
+    ).add_to(fmap)
+    LocalFullscreen(position="topleft", title="Fullscreen", title_cancel="Exit fullscreen").add_to(
+        fmap
+    )
+    folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
+
+    config = {
+        "page": "map",
+        "lang": t.lang,
+        "strings": t.strings,
+        "pillar": params.pillar,
+        "level": params.level,
+        "indicator": _indicator_meta(tables, params, t),
+        "indicators": [
+            {
+                "id": d["id"],
+                "name": d.get("name_en") if t.lang == "en" else d.get("name_id"),
+                "unit": d.get("unit") or "",
+            }
+            for d in tables.indicators(params.pillar)
+        ],
+        "classification": params.classification,
+        "k": params.k,
+        "pillars": list(PILLARS),
+        "levels": list(LEVELS),
+        "classifications": list(CLASSIFICATIONS),
+        "map": fmap.get_name(),
+        "groups": {
+            "choropleth": choropleth.get_name(),
+            "gaps": gaps.get_name(),
+            "actions": actions.get_name(),
+            "drawn": drawn.get_name(),
+            "overlays": overlays,
+            "clusters": clusters,
+        },
+        "nameFields": NAME_FIELDS,
+        "api": {"params": API_PARAMS},
+        "kelurahan": tables.search_index(),
+    }
+    _finish_figure(fmap, t, config)
+    page: str = fmap.get_root().render()
+    return page.replace("<html>", f'<html lang="{t.lang}">', 1)
+
+
+def _finish_figure(fmap: folium.Map, t: Translator, config: dict[str, Any]) -> None:
+    figure = fmap.get_root()
+    header = figure.header  # type: ignore[attr-defined]
+    header.add_child(Element(f"<title>{_escape(t('app.title'))}</title>"), name="title")
+    header.add_child(Element(f'<link rel="icon" href="{FAVICON}"/>'), name="favicon")
+    header.add_child(Element(f'<link rel="stylesheet" href="{APP_CSS}"/>'), name="app_css")
+    header.add_child(Element(f'<script defer src="{APP_JS}"></script>'), name="app_js")
+    body = figure.html  # type: ignore[attr-defined]
+    body.add_child(
+        Element(
+            '<script type="application/json" id="ketahanan-config">'
+            f"{_json_for_script(config)}</script>"
+            '<svg width="0" height="0" style="position:absolute" aria-hidden="true"><defs>'
+            '<pattern id="ketahanan-hatch" width="6" height="6" patternUnits="userSpaceOnUse"'
+            ' patternTransform="rotate(45)"><rect width="6" height="6" fill="#e0e0e0"/>'
+            '<line x1="0" y1="0" x2="0" y2="6" stroke="#8a8a8a" stroke-width="2"/>'
+            "</pattern></defs></svg>"
+        ),
+        name="ketahanan_config",
+    )
+
+
+def _escape(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def profile_page(
+    settings: Settings, tables: BuildTables, kode: str, lang: str | None
+) -> str | None:
+    """Render the profile of one kelurahan, or None when ``kode`` is unknown."""
+    t = Translator(normalise_lang(lang))
+    kel = tables.kelurahan
+    match = kel[kel["kode"] == kode]
+    if match.empty:
+        return None
+    row = match.iloc[0]
+    total = len(kel)
+    scores = []
+    for pillar, column in SCORE_COLUMNS.items():
+        value = _clean(row.get(column)) if column in kel else None
+        rank = tables.ranks(column).loc[match.index[0]] if column in kel else None
+        scores.append(
+            {
+                "pillar": pillar,
+                "label": t(f"pillar.{pillar}"),
+                "value": None if value is None else f"{float(value):.2f}",
+                "rank": None if rank is None or not math.isfinite(rank) else int(rank),
+                "missing": _clean(row.get(f"{column}_missing")),
+            }
+        )
+    indicators = []
+    for d in tables.dictionary:
+        column = d["id"]
+        value = _clean(row.get(column)) if column in kel else None
+        indicators.append(
+            {
+                "id": column,
+                "pillar": t(f"pillar.{d.get('pillar')}"),
+                "name": d.get("name_en") if t.lang == "en" else d.get("name_id"),
+                "value": _format(value),
+                "unit": d.get("unit") or "",
+                "sources": ", ".join(d.get("sources") or []),
+                "formula": d.get("formula") or "",
+                "estimate": bool(d.get("estimate")),
+                "no_data_reason": d.get("no_data_reason"),
+            }
+        )
+    config = {
+        "page": "profile",
+        "lang": t.lang,
+        "strings": t.strings,
+        "kode": str(row["kode"]),
+        "api": {"params": API_PARAMS},
+    }
+    template = _env.get_template("profile.html")
+    return template.render(
+        t=t,
+        lang=t.lang,
+        other_lang="en" if t.lang == "id" else "id",
+        kel={k: _clean(row.get(k)) for k in ("kode", "nama", "nama_kecamatan", "nama_kota")},
+        population=_format(_clean(row.get("population"))),
+        area=_format(_clean(row.get("area_km2"))),
+        scores=scores,
+        total=total,
+        indicators=indicators,
+        config_json=_json_for_script(config),
+        leaflet_js=LEAFLET_JS,
+        leaflet_css=LEAFLET_CSS,
+        app_js=APP_JS,
+        app_css=APP_CSS,
+        favicon=FAVICON,
+    )
+
+
+def _format(value: Any) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int | float):
+        if float(value).is_integer() and abs(value) >= 1:
+            return f"{int(value):,}"
+        return f"{float(value):,.3f}"
+    return str(value)
+
+
+def error_page(status: int, title_key: str, message: str, lang: str | None) -> str:
+    """A friendly error page (HTML, escaped) with a link back to the map."""
+    t = Translator(normalise_lang(lang))
+    template = _env.get_template("error.html")
+    return template.render(
+        t=t,
+        lang=t.lang,
+        status=status,
+        title=t(title_key),
+        message=message,
+        app_css=APP_CSS,
+        favicon=FAVICON,
+    )
