@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from pydantic import ValidationError as PydanticValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -39,6 +40,17 @@ def _errors() -> Iterator[None]:
         yield
     except KetahananError as exc:
         err.print(f"[bold red]error[/] ({exc.code}): {exc.message}")
+        raise typer.Exit(code=2) from None
+
+
+def _settings() -> Settings:
+    """The settings, or a plain message naming each bad KETAHANAN_* variable."""
+    try:
+        return get_settings()
+    except PydanticValidationError as exc:
+        for error in exc.errors():
+            name = "KETAHANAN_" + "_".join(str(p) for p in error["loc"][:1]).upper()
+            err.print(f"[bold red]error[/] (invalid_setting): {name}: {error['msg']}")
         raise typer.Exit(code=2) from None
 
 
@@ -120,7 +132,7 @@ def build(
     ] = False,
 ) -> None:
     """Build every layer into the GeoPackage at KETAHANAN_BUILD_PATH, with a report."""
-    settings = get_settings()
+    settings = _settings()
     with _errors():
         run_build_with_progress(settings, verify=not no_verify)
 
@@ -135,7 +147,7 @@ def serve(
     """Serve the web app and API; builds first when no build output exists."""
     import uvicorn
 
-    settings = get_settings()
+    settings = _settings()
     with _errors():
         if not settings.build_path.exists():
             console.print(f"no build at {settings.build_path}: building first")
@@ -154,7 +166,7 @@ def data_verify() -> None:
     """Check that every catalogued file exists and has its recorded sha256."""
     from geo.catalogue import load_catalogue, verify
 
-    settings = get_settings()
+    settings = _settings()
     with _errors():
         catalogue = load_catalogue(settings.catalogue_path)
         total = sum(len(s.files) for s in catalogue.sources)
@@ -183,7 +195,7 @@ def data_checksums(
     """Recompute the catalogue's file list and checksums from the data folder."""
     from geo.catalogue import dump_catalogue, load_catalogue, refresh_checksums, write_catalogue
 
-    settings = get_settings()
+    settings = _settings()
     with _errors():
         catalogue = load_catalogue(settings.catalogue_path)
         refreshed = refresh_checksums(catalogue, settings.data_dir)
@@ -210,7 +222,7 @@ def layer_add(
     """Load a planner's real layer as an indicator; the next build uses it in the scores."""
     from geo.user_layers import add_user_layer
 
-    settings = get_settings()
+    settings = _settings()
     with _errors():
         entry = add_user_layer(path, indicator, settings, key=key_column, value_column=value_column)
     console.print(f"[green]registered[/] {path} as {indicator}: {entry}")
@@ -222,7 +234,7 @@ def layer_list() -> None:
     """List the planner-loaded layers the next build will use."""
     from geo.user_layers import list_user_layers
 
-    settings = get_settings()
+    settings = _settings()
     with _errors():
         for entry in list_user_layers(settings):
             console.print(entry)
@@ -235,7 +247,7 @@ def layer_remove(
     """Unregister a planner-loaded layer."""
     from geo.user_layers import remove_user_layer
 
-    settings = get_settings()
+    settings = _settings()
     with _errors():
         remove_user_layer(settings, indicator)
     console.print(f"removed {indicator}")
@@ -254,7 +266,7 @@ def db_upgrade() -> None:
     """Create or migrate the actions tables at KETAHANAN_DATABASE_URL."""
     from geo.actions.db import current_revision, redact_url
 
-    settings = get_settings()
+    settings = _settings()
     with _errors():
         store = _action_store(settings)
         revision = current_revision(store.engine)
@@ -269,7 +281,7 @@ def token_create(
     """Create a bearer token and print it once (only its hash is stored)."""
     from geo.actions.auth import create_token
 
-    settings = get_settings()
+    settings = _settings()
     with _errors():
         secret, token = create_token(_action_store(settings), name, role)
     err.print(
@@ -286,7 +298,7 @@ def token_revoke(
     """Revoke a token; requests with it get 401 from now on."""
     from geo.actions.auth import revoke_token
 
-    settings = get_settings()
+    settings = _settings()
     with _errors():
         token = revoke_token(_action_store(settings), name_or_id)
     console.print(f"revoked token {token.name!r} ({token.id})")
@@ -297,7 +309,7 @@ def token_list() -> None:
     """List tokens: name, role, created, revoked (never the secrets)."""
     from geo.actions.auth import list_tokens
 
-    settings = get_settings()
+    settings = _settings()
     with _errors():
         tokens = list_tokens(_action_store(settings))
     table = Table(title="API tokens")

@@ -30,7 +30,9 @@ from geo import layers as thematic
 from geo.admin import build_admin, build_rw
 from geo.catalogue import Catalogue, load_catalogue, verify_or_raise
 from geo.errors import DataError
+from geo.indicators import all_definitions, compute_indicators
 from geo.ingest import Grid, read_ascii_grid
+from geo.scores import resolve_weights
 from geo.settings import Settings
 
 GRIDS = {
@@ -192,6 +194,8 @@ def build_layers(
             "holding the Jakarta data (see data/README.md)"
         )
     cat = catalogue or load_catalogue(settings.catalogue_path)
+    # Bad weights in the settings stop the build before any work (and before any output).
+    resolve_weights(all_definitions(settings), settings)
     steps = _Steps(report, progress)
     layers: dict[str, gpd.GeoDataFrame | pd.DataFrame] = {}
 
@@ -244,8 +248,7 @@ def build_layers(
             add(res)
 
     with steps.step("transit layers"):
-        departures = _departures_function()
-        for res in thematic.transjakarta_2025(folder("transjakarta_gtfs_2025_09"), departures):
+        for res in thematic.transjakarta_2025(folder("transjakarta_gtfs_2025_09")):
             add(res)
         for res in thematic.transjakarta_2026(folder("transjakarta_gtfs_2026_04")):
             add(res)
@@ -279,19 +282,7 @@ def build_layers(
     return result
 
 
-def _departures_function() -> Callable[[Any], pd.Series] | None:
-    try:
-        from geo.transit import weekday_departures_per_hour
-    except ImportError:  # pragma: no cover - only while the indicators module is absent
-        return None
-    return weekday_departures_per_hour
-
-
 def _add_indicators(result: BuildResult, settings: Settings) -> None:
-    try:
-        from geo.indicators import compute_indicators
-    except ImportError:  # pragma: no cover - only while the indicators module is absent
-        return
     computed = compute_indicators(result.layers, result.grids, settings)
     result.layers.update(
         kelurahan=computed.kelurahan, kecamatan=computed.kecamatan, kota=computed.kota
@@ -367,11 +358,55 @@ def write_output(
         info = pd.DataFrame([{"key": "report", "value": text}])
         pyogrio.write_dataframe(info, tmp, layer="build_info", driver="GPKG")
         tmp_report.write_text(text, encoding="utf-8")
+        # flush both files to disk before the renames, and the renames after, so a crash
+        # or power cut leaves either the old output or the complete new one
+        _fsync(tmp)
+        _fsync(tmp_report)
         os.replace(tmp, build_path)
         os.replace(tmp_report, report_path)
+        _fsync(build_path.parent)
     finally:
         tmp.unlink(missing_ok=True)
         tmp_report.unlink(missing_ok=True)
+    _remove_stale_temps(build_path, report_path)
+
+
+def _fsync(path: Path) -> None:
+    """Flush a file (or a folder's entries) to disk."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _remove_stale_temps(build_path: Path, report_path: Path) -> None:
+    """Delete temporary outputs (and GDAL side files) left by builds that were killed.
+
+    A temporary file is named after the process that wrote it; it is removed only when that
+    process no longer runs, so a concurrent build's file is never touched.
+    """
+    patterns = (
+        (f".{build_path.stem}.", f".tmp{build_path.suffix}"),
+        (f".{report_path.name}.", ".tmp"),
+    )
+    for prefix, suffix in patterns:
+        for path in build_path.parent.glob(f"{prefix}*{suffix}*"):
+            pid, sep, rest = path.name.removeprefix(prefix).partition(suffix)
+            if not sep or not pid.isdigit() or rest not in ("", "-journal", "-wal", "-shm"):
+                continue
+            if int(pid) != os.getpid() and not _pid_alive(int(pid)):
+                path.unlink(missing_ok=True)
 
 
 def _json_cell(value: Any) -> Any:

@@ -8,7 +8,6 @@ reports behind it. Layer names here are the names in the build output and the AP
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeAlias
@@ -23,6 +22,7 @@ from geo.crs import STORAGE_CRS
 from geo.errors import DataError
 from geo.ingest import GTFSFeed, ReadReport, read_gtfs, read_table, read_vector, require_columns
 from geo.names import match_names
+from geo.transit import weekday_departures_per_hour
 
 Frame: TypeAlias = gpd.GeoDataFrame | pd.DataFrame
 
@@ -240,9 +240,7 @@ def _route_lines_from_stops(feed: GTFSFeed, stops: gpd.GeoDataFrame) -> gpd.GeoD
     return gpd.GeoDataFrame({"route_id": np.asarray(uniques)}, geometry=lines, crs=STORAGE_CRS)
 
 
-def transjakarta_2025(
-    folder: Path, departures: Callable[[GTFSFeed], pd.Series] | None
-) -> list[LayerResult]:
+def transjakarta_2025(folder: Path) -> list[LayerResult]:
     """TransJakarta GTFS 2025-09 (the full feed): stops with weekday service, and routes.
 
     The feed has no shapes.txt, so each route's line is drawn through the stops of its
@@ -256,11 +254,10 @@ def transjakarta_2025(
     stops["location_type"] = (
         pd.to_numeric(stops["location_type"], errors="coerce").fillna(0).astype("int64")
     )
-    if departures is not None:
-        per_hour = departures(feed)
-        stops["weekday_departures_per_hour"] = (
-            stops["stop_id"].map(per_hour).astype("float64").to_numpy()
-        )
+    per_hour = weekday_departures_per_hour(feed)
+    stops["weekday_departures_per_hour"] = (
+        stops["stop_id"].map(per_hour).astype("float64").to_numpy()
+    )
     routes = feed.tables["routes"][
         ["route_id", "route_short_name", "route_long_name", "route_desc", "route_color"]
     ]

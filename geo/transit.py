@@ -35,7 +35,9 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")
 class FeedLike(Protocol):
     """What this module needs from ``geo.ingest.GTFSFeed``: str-typed GTFS tables by name."""
 
-    tables: Mapping[str, pd.DataFrame]
+    @property
+    def tables(self) -> Mapping[str, pd.DataFrame]:
+        """GTFS tables by name (``stops``, ``trips``, ...)."""
 
 
 def gtfs_seconds(values: pd.Series) -> pd.Series:
