@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import json
 import math
+import numbers
 from dataclasses import dataclass
 from typing import Any
 
@@ -306,7 +307,7 @@ def profile_page(
             {
                 "pillar": pillar,
                 "label": t(f"pillar.{pillar}"),
-                "value": None if value is None else f"{float(value):.2f}",
+                "value": None if value is None else _format(float(value), t.lang, decimals=2),
                 "rank": None if rank is None or not math.isfinite(rank) else int(rank),
                 "missing": _clean(row.get(f"{column}_missing")),
             }
@@ -320,7 +321,9 @@ def profile_page(
                 "id": column,
                 "pillar": t(f"pillar.{d.get('pillar')}"),
                 "name": d.get("name_en") if t.lang == "en" else d.get("name_id"),
-                "value": _format(value),
+                "value": _format(
+                    value, t.lang, decimals=0 if d.get("unit") == "persons (estimate)" else 3
+                ),
                 "unit": d.get("unit") or "",
                 "sources": ", ".join(d.get("sources") or []),
                 "formula": d.get("formula") or "",
@@ -341,8 +344,8 @@ def profile_page(
         lang=t.lang,
         other_lang="en" if t.lang == "id" else "id",
         kel={k: _clean(row.get(k)) for k in ("kode", "nama", "nama_kecamatan", "nama_kota")},
-        population=_format(_clean(row.get("population"))),
-        area=_format(_clean(row.get("area_km2"))),
+        population=_format(_clean(row.get("population")), t.lang),
+        area=_format(_clean(row.get("area_km2")), t.lang, decimals=2),
         scores=scores,
         total=total,
         indicators=indicators,
@@ -355,15 +358,20 @@ def profile_page(
     )
 
 
-def _format(value: Any) -> str:
+def _format(value: Any, lang: str = "id", decimals: int = 3) -> str:
+    """A number as planners read it: '1.234,5' in Bahasa Indonesia, '1,234.5' in English."""
     if value is None:
         return "–"
     if isinstance(value, bool):
         return str(value)
-    if isinstance(value, int | float):
+    if isinstance(value, numbers.Real):  # numpy integers and floats too
         if float(value).is_integer() and abs(value) >= 1:
-            return f"{int(value):,}"
-        return f"{float(value):,.3f}"
+            text = f"{int(value):,}"
+        else:
+            text = f"{float(value):,.{decimals}f}"
+        if lang == "id":  # swap the separators: 1,234.5 -> 1.234,5
+            text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+        return text
     return str(value)
 
 

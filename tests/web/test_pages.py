@@ -146,3 +146,15 @@ def test_unknown_kelurahan_is_a_friendly_escaped_404(web_client: TestClient) -> 
     assert "Tidak ditemukan" in response.text
     assert "<img src=x" not in response.text
     assert "&lt;img src=x onerror=alert(1)&gt;" in response.text
+
+
+def test_profile_numbers_follow_the_language(web_client: TestClient) -> None:
+    """Bahasa Indonesia writes 11.011.862 and 0,39; English 11,011,862 and 0.39."""
+    kel = web_client.get("/collections/kelurahan/items/31.71.01.1001").json()["properties"]
+    population = int(kel["population"])
+    score = f"{kel['score_siap']:.2f}"
+    page_id = web_client.get("/kelurahan/31.71.01.1001").text
+    page_en = web_client.get("/kelurahan/31.71.01.1001", params={"lang": "en"}).text
+    assert f"{population:,}".replace(",", ".") in page_id
+    assert f"{population:,}" in page_en
+    assert score.replace(".", ",") in page_id and score in page_en
