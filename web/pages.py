@@ -365,10 +365,11 @@ def _format(value: Any, lang: str = "id", decimals: int = 3) -> str:
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, numbers.Real):  # numpy integers and floats too
-        if float(value).is_integer() and abs(value) >= 1:
-            text = f"{int(value):,}"
+        number = float(value)
+        if number.is_integer() and abs(number) >= 1:
+            text = f"{int(number):,}"
         else:
-            text = f"{float(value):,.{decimals}f}"
+            text = f"{number:,.{decimals}f}"
         if lang == "id":  # swap the separators: 1,234.5 -> 1.234,5
             text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
         return text
