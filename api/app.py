@@ -2,15 +2,59 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
-from api.routes import actions, collections, conformance, coverage, items, landing, pages
+from api.responses import ERROR_REF, ErrorBody
+from api.routes import actions, collections, conformance, coverage, docs, items, landing, pages
+from api.security import BodyLimitMiddleware, SecurityHeadersMiddleware
 from api.store import store_lifespan
 from geo.settings import Settings, get_settings
 from web.assets import STATIC_DIR
+
+
+class KetahananAPI(FastAPI):
+    """FastAPI with the security middleware outermost, around the error handlers too."""
+
+    def build_middleware_stack(self) -> Any:
+        """The usual stack wrapped in the body limit and then the security headers."""
+        settings: Settings = self.state.settings
+        inner = BodyLimitMiddleware(super().build_middleware_stack(), settings.max_body_bytes)
+        return SecurityHeadersMiddleware(inner, settings.basemap_url)
+
+    def openapi(self) -> dict[str, Any]:
+        """The OpenAPI document, without FastAPI's automatic 422 validation responses.
+
+        Request validation errors are answered as 400 with the one error body (see
+        :mod:`api.errors`); routes declare their own 400 and 422 responses.
+        """
+        if self.openapi_schema is not None:
+            return self.openapi_schema
+        schema = super().openapi()
+        for path in schema.get("paths", {}).values():
+            for operation in path.values():
+                responses = operation.get("responses", {})
+                auto = responses.get("422", {}).get("content", {}).get("application/json", {})
+                if auto.get("schema", {}).get("$ref", "").endswith("/HTTPValidationError"):
+                    del responses["422"]
+                    responses.setdefault("400", _invalid_parameter())
+        schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+        for name in ("HTTPValidationError", "ValidationError"):
+            schemas.pop(name, None)
+        schemas["ErrorBody"] = ErrorBody.model_json_schema()
+        self.openapi_schema = schema
+        return schema
+
+
+def _invalid_parameter() -> dict[str, Any]:
+    return {
+        "description": "A malformed parameter; details name it",
+        "content": {"application/json": {"schema": {"$ref": ERROR_REF}}},
+    }
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -21,12 +65,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings : Settings, optional
         Defaults to the process settings (``KETAHANAN_*`` environment variables).
     """
-    app = FastAPI(
+    app = KetahananAPI(
         title="Ketahanan",
         description="Jakarta city resilience: pillar risk maps, actions and GIS exports.",
         version="0.1.0",
         openapi_url="/api",
-        docs_url="/docs",
+        docs_url=None,  # served offline by api/routes/docs.py
+        redoc_url=None,
         lifespan=store_lifespan,
     )
     app.state.settings = settings or get_settings()
@@ -48,5 +93,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(collections.router)
     app.include_router(items.router)
     app.include_router(pages.router)
+    app.include_router(docs.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.mount(docs.ASSETS, StaticFiles(directory=docs.SWAGGER_UI_DIR), name="docs-assets")
     return app

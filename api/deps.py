@@ -6,6 +6,7 @@ import threading
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from geo.actions.auth import Token, authenticate
 from geo.actions.store import ActionStore
@@ -96,8 +97,22 @@ def get_action_store(request: Request) -> ActionStore:
 ActionStoreDep = Annotated[ActionStore, Depends(get_action_store)]
 
 
-def get_current_token(request: Request, store: ActionStoreDep) -> Token | None:
-    """The token of an ``Authorization: Bearer`` header (None without one; 401 if not valid)."""
+bearer_scheme = HTTPBearer(
+    auto_error=False,
+    description="A token made by `ketahanan token create`: planners write, viewers read.",
+)
+"""Declares the bearer scheme in OpenAPI; the header is parsed by :func:`get_current_token`."""
+
+
+def get_current_token(
+    request: Request,
+    store: ActionStoreDep,
+    _declared: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)] = None,
+) -> Token | None:
+    """The token of an ``Authorization: Bearer`` header (None without one; 401 if not valid).
+
+    Only the header is read: a token in a query string or cookie is never looked at.
+    """
     header = request.headers.get("authorization")
     if header is None:
         return None

@@ -20,8 +20,20 @@ from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import ActionStoreDep, CurrentTokenDep, SettingsDep, get_action_store
+from api.responses import (
+    BINARY,
+    FEATURE_COLLECTION_SCHEMA,
+    FEATURE_SCHEMA,
+    NOT_MODIFIED,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    GeoJSONResponse,
+    content,
+    errors,
+)
 from geo.actions.auth import Role, Token, require
 from geo.actions.geometry import ACTION_EXTENT
+from geo.actions.model import ActionIn
 from geo.actions.store import Action, ActionFilter, ActionStore
 from geo.crs import STORAGE_CRS
 from geo.errors import (
@@ -72,15 +84,134 @@ async def json_body(request: Request) -> Any:
 
 JsonBodyDep = Annotated[Any, Depends(json_body)]
 
-BODY_DOC: dict[str, Any] = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            GEOJSON: {"schema": {"type": "object", "description": "a GeoJSON Feature"}},
-            "application/json": {"schema": {"type": "object"}},
+
+def _inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
+    """A pydantic JSON schema with its ``$defs`` references replaced by the definitions."""
+    defs = schema.pop("$defs", {})
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref", "")
+            if ref.startswith("#/$defs/"):
+                return walk(defs[ref.removeprefix("#/$defs/")])
+            return {k: walk(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    result: dict[str, Any] = walk(schema)
+    return result
+
+
+def _action_feature_schema() -> dict[str, Any]:
+    """The request schema of one action Feature (properties from :class:`ActionIn`)."""
+    props = _inline_refs(ActionIn.model_json_schema())
+    props.pop("title", None)
+    props.pop("description", None)
+    return {
+        "type": "object",
+        "description": "a GeoJSON Feature: a geometry (lon/lat) or properties.unit_codes",
+        "required": ["type", "properties"],
+        "properties": {
+            "type": {"const": "Feature"},
+            "id": {"type": "string"},
+            "geometry": {
+                "anyOf": [
+                    {"type": "null"},
+                    {
+                        "type": "object",
+                        "required": ["type", "coordinates"],
+                        "properties": {
+                            "type": {
+                                "enum": [
+                                    "Point",
+                                    "MultiPoint",
+                                    "LineString",
+                                    "MultiLineString",
+                                    "Polygon",
+                                    "MultiPolygon",
+                                ]
+                            },
+                            "coordinates": {"type": "array"},
+                        },
+                    },
+                ]
+            },
+            "properties": props,
         },
     }
+
+
+ACTION_FEATURE = _action_feature_schema()
+ACTION_COLLECTION = {
+    "type": "object",
+    "description": "a GeoJSON FeatureCollection of actions (imported all or nothing)",
+    "required": ["type", "features"],
+    "properties": {
+        "type": {"const": "FeatureCollection"},
+        "features": {"type": "array", "items": ACTION_FEATURE},
+    },
 }
+ACTION_PATCH = {
+    "type": "object",
+    "description": "a JSON Merge Patch (RFC 7396) of the action Feature",
+    "properties": {
+        "geometry": ACTION_FEATURE["properties"]["geometry"],
+        "properties": {"type": "object"},
+    },
+}
+
+
+IF_MATCH = {
+    "name": "If-Match",
+    "in": "header",
+    "required": False,
+    "description": 'The ETag of the version you last read, e.g. "3" (428 without it on PUT, '
+    "PATCH and DELETE; 412 when someone changed the action since)",
+    "schema": {"type": "string"},
+}
+IF_NONE_MATCH = {
+    "name": "If-None-Match",
+    "in": "header",
+    "required": False,
+    "description": "An ETag you hold: 304 when the action is still at that version",
+    "schema": {"type": "string"},
+}
+
+
+def _body_doc(schema: dict[str, Any], *, if_match: bool = False) -> dict[str, Any]:
+    """``openapi_extra`` of a route that reads a JSON body with ``schema``."""
+    return {
+        **({"parameters": [IF_MATCH]} if if_match else {}),
+        "requestBody": {
+            "required": True,
+            "content": {GEOJSON: {"schema": schema}, "application/json": {"schema": schema}},
+        },
+    }
+
+
+BODY_DOC = _body_doc({"anyOf": [ACTION_FEATURE, ACTION_COLLECTION]})
+REPLACE_DOC = _body_doc(ACTION_FEATURE, if_match=True)
+PATCH_DOC = _body_doc(ACTION_PATCH, if_match=True)
+IMPORT_DOC = _body_doc(ACTION_COLLECTION)
+
+IMPORT_REPORT = {
+    "type": "object",
+    "required": ["imported", "features"],
+    "properties": {"imported": {"type": "integer"}, "features": {"type": "array"}},
+}
+ETAG_HEADER = {"ETag": {"description": "the action's version", "schema": {"type": "string"}}}
+
+
+def _feature_ok(description: str) -> dict[str, Any]:
+    return {**content(description, geojson=FEATURE_SCHEMA), "headers": ETAG_HEADER}
+
+
+DOWNLOAD = content(
+    "GeoJSON FeatureCollection or GeoPackage file",
+    geojson=FEATURE_COLLECTION_SCHEMA,
+    gpkg=BINARY,
+)
 
 
 def _reader(settings: Settings, token: Token | None) -> None:
@@ -275,7 +406,7 @@ def collection_document(base: str) -> dict[str, Any]:
     }
 
 
-@router.get(BASE)
+@router.get(BASE, responses=errors(401, 403, 503))
 def actions_collection(
     request: Request, settings: SettingsDep, token: CurrentTokenDep
 ) -> dict[str, Any]:
@@ -284,7 +415,12 @@ def actions_collection(
     return collection_document(str(request.base_url).rstrip("/"))
 
 
-@router.get(f"{BASE}/items", response_model=None)
+@router.get(
+    f"{BASE}/items",
+    response_model=None,
+    response_class=GeoJSONResponse,
+    responses={200: DOWNLOAD, **errors(*READ_ERRORS)},
+)
 def list_actions(
     request: Request,
     store: ActionStoreDep,
@@ -326,7 +462,12 @@ def list_actions(
     return JSONResponse(body, media_type=GEOJSON)
 
 
-@router.get(f"{BASE}/export", response_model=None)
+@router.get(
+    f"{BASE}/export",
+    response_model=None,
+    response_class=GeoJSONResponse,
+    responses={200: DOWNLOAD, **errors(*READ_ERRORS)},
+)
 def export_actions(
     request: Request,
     store: ActionStoreDep,
@@ -353,7 +494,24 @@ def _import(request: Request, store: ActionStore, body: Any, actor: str) -> JSON
     return JSONResponse(report, status_code=201)
 
 
-@router.post(f"{BASE}/items", status_code=201, openapi_extra=BODY_DOC, response_model=None)
+@router.post(
+    f"{BASE}/items",
+    status_code=201,
+    openapi_extra=BODY_DOC,
+    response_model=None,
+    response_class=GeoJSONResponse,
+    responses={
+        201: {
+            **content(
+                "the created action (ETag, Location), or the import report",
+                geojson=FEATURE_SCHEMA,
+                json=IMPORT_REPORT,
+            ),
+            "headers": ETAG_HEADER,
+        },
+        **errors(*WRITE_ERRORS),
+    },
+)
 def create_action(
     request: Request, store: ActionStoreDep, token: CurrentTokenDep, body: JsonBodyDep
 ) -> Response:
@@ -364,7 +522,13 @@ def create_action(
     return _feature_response(request, store.create(body, actor), status=201)
 
 
-@router.post(f"{BASE}/import", status_code=201, openapi_extra=BODY_DOC, response_model=None)
+@router.post(
+    f"{BASE}/import",
+    status_code=201,
+    openapi_extra=IMPORT_DOC,
+    response_model=None,
+    responses={201: content("the import report", json=IMPORT_REPORT), **errors(*WRITE_ERRORS)},
+)
 def import_actions(
     request: Request, store: ActionStoreDep, token: CurrentTokenDep, body: JsonBodyDep
 ) -> Response:
@@ -372,7 +536,17 @@ def import_actions(
     return _import(request, store, body, _writer(token))
 
 
-@router.get(f"{BASE}/items/{{action_id}}", response_model=None)
+@router.get(
+    f"{BASE}/items/{{action_id}}",
+    response_model=None,
+    response_class=GeoJSONResponse,
+    openapi_extra={"parameters": [IF_NONE_MATCH]},
+    responses={
+        200: _feature_ok("the action"),
+        **NOT_MODIFIED,
+        **errors(*READ_ERRORS, 410),
+    },
+)
 def get_action(
     action_id: str,
     request: Request,
@@ -388,7 +562,13 @@ def get_action(
     return _feature_response(request, action)
 
 
-@router.put(f"{BASE}/items/{{action_id}}", openapi_extra=BODY_DOC, response_model=None)
+@router.put(
+    f"{BASE}/items/{{action_id}}",
+    openapi_extra=REPLACE_DOC,
+    response_model=None,
+    response_class=GeoJSONResponse,
+    responses={200: _feature_ok("the new version"), **errors(*WRITE_ERRORS)},
+)
 def replace_action(
     action_id: str,
     request: Request,
@@ -402,7 +582,13 @@ def replace_action(
     return _feature_response(request, store.replace(action_id, body, expected, actor))
 
 
-@router.patch(f"{BASE}/items/{{action_id}}", openapi_extra=BODY_DOC, response_model=None)
+@router.patch(
+    f"{BASE}/items/{{action_id}}",
+    openapi_extra=PATCH_DOC,
+    response_model=None,
+    response_class=GeoJSONResponse,
+    responses={200: _feature_ok("the new version"), **errors(*WRITE_ERRORS)},
+)
 def patch_action(
     action_id: str,
     request: Request,
@@ -416,7 +602,13 @@ def patch_action(
     return _feature_response(request, store.patch(action_id, body, expected, actor))
 
 
-@router.delete(f"{BASE}/items/{{action_id}}", status_code=204, response_model=None)
+@router.delete(
+    f"{BASE}/items/{{action_id}}",
+    status_code=204,
+    response_model=None,
+    openapi_extra={"parameters": [IF_MATCH]},
+    responses={204: {"description": "deleted"}, **errors(*WRITE_ERRORS)},
+)
 def delete_action(
     action_id: str, request: Request, store: ActionStoreDep, token: CurrentTokenDep
 ) -> Response:
@@ -427,7 +619,13 @@ def delete_action(
     return Response(status_code=204)
 
 
-@router.post(f"{BASE}/items/{{action_id}}/restore", response_model=None)
+@router.post(
+    f"{BASE}/items/{{action_id}}/restore",
+    response_model=None,
+    openapi_extra={"parameters": [IF_MATCH]},
+    response_class=GeoJSONResponse,
+    responses={200: _feature_ok("the restored action"), **errors(*WRITE_ERRORS)},
+)
 def restore_action(
     action_id: str, request: Request, store: ActionStoreDep, token: CurrentTokenDep
 ) -> Response:
@@ -437,7 +635,7 @@ def restore_action(
     return _feature_response(request, store.restore(action_id, expected, actor))
 
 
-@router.get(f"{BASE}/items/{{action_id}}/history")
+@router.get(f"{BASE}/items/{{action_id}}/history", responses=errors(*READ_ERRORS))
 def action_history(
     action_id: str, store: ActionStoreDep, settings: SettingsDep, token: CurrentTokenDep
 ) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from api.deps import CollectionId, LangDep, StoreDep
+from api.responses import NOT_MODIFIED, content, errors
 from api.routes.actions import collection_document as actions_collection_document
 from api.routes.coverage import gaps_collection_document
 from api.store import CachedResponse, cached, holder_of
@@ -21,7 +22,15 @@ def base_url(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
 
-@router.get("/collections", response_class=Response)
+@router.get(
+    "/collections",
+    response_class=Response,
+    responses={
+        200: content("every collection", json={"type": "object", "required": ["collections"]}),
+        **NOT_MODIFIED,
+        **errors(400, 503),
+    },
+)
 async def collections(request: Request, store: StoreDep, lang: LangDep) -> Response:
     """Every collection with its title, extent, CRS and links (in the requested language)."""
     holder = holder_of(request.app)
@@ -63,7 +72,15 @@ async def collections(request: Request, store: StoreDep, lang: LangDep) -> Respo
     return await cached(request, holder, ("collections", lang, base), make)
 
 
-@router.get("/collections/{collectionId}", response_class=Response)
+@router.get(
+    "/collections/{collectionId}",
+    response_class=Response,
+    responses={
+        200: content("one collection", json={"type": "object", "required": ["id", "links"]}),
+        **NOT_MODIFIED,
+        **errors(400, 404, 503),
+    },
+)
 async def collection(
     collection_id: CollectionId,
     request: Request,

@@ -5,11 +5,12 @@ from __future__ import annotations
 import math
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
 from shapely.geometry import mapping
 
 from api.deps import ActionStoreDep, CurrentTokenDep, SettingsDep
+from api.responses import FEATURE_COLLECTION_SCHEMA, GeoJSONResponse, content, errors
 from geo.actions.auth import Role, require
 from geo.actions.coverage import (
     TOP_CLASSES,
@@ -24,6 +25,10 @@ from geo.features import CRS84
 router = APIRouter(tags=["actions"])
 
 GEOJSON = "application/geo+json"
+_PILLARS = {"enum": ["siap", "sehat", "terhubung"]}
+PillarPath = Annotated[
+    str, Path(description="siap, sehat or terhubung", json_schema_extra=_PILLARS)
+]
 FIELDS = ("kode", "nama", "kode_kecamatan", "nama_kecamatan", "nama_kota")
 
 
@@ -63,13 +68,23 @@ def _collection(result: CoverageGaps) -> dict[str, Any]:
     }
 
 
-@router.get("/coverage-gaps", response_model=None)
+_GAPS = {
+    200: content("the coverage gaps as GeoJSON", geojson=FEATURE_COLLECTION_SCHEMA),
+    **errors(400, 401, 403, 503),
+}
+
+
+@router.get("/coverage-gaps", response_model=None, response_class=GeoJSONResponse, responses=_GAPS)
 def gaps(
     store: ActionStoreDep,
     settings: SettingsDep,
     token: CurrentTokenDep,
-    pilar: Annotated[str | None, Query(description="siap, sehat or terhubung")] = None,
-    pillar: Annotated[str | None, Query(description="English alias of pilar")] = None,
+    pilar: Annotated[
+        str | None, Query(description="siap, sehat or terhubung", json_schema_extra=_PILLARS)
+    ] = None,
+    pillar: Annotated[
+        str | None, Query(description="English alias of pilar", json_schema_extra=_PILLARS)
+    ] = None,
 ) -> JSONResponse:
     """Kelurahan in the top quintile of a pillar's score with no planned/in-progress action."""
     if settings.read_requires_token:
@@ -83,9 +98,9 @@ def gaps(
     return JSONResponse(_collection(_gaps(settings, store, chosen)), media_type=GEOJSON)
 
 
-@router.get("/collections/coverage_gaps_{pillar}")
+@router.get("/collections/coverage_gaps_{pillar}", responses=errors(400, 401, 403))
 def gaps_collection(
-    pillar: str, request: Request, settings: SettingsDep, token: CurrentTokenDep
+    pillar: PillarPath, request: Request, settings: SettingsDep, token: CurrentTokenDep
 ) -> dict[str, Any]:
     """The coverage-gap collection of one pillar."""
     if settings.read_requires_token:
@@ -113,9 +128,14 @@ def gaps_collection_document(root: str, pillar: str) -> dict[str, Any]:
     }
 
 
-@router.get("/collections/coverage_gaps_{pillar}/items", response_model=None)
+@router.get(
+    "/collections/coverage_gaps_{pillar}/items",
+    response_model=None,
+    response_class=GeoJSONResponse,
+    responses=_GAPS,
+)
 def gaps_items(
-    pillar: str, store: ActionStoreDep, settings: SettingsDep, token: CurrentTokenDep
+    pillar: PillarPath, store: ActionStoreDep, settings: SettingsDep, token: CurrentTokenDep
 ) -> JSONResponse:
     """Coverage gaps of one pillar as GeoJSON (same as /coverage-gaps?pilar=...)."""
     if settings.read_requires_token:

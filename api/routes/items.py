@@ -9,6 +9,14 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from api.deps import CollectionId, FeatureId, LangDep, StoreDep, get_lang, get_store
+from api.responses import (
+    BINARY,
+    FEATURE_COLLECTION_SCHEMA,
+    FEATURE_SCHEMA,
+    NOT_MODIFIED,
+    content,
+    errors,
+)
 from api.routes.collections import base_url
 from api.store import CachedResponse, cached, holder_of, respond
 from geo import generalise
@@ -123,14 +131,21 @@ _ITEMS_EXTRA: dict[str, Any] = {
     ),
 }
 _RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {
-        "content": {
-            "application/geo+json": {},
-            "application/geopackage+sqlite3": {},
-        }
-    },
-    400: {"description": "A bad parameter; the body names it"},
-    404: {"description": "Unknown collection or feature"},
+    200: content(
+        "A GeoJSON page (f=json), or a GeoJSON / GeoPackage download",
+        geojson=FEATURE_COLLECTION_SCHEMA,
+        gpkg=BINARY,
+    ),
+    **NOT_MODIFIED,
+    **errors(400, 404, 503),
+}
+_ITEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **_RESPONSES,
+    200: content(
+        "A GeoJSON Feature, or a GeoJSON / GeoPackage download",
+        geojson=FEATURE_SCHEMA,
+        gpkg=BINARY,
+    ),
 }
 
 
@@ -205,7 +220,7 @@ async def items(collection_id: CollectionId, request: Request) -> Response:
     "/collections/{collectionId}/items/{featureId}",
     response_class=Response,
     openapi_extra={"parameters": _COMMON},
-    responses=_RESPONSES,
+    responses=_ITEM_RESPONSES,
 )
 async def item(
     collection_id: CollectionId,

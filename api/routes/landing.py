@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 
 from api.deps import SettingsDep
+from api.responses import content
 from geo.build import list_layers, read_report
 
 router = APIRouter(tags=["landing"])
@@ -19,7 +20,14 @@ def wants_html(request: Request) -> bool:
     return "text/html" in accept and "application/json" not in accept.split(",")[0]
 
 
-@router.get("/", response_model=None)
+@router.get(
+    "/",
+    response_model=None,
+    responses={
+        200: content("the landing page", json={"type": "object"}),
+        303: {"description": "a browser (Accept: text/html, or f=html) goes to the map"},
+    },
+)
 def landing(request: Request, f: str | None = None) -> dict[str, Any] | RedirectResponse:
     """Landing page: what this service is and where to go next (browsers go to the map)."""
     if f == "html" or (f is None and wants_html(request)):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 
 from api.deps import SettingsDep
+from api.responses import content
 from web.data import BuildTables, build_tables
 from web.i18n import Translator, normalise_lang
 from web.pages import PageParameterError, error_page, map_page, parse_map_params, profile_page
@@ -15,6 +16,17 @@ from web.pages import PageParameterError, error_page, map_page, parse_map_params
 router = APIRouter(tags=["pages"])
 
 _HTML_HEADERS = {"Cache-Control": "no-cache"}
+_HTML = {"type": "string"}
+
+
+def _page_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """Responses of a page route: HTML for success and for every error (a friendly page)."""
+    text = {
+        400: "a parameter is not valid (a friendly HTML page says which)",
+        404: "unknown kelurahan (a friendly HTML page)",
+        503: "the build output is not there yet (a friendly HTML page)",
+    }
+    return {s: content(text[s], html=_HTML) for s in statuses}
 
 
 def _tables_or_page(settings: SettingsDep, lang: str | None) -> BuildTables | HTMLResponse:
@@ -26,7 +38,7 @@ def _tables_or_page(settings: SettingsDep, lang: str | None) -> BuildTables | HT
         return HTMLResponse(body, status_code=503)
 
 
-@router.get("/peta", response_class=HTMLResponse)
+@router.get("/peta", response_class=HTMLResponse, responses=_page_responses(400, 503))
 def peta(
     settings: SettingsDep,
     pilar: Annotated[str | None, Query(description="siap, sehat or terhubung")] = None,
@@ -50,7 +62,7 @@ def peta(
     return HTMLResponse(map_page(settings, tables, params), headers=_HTML_HEADERS)
 
 
-@router.get("/kelurahan/{kode}", response_class=HTMLResponse)
+@router.get("/kelurahan/{kode}", response_class=HTMLResponse, responses=_page_responses(404, 503))
 def kelurahan_profile(
     settings: SettingsDep,
     kode: str,

@@ -110,7 +110,7 @@ def parse_geometry(obj: Any, max_vertices: int) -> tuple[BaseGeometry | None, Fi
     if not isinstance(obj, dict):
         return None, [{"field": "geometry", "message": "must be a GeoJSON geometry object"}]
     kind = obj.get("type")
-    if kind not in DEPTH:
+    if not isinstance(kind, str) or kind not in DEPTH:  # a list or object is not hashable
         allowed = ", ".join(DEPTH)
         return None, [
             {"field": "geometry.type", "message": f"{kind!r} is not accepted; use one of {allowed}"}

@@ -7,6 +7,7 @@ to 127.0.0.1 and fails the test on a console error or an unexpected dialog.
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import httpx
@@ -14,6 +15,21 @@ import pytest
 
 from geo.settings import PROJECT_ROOT
 from web.i18n import catalogue
+
+
+def wait_until(page: Any, expression: str, timeout_s: float = 30.0) -> None:
+    """Poll a JavaScript expression until it is true.
+
+    ``page.wait_for_function`` compiles a string predicate with ``eval`` in the page, which
+    the app's Content-Security-Policy (no 'unsafe-eval') rightly blocks; ``page.evaluate``
+    goes through the DevTools protocol, which a page's CSP does not govern.
+    """
+    deadline = time.monotonic() + timeout_s
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{expression!r} did not become true within {timeout_s} s")
+        page.wait_for_timeout(100)
+
 
 pytestmark = pytest.mark.realdata
 
@@ -128,16 +144,12 @@ def test_drawn_polygon_is_saved_shown_at_once_and_after_reload(
     form.locator("[name=token]").fill(web_app.token)
     form.locator("button[type=submit]").click()
     page.wait_for_selector("#ketahanan-action-form", state="detached")
-    page.wait_for_function(
-        f"document.querySelectorAll('path.ketahanan-action').length === {before + 1}"
-    )
+    wait_until(page, f"document.querySelectorAll('path.ketahanan-action').length === {before + 1}")
     assert page.locator("path.ketahanan-action.status-in_progress").count() >= 1
 
     page.reload()
     page.wait_for_selector("body[data-choropleth=ready]")
-    page.wait_for_function(
-        f"document.querySelectorAll('path.ketahanan-action').length === {before + 1}"
-    )
+    wait_until(page, f"document.querySelectorAll('path.ketahanan-action').length === {before + 1}")
     # The token was entered once: it is kept for this browser session.
     assert page.evaluate("sessionStorage.getItem('ketahanan.planner-token')") == web_app.token
 
@@ -231,15 +243,13 @@ def test_kelurahan_profile(watched: Watched, web_app: WebApp) -> None:
     assert page.locator(".profile-scores tbody tr").count() == 3
     assert f"dari {KELURAHAN}" in page.locator(".profile-scores").inner_text()
     page.wait_for_selector("#profile-map path.ketahanan-unit")
-    page.wait_for_function(
-        "!document.querySelector('#profile-actions').textContent.includes('Memuat')"
-    )
+    wait_until(page, "!document.querySelector('#profile-actions').textContent.includes('Memuat')")
 
 
 def test_no_request_leaves_localhost(watched: Watched, web_app: WebApp) -> None:
     page = open_map(watched, web_app, "?pilar=terhubung&tingkat=kecamatan")
     page.locator("#ketahanan-gaps").check()
-    page.wait_for_function("document.getElementById('ketahanan-gaps-info').textContent !== ''")
+    wait_until(page, "document.getElementById('ketahanan-gaps-info').textContent !== ''")
     page.mouse.wheel(0, -400)
     page.wait_for_load_state("networkidle")
     assert watched.blocked == []
@@ -285,7 +295,17 @@ def test_edit_and_delete_from_the_popup(watched: Watched, web_app: WebApp) -> No
     delete = page.locator(".action-popup .action-delete")
     delete.click()
     delete.click()
-    page.wait_for_function(f"!window.ketahanan.state.actionLayers[{json.dumps(action_id)}]")
+    wait_until(page, f"!window.ketahanan.state.actionLayers[{json.dumps(action_id)}]")
     gone = httpx.get(f"{web_app.base}/collections/actions/items/{action_id}", timeout=30)
     assert gone.status_code in (404, 410)
     assert watched.dialogs == []
+
+
+def test_interactive_docs_work_offline(watched: Watched, web_app: WebApp) -> None:
+    """Swagger UI at /docs comes from the app itself and renders the OpenAPI document."""
+    page = watched.page
+    page.goto(f"{web_app.base}/docs")
+    page.wait_for_selector(".swagger-ui .info .title")
+    assert "Ketahanan" in page.locator(".swagger-ui .info .title").inner_text()
+    page.wait_for_selector(".opblock-tag-section")
+    assert page.locator(".opblock").count() > 10
