@@ -107,20 +107,26 @@ class StoreHolder:
     cache: ResponseCache
     store: FeatureStore | None = None
     _checked: float = 0.0
+    _replaced: bool = False
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def is_stale(self) -> bool:
-        """Whether the store is missing or the build output was replaced (checked every 2 s)."""
+        """Whether the store is missing or the build output was replaced (checked every 2 s).
+
+        Once a replacement is seen the answer stays true until :meth:`load` has run, so that
+        every caller in between (the raw-key cache check, then :meth:`get`) sees it.
+        """
         now = time.monotonic()
-        if self.store is None:
+        if self.store is None or self._replaced:
             return True
         if now - self._checked < RELOAD_CHECK_S:
             return False
         self._checked = now
         try:
-            return self.settings.build_path.stat().st_mtime != self.store.mtime
+            self._replaced = self.settings.build_path.stat().st_mtime != self.store.mtime
         except OSError:
             return False
+        return self._replaced
 
     def load(self) -> FeatureStore:
         """Load (or reload) the store when missing or replaced on disk; blocking."""
@@ -138,6 +144,7 @@ class StoreHolder:
                 # full collections, which otherwise pause requests for milliseconds
                 gc.collect()
                 gc.freeze()
+            self._replaced = False
             return self.store
 
     async def get(self) -> FeatureStore:

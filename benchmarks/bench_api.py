@@ -13,7 +13,7 @@ generalisation (``zoom=12``):
 The load generator is ``wrk`` (Debian package ``wrk``) at 16 connections for a bounded
 duration; no ``Accept-Encoding``, so every response is the identity body.
 
-    .venv/bin/python benchmarks/bench_api.py [--duration 10] [--connections 16]
+    .venv/bin/python benchmarks/bench_api.py [--duration 10] [--connections 16] [--runs 1]
 
 Target: ketahanan >= 0.5 x bytes in requests per second, p99 <= 50 ms, no errors.
 """
@@ -26,6 +26,7 @@ import os
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -185,21 +186,34 @@ def run_wrk(url: str, duration: int, connections: int) -> dict[str, float]:
     return {"rps": rps, "p50_ms": p50, "p99_ms": p99, "errors": errors}
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--duration", type=int, default=10, help="seconds per run (10)")
-    parser.add_argument("--connections", type=int, default=16, help="connections (16)")
-    args = parser.parse_args()
+def run_wrk_median(url: str, duration: int, connections: int, runs: int) -> dict[str, float]:
+    """Median of each figure over ``runs`` wrk runs of ``url`` (errors: the sum)."""
+    measured = [run_wrk(url, duration, connections) for _ in range(runs)]
+    out = {k: statistics.median(m[k] for m in measured) for k in ("rps", "p50_ms", "p99_ms")}
+    out["errors"] = sum(m["errors"] for m in measured)
+    return out
+
+
+def measure(
+    duration: int = 10, connections: int = 16, runs: int = 1, *, verbose: bool = False
+) -> dict[str, dict[str, dict[str, float]]]:
+    """Run every server under wrk; return ``{case: {server: {rps, p50_ms, p99_ms, errors}}}``.
+
+    Cases are ``full`` and ``web_z12``; servers ``ketahanan``, ``bytes`` and (when installed)
+    ``pygeoapi``. Each figure is the median of ``runs`` wrk runs of ``duration`` seconds.
+    """
     if shutil.which("wrk") is None:
-        print("wrk is not installed: apt-get install -y wrk", file=sys.stderr)
-        return 2
+        raise RuntimeError("wrk is not installed: apt-get install -y wrk")
+
+    def say(text: str) -> None:
+        if verbose:
+            print(text)
 
     from geo.settings import Settings
 
     settings = Settings()
     if not settings.build_path.exists():
-        print(f"no build at {settings.build_path}: run `ketahanan build` first", file=sys.stderr)
-        return 2
+        raise RuntimeError(f"no build at {settings.build_path}: run `ketahanan build` first")
     cases = {"full": "limit=1000", "web_z12": "limit=1000&zoom=12"}
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
@@ -228,13 +242,13 @@ def main() -> int:
                 path = tmp / f"{case}.json"
                 path.write_bytes(body.content)
                 bodies[case] = path
-                print(
+                say(
                     f"payload {case}: {len(body.content) / 1e6:.2f} MB, "
                     f"{body.json()['numberReturned']} features"
                 )
             for case, query in cases.items():
-                results.setdefault(case, {})["ketahanan"] = run_wrk(
-                    f"{base}/collections/kelurahan/items?{query}", args.duration, args.connections
+                results.setdefault(case, {})["ketahanan"] = run_wrk_median(
+                    f"{base}/collections/kelurahan/items?{query}", duration, connections, runs
                 )
         (tmp / "bytes_app.py").write_text(BYTES_APP)
         b_port = free_port()
@@ -249,11 +263,13 @@ def main() -> int:
         ]
         with server(b_cmd, b_port, "/full", {}, tmp, tmp / "b.log") as base:
             for case in cases:
-                results[case]["bytes"] = run_wrk(f"{base}/{case}", args.duration, args.connections)
+                results[case]["bytes"] = run_wrk_median(
+                    f"{base}/{case}", duration, connections, runs
+                )
         try:
             import pygeoapi  # noqa: F401
         except ImportError:
-            print("pygeoapi not installed (pip install pygeoapi): skipped", file=sys.stderr)
+            say("pygeoapi not installed (pip install pygeoapi): skipped")
         else:
             resources = []
             for case, path in bodies.items():
@@ -302,8 +318,22 @@ def main() -> int:
                     url = f"{base}/collections/{case}/items?f=json&limit=1000"
                     check = httpx.get(url, timeout=60).json()
                     assert check["numberReturned"] == 267, check.get("numberReturned")
-                    results[case]["pygeoapi"] = run_wrk(url, args.duration, args.connections)
+                    results[case]["pygeoapi"] = run_wrk_median(url, duration, connections, runs)
 
+    return results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=int, default=10, help="seconds per run (10)")
+    parser.add_argument("--connections", type=int, default=16, help="connections (16)")
+    parser.add_argument("--runs", type=int, default=1, help="wrk runs per figure, median (1)")
+    args = parser.parse_args()
+    try:
+        results = measure(args.duration, args.connections, args.runs, verbose=True)
+    except RuntimeError as exc:
+        print(exc, file=sys.stderr)
+        return 2
     print(f"\n{args.connections} connections, {args.duration} s per run, wrk, 127.0.0.1")
     print(
         f"{'case':<8} {'server':<10} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}"

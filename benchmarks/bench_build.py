@@ -16,6 +16,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from typing import Any
 
 CHILD = r"""
 import json, resource, sys, time
@@ -36,29 +37,53 @@ TARGET_S = 30.0
 TARGET_MB = 1536.0
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--runs", type=int, default=3)
-    args = parser.parse_args()
-    runs = []
-    for i in range(args.runs):
+def measure(runs: int = 3, *, verbose: bool = False) -> dict[str, Any]:
+    """Build ``runs`` times, each in a fresh subprocess; return the medians.
+
+    Returns
+    -------
+    dict
+        ``runs``, ``wall_s``, ``peak_rss_mb``, ``output_mb``, ``steps`` (median seconds of each
+        step), ``target_s`` and ``target_mb``.
+    """
+    results = []
+    for i in range(runs):
         with tempfile.TemporaryDirectory() as tmp:
             proc = subprocess.run(
                 [sys.executable, "-c", CHILD, tmp], capture_output=True, text=True, check=True
             )
-            runs.append(json.loads(proc.stdout.strip().splitlines()[-1]))
-            last = runs[-1]
-            print(f"run {i + 1}: {last['wall_s']:.2f} s, peak RSS {last['peak_rss_mb']:.0f} MB")
-    wall = statistics.median(r["wall_s"] for r in runs)
-    peak = statistics.median(r["peak_rss_mb"] for r in runs)
+            results.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+            last = results[-1]
+            if verbose:
+                print(f"run {i + 1}: {last['wall_s']:.2f} s, peak RSS {last['peak_rss_mb']:.0f} MB")
+    return {
+        "runs": runs,
+        "wall_s": statistics.median(r["wall_s"] for r in results),
+        "peak_rss_mb": statistics.median(r["peak_rss_mb"] for r in results),
+        "output_mb": results[0]["output_mb"],
+        "steps": {
+            step: statistics.median(r["steps"][step] for r in results)
+            for step in results[0]["steps"]
+        },
+        "target_s": TARGET_S,
+        "target_mb": TARGET_MB,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    r = measure(args.runs, verbose=True)
+    wall, peak = r["wall_s"], r["peak_rss_mb"]
     print(
-        f"\nfull build, median of {len(runs)}: {wall:.2f} s (target <= {TARGET_S:.0f} s, "
+        f"\nfull build, median of {r['runs']}: {wall:.2f} s (target <= {TARGET_S:.0f} s, "
         f"ratio {wall / TARGET_S:.2f}), peak RSS {peak:.0f} MB (target <= {TARGET_MB:.0f} MB, "
-        f"ratio {peak / TARGET_MB:.2f}), output {runs[0]['output_mb']:.1f} MB"
+        f"ratio {peak / TARGET_MB:.2f}), output {r['output_mb']:.1f} MB"
     )
     print("steps (median s):")
-    for step in runs[0]["steps"]:
-        print(f"  {step:<22} {statistics.median(r['steps'][step] for r in runs):7.2f}")
+    for step, seconds in r["steps"].items():
+        print(f"  {step:<22} {seconds:7.2f}")
 
 
 if __name__ == "__main__":

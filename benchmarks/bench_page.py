@@ -84,7 +84,7 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def measure(context_factory: Any, url: str, selector: str) -> tuple[float, float]:
+def load_once(context_factory: Any, url: str, selector: str) -> tuple[float, float]:
     """Cold-load ``url``; return (MB transferred, seconds until ``selector`` count is 267)."""
     context = context_factory()
     page = context.new_page()
@@ -111,17 +111,25 @@ def measure(context_factory: Any, url: str, selector: str) -> tuple[float, float
     return sum(sizes.values()) / 2**20, float(drawn_ms) / 1000
 
 
-def main() -> int:
-    """Run the benchmark and print both pages side by side."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3)
-    args = parser.parse_args()
+def measure(runs: int = 3, *, verbose: bool = False) -> dict[str, Any]:
+    """Cold-load /peta and the naive page ``runs`` times each; return the medians.
+
+    Returns
+    -------
+    dict
+        ``peta_mb``, ``peta_s``, ``naive_mb``, ``naive_s``, ``ratio`` (naive MB over /peta MB),
+        ``runs`` and the targets ``target_mb``, ``target_s``, ``target_ratio``.
+    """
+
+    def say(text: str) -> None:
+        if verbose:
+            print(text)
+
     from playwright.sync_api import sync_playwright
 
     settings = get_settings()
     if not settings.build_path.exists():
-        print(f"no build at {settings.build_path}: run `ketahanan build` first", file=sys.stderr)
-        return 2
+        raise RuntimeError(f"no build at {settings.build_path}: run `ketahanan build` first")
     port = free_port()
     env = {**os.environ, "KETAHANAN_BASEMAP_URL": "none"}
     with tempfile.TemporaryDirectory() as tmp:
@@ -151,8 +159,7 @@ def main() -> int:
                 except httpx.HTTPError:
                     pass
                 if time.monotonic() > deadline or server.poll() is not None:
-                    print("the app did not start", file=sys.stderr)
-                    return 2
+                    raise RuntimeError("the app did not start")
                 time.sleep(0.2)
             # Warm the server's caches once (a planner's page is rarely the first request).
             httpx.get(f"http://127.0.0.1:{port}/peta", timeout=30)
@@ -163,16 +170,18 @@ def main() -> int:
                 def factory() -> Any:
                     return browser.new_context(viewport={"width": 1280, "height": 860})
 
-                for i in range(args.runs):
-                    peta = measure(factory, f"http://127.0.0.1:{port}/peta", "path.ketahanan-unit")
-                    naive = measure(
+                for i in range(runs):
+                    peta = load_once(
+                        factory, f"http://127.0.0.1:{port}/peta", "path.ketahanan-unit"
+                    )
+                    naive = load_once(
                         factory,
                         f"http://127.0.0.1:{static_port}/naive.html",
                         "path.leaflet-interactive",
                     )
                     results["peta"].append(peta)
                     results["naive"].append(naive)
-                    print(
+                    say(
                         f"run {i + 1}: /peta {peta[0]:.2f} MB {peta[1]:.2f} s | "
                         f"naive {naive[0]:.2f} MB {naive[1]:.2f} s"
                     )
@@ -188,6 +197,36 @@ def main() -> int:
     peta_mb, peta_s = med("peta", 0), med("peta", 1)
     naive_mb, naive_s = med("naive", 0), med("naive", 1)
     ratio = naive_mb / peta_mb
+    return {
+        "runs": runs,
+        "peta_mb": peta_mb,
+        "peta_s": peta_s,
+        "naive_mb": naive_mb,
+        "naive_s": naive_s,
+        "ratio": ratio,
+        "target_mb": TARGET_MB,
+        "target_s": TARGET_S,
+        "target_ratio": TARGET_RATIO,
+    }
+
+
+def main() -> int:
+    """Run the benchmark and print both pages side by side."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    try:
+        r = measure(args.runs, verbose=True)
+    except RuntimeError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    peta_mb, peta_s, naive_mb, naive_s, ratio = (
+        r["peta_mb"],
+        r["peta_s"],
+        r["naive_mb"],
+        r["naive_s"],
+        r["ratio"],
+    )
     print(f"\nmedian of {args.runs} cold loads in headless Chromium (1280x860):")
     print(f"{'page':<8}{'transferred':>14}{'choropleth drawn':>20}")
     print(f"{'/peta':<8}{peta_mb:>11.2f} MB{peta_s:>18.2f} s")

@@ -146,3 +146,10 @@ class GoneError(KetahananError):
 
     status = 410
     code = "gone"
+
+
+class InsufficientStorageError(ServiceUnavailableError):
+    """The actions database cannot grow: its disk is full (nothing was written)."""
+
+    status = 507
+    code = "insufficient_storage"

@@ -18,7 +18,7 @@ from alembic.config import Config
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
-from geo.errors import InvalidParameterError, ServiceUnavailableError
+from geo.errors import InsufficientStorageError, InvalidParameterError, ServiceUnavailableError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 """Alembic scripts shipped inside the package."""
@@ -103,6 +103,9 @@ def create_db_engine(url: str, *, busy_timeout_ms: int = 15_000) -> Engine:
 def db_errors(engine: Engine) -> Iterator[None]:
     """Turn 'cannot reach or lock the database' into :class:`ServiceUnavailableError` (503).
 
+    A full disk becomes :class:`InsufficientStorageError` (507); the transaction was rolled
+    back, so nothing of the request was written.
+
     The one place where SQLAlchemy's OperationalError and InterfaceError are caught.
     """
     try:
@@ -110,10 +113,18 @@ def db_errors(engine: Engine) -> Iterator[None]:
     except (sa.exc.OperationalError, sa.exc.InterfaceError) as exc:
         orig = str(getattr(exc, "orig", exc)).strip().splitlines()
         reason = orig[0] if orig else type(exc).__name__
+        details = {"database": redact_url(str(engine.url))}
+        # SQLite: SQLITE_FULL; PostgreSQL: SQLSTATE 53100 disk_full
+        if "disk is full" in reason or getattr(exc.orig, "sqlstate", None) == "53100":
+            raise InsufficientStorageError(
+                f"the actions database has no room left on its disk ({engine.dialect.name}: "
+                f"{reason}); nothing was written: free space and try again",
+                details=details,
+            ) from None
         raise ServiceUnavailableError(
             f"the actions database is unavailable ({engine.dialect.name}: {reason}); "
             "try again shortly",
-            details={"database": redact_url(str(engine.url))},
+            details=details,
         ) from None
 
 
