@@ -22,6 +22,7 @@ TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 LEAFLET_JS = vendor_path("leaflet", "dist/leaflet.js")
 LEAFLET_CSS = vendor_path("leaflet", "dist/leaflet.css")
 APP_JS = "/static/js/ketahanan.js"
+DRAW_LOCALE_JS = "/static/js/draw-locale.js"
 APP_CSS = "/static/css/ketahanan.css"
 FAVICON = "/static/favicon.svg"
 
@@ -41,7 +42,10 @@ class LocalMap(folium.Map):
 class LocalDraw(folium.plugins.Draw):
     """Leaflet.draw from the app."""
 
-    default_js = _includes(("leaflet_draw_js", vendor_path("leaflet-draw", "dist/leaflet.draw.js")))
+    default_js = _includes(
+        ("leaflet_draw_js", vendor_path("leaflet-draw", "dist/leaflet.draw.js")),
+        ("ketahanan_draw_locale", DRAW_LOCALE_JS),  # labels in the page's language
+    )
     default_css = _includes(
         ("leaflet_draw_css", vendor_path("leaflet-draw", "dist/leaflet.draw.css"))
     )

@@ -219,9 +219,11 @@ def map_page(settings: Settings, tables: BuildTables, params: MapParams) -> str:
         },
         edit_options={"edit": False, "remove": False},
     ).add_to(fmap)
-    LocalFullscreen(position="topleft", title="Fullscreen", title_cancel="Exit fullscreen").add_to(
-        fmap
-    )
+    LocalFullscreen(
+        position="topleft",
+        title=t("control.fullscreen"),
+        title_cancel=t("control.fullscreen_exit"),
+    ).add_to(fmap)
     folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
 
     config = {

@@ -291,6 +291,8 @@ def test_edit_and_delete_from_the_popup(watched: Watched, web_app: WebApp) -> No
     assert stored["properties"]["status"] == "done"
 
     page.evaluate(open_popup, action_id)
+    # The popup of the old version may still be closing: wait until only the new one is left.
+    wait_until(page, "document.querySelectorAll('.action-popup').length === 1")
     assert page.locator(".action-popup .action-title").inner_text() == "Sumur resapan komunal"
     delete = page.locator(".action-popup .action-delete")
     delete.click()
@@ -309,3 +311,20 @@ def test_interactive_docs_work_offline(watched: Watched, web_app: WebApp) -> Non
     assert "Ketahanan" in page.locator(".swagger-ui .info .title").inner_text()
     page.wait_for_selector(".opblock-tag-section")
     assert page.locator(".opblock").count() > 10
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_draw_and_fullscreen_controls_speak_the_page_language(
+    watched: Watched, web_app: WebApp, lang: str
+) -> None:
+    strings = catalogue(lang)
+    page = open_map(watched, web_app, f"?lang={lang}")
+    polygon = page.locator(".leaflet-draw-draw-polygon")
+    marker = page.locator(".leaflet-draw-draw-marker")
+    fullscreen = page.locator(".leaflet-control-zoom-fullscreen")
+    assert polygon.get_attribute("title") == strings["draw.polygon"]
+    assert marker.get_attribute("title") == strings["draw.marker"]
+    assert fullscreen.get_attribute("title") == strings["control.fullscreen"]
+    polygon.click()
+    assert strings["draw.cancel"] in page.locator(".leaflet-draw-actions").inner_text()
+    assert strings["draw.shape_start"] in page.locator(".leaflet-draw-tooltip").inner_text()
