@@ -9,20 +9,17 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
-import sys
-import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
+from serverkit import free_port, settings_env, start_app, wait_until_up
 
 from api.app import create_app
 from geo.actions.auth import Role, create_token
@@ -140,13 +137,6 @@ def counts(store: ActionStore) -> tuple[int, int, int]:
         )
 
 
-def free_port() -> int:
-    """A free TCP port on 127.0.0.1."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 class Server:
     """A real uvicorn server process on 127.0.0.1 serving the app."""
 
@@ -159,45 +149,12 @@ class Server:
 
     def start(self, timeout: float = 60.0) -> None:
         """Start the server and wait until the actions collection answers."""
-        env = {
-            **os.environ,
-            "KETAHANAN_DATABASE_URL": self.settings.database_url,
-            "KETAHANAN_BUILD_PATH": str(self.settings.build_path),
-            "KETAHANAN_USER_LAYERS_PATH": str(self.settings.user_layers_path),
-            "KETAHANAN_DATA_DIR": str(self.settings.data_dir),
-        }
-        log = self.log_path.open("ab")
-        self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "api.app:create_app",
-                "--factory",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited: {self.log_path.read_text()[-2000:]}")
-            try:
-                if httpx.get(f"{self.url}/collections/actions", timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        self.stop()
-        raise RuntimeError(f"server did not start: {self.log_path.read_text()[-2000:]}")
+        self.proc = start_app(settings_env(self.settings), self.port, self.log_path)
+        try:
+            wait_until_up(f"{self.url}/collections/actions", self.proc, self.log_path, timeout)
+        except RuntimeError:
+            self.stop()
+            raise
 
     def kill(self) -> None:
         """SIGKILL the server (no clean shutdown)."""

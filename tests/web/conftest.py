@@ -8,21 +8,16 @@ failure; ``.ci/run`` installs chromium).
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
 import pytest
+from serverkit import served_app, settings_env
 
-from geo.settings import PROJECT_ROOT, Settings
+from geo.settings import Settings
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -33,14 +28,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-SERVER_START_TIMEOUT_S = 90.0
-
-
-def free_port() -> int:
-    """A free TCP port on 127.0.0.1."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
@@ -79,48 +66,10 @@ def web_app(
     web_settings: Settings, planner_token: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[WebApp]:
     """The app served by uvicorn in a subprocess on 127.0.0.1 (killed after the session)."""
-    port = free_port()
-    env = {
-        **os.environ,
-        "KETAHANAN_BUILD_PATH": str(web_settings.build_path),
-        "KETAHANAN_USER_LAYERS_PATH": str(web_settings.user_layers_path),
-        "KETAHANAN_DATABASE_URL": web_settings.database_url,
-        "KETAHANAN_BASEMAP_URL": "none",
-    }
-    log = (tmp_path_factory.mktemp("server") / "uvicorn.log").open("wb")
-    process = subprocess.Popen(
-        [
-            *(sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory"),
-            *("--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"),
-        ],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        cwd=PROJECT_ROOT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"server exited with {process.returncode}; see {log.name}")
-            try:
-                if httpx.get(f"{base}/health", timeout=2.0).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"server did not start within {SERVER_START_TIMEOUT_S} s")
-            time.sleep(0.2)
+    env = settings_env(web_settings, KETAHANAN_BASEMAP_URL="none")
+    log = tmp_path_factory.mktemp("server") / "uvicorn.log"
+    with served_app(env, log, "/health") as base:
         yield WebApp(base, web_settings, planner_token)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-        log.close()
 
 
 @pytest.fixture(scope="session")

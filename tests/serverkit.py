@@ -1,0 +1,105 @@
+"""Run the app in a real uvicorn process on 127.0.0.1, for tests that need a live server.
+
+One place for what the API, web and actions tests all do: pick a free port, start uvicorn
+with the settings passed as ``KETAHANAN_*`` variables, wait (bounded) until a probe answers,
+and stop the process afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+from geo.settings import PROJECT_ROOT, Settings
+
+START_TIMEOUT_S = 90.0
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def settings_env(settings: Settings, **extra: str) -> dict[str, str]:
+    """The process environment that makes a server use ``settings`` (plus ``extra``)."""
+    return {
+        **os.environ,
+        "KETAHANAN_BUILD_PATH": str(settings.build_path),
+        "KETAHANAN_USER_LAYERS_PATH": str(settings.user_layers_path),
+        "KETAHANAN_DATA_DIR": str(settings.data_dir),
+        "KETAHANAN_DATABASE_URL": settings.database_url,
+        "KETAHANAN_BASEMAP_URL": settings.basemap_url,
+        **extra,
+    }
+
+
+def start_app(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
+    """Start uvicorn serving the app on 127.0.0.1:``port``, output appended to ``log``."""
+    with log.open("ab") as out:
+        return subprocess.Popen(
+            [
+                *(sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory"),
+                *("--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"),
+            ],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            cwd=PROJECT_ROOT,
+        )
+
+
+def wait_until_up(
+    url: str, process: subprocess.Popen[bytes], log: Path, timeout: float = START_TIMEOUT_S
+) -> None:
+    """Poll ``url`` until it answers 200; raise with the log's tail if the process dies or
+    ``timeout`` passes."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}: {_tail(log)}")
+        try:
+            if httpx.get(url, timeout=2.0).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"server at {url} did not answer within {timeout} s: {_tail(log)}")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """Terminate the server, killing it if it does not stop within 10 s."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
+@contextmanager
+def served_app(env: dict[str, str], log: Path, probe: str) -> Iterator[str]:
+    """Serve the app for the duration of the block; yield its base URL once ``probe`` answers."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    process = start_app(env, port, log)
+    try:
+        wait_until_up(base + probe, process, log)
+        yield base
+    finally:
+        stop(process)
+
+
+def _tail(log: Path) -> str:
+    return log.read_text(errors="replace")[-3000:] if log.exists() else "(no log)"
