@@ -29,7 +29,7 @@ INDEX_FILES = frozenset({"SOURCES.md"})
 """Files at the top of the data folder that index it and belong to no source."""
 
 Pillar = Literal["siap", "sehat", "terhubung", "all"]
-Kind = Literal["boundary", "shock", "stress", "asset", "population"]
+Kind = Literal["boundary", "shock", "stress", "asset", "population", "strategy"]
 Format = Literal["ESRI Shapefile", "GeoJSON", "GTFS", "GTFS zip", "ESRI ASCII grid", "CSV"]
 ProgressCallback = Callable[[str], None]
 

@@ -53,6 +53,7 @@ REQUIRED_IDS = {
     "bank_sampah_3r": "sehat/bank_sampah_3r",
     "piped_water_press_reports": "sehat/piped_water_press_reports",
     "groundwater_ban_zones_2021": "sehat/groundwater_ban_zones_2021",
+    "strategy_2019": "strategy",
 }
 """The source ids the build depends on, with their folders."""
 
