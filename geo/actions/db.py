@@ -25,7 +25,12 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
 from geo.actions.schema import Tables, make_tables
-from geo.errors import InsufficientStorageError, InvalidParameterError, ServiceUnavailableError
+from geo.errors import (
+    DataError,
+    InsufficientStorageError,
+    InvalidParameterError,
+    ServiceUnavailableError,
+)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 """Alembic scripts shipped inside the package."""
@@ -190,9 +195,24 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         Alembic revision, ``head`` by default.
     """
     with db_errors(engine), engine.connect() as conn:
-        conn = conn.execution_options(**{WRITE: True})
-        command.upgrade(_alembic_config(conn), revision)
-        conn.commit()
+        sqlite = engine.dialect.name == "sqlite"
+        if sqlite:
+            # A migration that rebuilds a table (SQLite's batch mode: copy, drop, rename) must
+            # not cascade or refuse the drop: foreign keys off, outside any transaction (the
+            # pragma is a no-op inside one), checked once the migrations are done.
+            conn.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
+        try:
+            conn = conn.execution_options(**{WRITE: True})
+            command.upgrade(_alembic_config(conn), revision)
+            if sqlite:
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+                if broken:
+                    conn.rollback()
+                    raise DataError(f"the migration broke {len(broken)} foreign keys; rolled back")
+            conn.commit()
+        finally:
+            if sqlite:
+                conn.connection.driver_connection.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
 
 
 def check_schema(engine: Engine) -> list[str]:

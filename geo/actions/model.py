@@ -41,6 +41,19 @@ class Status(StrEnum):
     cancelled = "cancelled"
 
 
+class Kind(StrEnum):
+    """What an action record is: a planners' action, or a real initiative related to the strategy.
+
+    A related initiative (loaded by ``ketahanan actions seed-initiatives``) is a programme the
+    sources link to Jakarta Berketahanan; none is stated to be one of the strategy's own
+    actions, so it is never shown as one. It names its source and may leave empty what its
+    source does not state (pillar, lead agency, status, progress): unknown, not zero.
+    """
+
+    action = "action"
+    related_initiative = "related_initiative"
+
+
 ACTIVE_STATUSES = (Status.planned, Status.in_progress)
 """Statuses that count as covering a place (see the coverage gaps)."""
 
@@ -56,6 +69,8 @@ MAX_GOAL = 50
 """Longest strategy goal code, in characters."""
 MAX_UNIT_CODES = 300
 """Most kelurahan/kecamatan codes one action may name (DKI has 267 kelurahan)."""
+MAX_URL = 500
+"""Longest source URL, in characters."""
 MAX_BUDGET_IDR = 10**15
 """Largest budget in rupiah (one quadrillion; DKI's yearly budget is about 8 x 10^13)."""
 
@@ -103,28 +118,41 @@ class ActionIn(BaseModel):
     unit_codes : list of str
         Kelurahan (``31.71.01.1001``) or kecamatan (``31.71.01``) codes, used instead of a
         geometry.
+    kind : Kind
+        ``action`` (default) or ``related_initiative``; see :class:`Kind`.
+    source_url : str, optional
+        Where the action is documented (``http://`` or ``https://``, up to 500 characters);
+        required for a related initiative.
+
+    An action (kind ``action``) must have a pillar, a lead agency, a status and a progress;
+    a related initiative may leave them null where its source does not state them (see
+    :func:`kind_errors`).
     """
 
     model_config = ConfigDict(extra="forbid")
 
     title: StrictStr = Field(min_length=1, max_length=MAX_TITLE)
     description: StrictStr = Field(default="", max_length=MAX_DESCRIPTION)
-    pillar: Pillar
+    pillar: Pillar | None = None
     strategy_goal: StrictStr | None = Field(default=None, min_length=1, max_length=MAX_GOAL)
-    lead_agency: StrictStr = Field(min_length=1, max_length=MAX_AGENCY)
+    lead_agency: StrictStr | None = Field(default=None, min_length=1, max_length=MAX_AGENCY)
     partners: list[Annotated[StrictStr, Field(min_length=1, max_length=MAX_AGENCY)]] = Field(
         default_factory=list, max_length=MAX_PARTNERS
     )
-    status: Status = Status.planned
-    progress: StrictInt = Field(default=0, ge=0, le=100)
+    status: Status | None = Status.planned
+    progress: StrictInt | None = Field(default=0, ge=0, le=100)
     budget_idr: StrictInt | None = Field(default=None, ge=0, le=MAX_BUDGET_IDR)
     start_date: date | None = None
     end_date: date | None = None
     unit_codes: list[StrictStr] = Field(default_factory=list, max_length=MAX_UNIT_CODES)
+    kind: Kind = Kind.action
+    source_url: StrictStr | None = Field(default=None, min_length=1, max_length=MAX_URL)
 
-    @field_validator("pillar", "status", mode="before")
+    @field_validator("pillar", "status", "kind", mode="before")
     @classmethod
     def _enum_from_text(cls, value: Any) -> Any:
+        if value is None:
+            return value
         if not isinstance(value, str):
             raise ValueError("must be a string")
         return value
@@ -140,9 +168,20 @@ class ActionIn(BaseModel):
 
     @field_validator("title", "lead_agency")
     @classmethod
-    def _not_blank(cls, value: str) -> str:
+    def _not_blank(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
         if not value.strip():
             raise ValueError("must not be blank")
+        return _clean_text(value)
+
+    @field_validator("source_url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        if not value.startswith(("http://", "https://")) or any(c.isspace() for c in value):
+            raise ValueError("must be an http:// or https:// address without spaces")
         return _clean_text(value)
 
     @field_validator("description", "strategy_goal")
@@ -179,13 +218,56 @@ def property_errors(props: Any) -> tuple[ActionIn | None, list[dict[str, str]]]:
     if not isinstance(props, dict):
         return None, [{"field": "properties", "message": "must be a JSON object"}]
     data = {k: v for k, v in props.items() if k not in SERVER_FIELDS}
+    errors: list[dict[str, str]] = []
+    model: ActionIn | None = None
     try:
-        return ActionIn.model_validate(data), []
+        model = ActionIn.model_validate(data)
     except PydanticValidationError as exc:
-        errors = []
         for err in exc.errors():
             loc = [str(p) for p in err.get("loc", ())]
             field = ".".join(["properties", *loc]) if loc else "properties.end_date"
             message = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
             errors.append({"field": field, "message": message})
-        return None, errors
+    named = {e["field"] for e in errors}
+    errors += [e for e in kind_errors(data) if e["field"] not in named]
+    return (model if not errors else None), errors
+
+
+REQUIRED_FOR_ACTIONS = ("pillar", "lead_agency", "status", "progress")
+"""Properties an action must have; a related initiative may leave them null (unknown)."""
+
+
+def kind_errors(data: dict[str, Any]) -> list[dict[str, str]]:
+    """What the kind of an action requires of its (raw) properties.
+
+    An action (``kind`` absent or ``action``) needs a pillar and a lead agency, and may not
+    set its status or progress to null; a related initiative needs its ``source_url``.
+
+    Parameters
+    ----------
+    data : dict
+        The decoded ``properties`` (server fields removed).
+
+    Returns
+    -------
+    list of dict
+        ``{"field", "message"}`` for each missing property.
+    """
+    if data.get("kind") == Kind.related_initiative:
+        if data.get("source_url") in (None, ""):
+            return [
+                {
+                    "field": "properties.source_url",
+                    "message": "a related initiative must name its source (an http(s) address)",
+                }
+            ]
+        return []
+    defaults = {"status": Status.planned, "progress": 0}
+    return [
+        {
+            "field": f"properties.{name}",
+            "message": "required for an action (only a related initiative may leave it empty)",
+        }
+        for name in REQUIRED_FOR_ACTIONS
+        if data.get(name, defaults.get(name)) is None
+    ]

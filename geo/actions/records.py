@@ -26,6 +26,8 @@ PROPERTY_ORDER = (
     "start_date",
     "end_date",
     "unit_codes",
+    "kind",
+    "source_url",
 )
 """The editable properties, in the order they are returned."""
 

@@ -101,12 +101,12 @@ def _actions_table(md: sa.MetaData, dialect: str) -> sa.Table:
         sa.Column("id", sa.String(36), primary_key=True),
         sa.Column("title", sa.Text, nullable=False),
         sa.Column("description", sa.Text, nullable=False),
-        sa.Column("pillar", sa.String(16), nullable=False),
+        sa.Column("pillar", sa.String(16)),
         sa.Column("strategy_goal", sa.String(64)),
-        sa.Column("lead_agency", sa.Text, nullable=False),
+        sa.Column("lead_agency", sa.Text),
         sa.Column("partners", sa.JSON, nullable=False),
-        sa.Column("status", sa.String(16), nullable=False),
-        sa.Column("progress", sa.Integer, nullable=False),
+        sa.Column("status", sa.String(16)),
+        sa.Column("progress", sa.Integer),
         sa.Column("budget_idr", sa.BigInteger),
         sa.Column("start_date", sa.Date),
         sa.Column("end_date", sa.Date),
@@ -123,6 +123,9 @@ def _actions_table(md: sa.MetaData, dialect: str) -> sa.Table:
         sa.Column("updated_at", tz, nullable=False),
         sa.Column("deleted", sa.Boolean, nullable=False),
         sa.Column("version", sa.Integer, nullable=False),
+        # revision 0002: related initiatives (null pillar, agency, status, progress allowed)
+        sa.Column("kind", sa.String(32), nullable=False, server_default=sa.text("'action'")),
+        sa.Column("source_url", sa.Text),
         sa.Index("ix_actions_updated", "deleted", "created_at"),
     )
     if dialect == "postgresql":

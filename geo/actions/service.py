@@ -176,8 +176,9 @@ class ActionService:
     ) -> Action:
         """The version after ``base`` (None: the first) with the content of ``checked``."""
         props = checked.props.model_dump()
-        props["pillar"] = str(checked.props.pillar)
-        props["status"] = str(checked.props.status)
+        for name in ("pillar", "status", "kind"):  # enums stored as their text (None stays)
+            value = getattr(checked.props, name)
+            props[name] = None if value is None else str(value)
         return Action(
             id=action_id,
             props=props,

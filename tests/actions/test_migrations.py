@@ -95,11 +95,18 @@ def _reflected(engine: sa.Engine) -> dict[str, Any]:
 
 
 def _sqlite_ddl(engine: sa.Engine) -> set[tuple[str, str, str]]:
+    """Every CREATE statement SQLite keeps. A table rebuilt by a migration (batch mode: create
+    a copy, drop, rename) is stored as ``CREATE TABLE "name"``: SQLite quotes a renamed
+    table's name, the one difference that is not the model's, so the quotes are taken off."""
     with engine.connect() as conn:
         rows = conn.exec_driver_sql(
             "SELECT type, name, sql FROM sqlite_master WHERE tbl_name != 'alembic_version'"
         ).all()
-    return {(r.type, r.name, r.sql or "") for r in rows}
+    return {(r.type, r.name, _unquote_table(r.name, r.sql or "")) for r in rows}
+
+
+def _unquote_table(name: str, sql: str) -> str:
+    return sql.replace(f'CREATE TABLE "{name}" (', f"CREATE TABLE {name} (", 1)
 
 
 def with_colour(dialect: str) -> Tables:

@@ -125,10 +125,9 @@ export function createActionForm({ drawn, onSaved }) {
     }
     setToken(token);
     const { existing, drawnLayer, unitCode } = form;
-    const properties = read(form.node);
-    if (existing) {
-      properties.unit_codes = existing.properties.unit_codes || [];
-    }
+    // an edit keeps what the form does not show: unit codes, kind, source, strategy goal
+    const properties = existing ? { ...existing.properties, ...read(form.node) }
+      : read(form.node);
     if (unitCode) {
       properties.unit_codes = [unitCode];
     }

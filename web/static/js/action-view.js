@@ -39,9 +39,16 @@ export function actionSummary(props) {
   if (props.partners && props.partners.length) {
     rows.push([t("action.partners"), props.partners.join(", ")]);
   }
+  if (props.kind && props.kind !== "action") {
+    rows.unshift([t("action.kind"), t(`kind.${props.kind}`)]);
+  }
   const list = el("dl", { className: "action-props" });
   for (const [name, value] of rows) {
     list.append(el("dt", { text: name }), el("dd", { text: value ?? "" }));
+  }
+  if (props.source_url) { // the server accepts only http(s) addresses here
+    list.append(el("dt", { text: t("action.source") }),
+      el("dd", {}, [el("a", { href: props.source_url, rel: "noreferrer", text: props.source_url })]));
   }
   return list;
 }
