@@ -27,8 +27,10 @@ app.add_typer(data_app, name="data")
 app.add_typer(layer_app, name="layer")
 token_app = typer.Typer(help="API bearer tokens for writing actions.", no_args_is_help=True)
 db_app = typer.Typer(help="The actions database (SQLite or PostGIS).", no_args_is_help=True)
+actions_app = typer.Typer(help="Resilience actions in the actions store.", no_args_is_help=True)
 app.add_typer(token_app, name="token")
 app.add_typer(db_app, name="db")
+app.add_typer(actions_app, name="actions")
 
 console = Console()
 err = Console(stderr=True)
@@ -336,6 +338,30 @@ def token_list() -> None:
     for t in tokens:
         table.add_row(t.name, str(t.role), t.id, str(t.created_at), str(t.revoked_at or ""))
     console.print(table)
+
+
+@actions_app.command("seed-initiatives")
+def actions_seed_initiatives() -> None:
+    """Load the strategy's related initiatives as actions (kind related_initiative); idempotent."""
+    from geo.actions.initiatives import build_kelurahan, seed_initiatives
+    from geo.strategy import load_strategy
+
+    settings = _settings()
+    with _errors():
+        strategy = load_strategy(settings.data_dir, settings.catalogue_path)
+        kelurahan = build_kelurahan(settings.build_path)
+        store = _action_store(settings)
+        report = seed_initiatives(store, strategy.initiatives, kelurahan)
+        store.dispose()
+    console.print(
+        f"[green]ok[/]: {len(report.added)} related initiatives added, "
+        f"{len(report.already)} already in the store (none is a strategy action)"
+    )
+    for place in report.places:
+        where = place.code or "not matched"
+        console.print(f"  {place.initiative[:48]}: {place.place!r} -> {where} ({place.status})")
+    if report.unmatched:
+        console.print(f"{len(report.unmatched)} named places are not a kelurahan of the build")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -9,7 +9,7 @@ from typing import Any
 from shapely.geometry.base import BaseGeometry
 
 from geo.actions.geometry import parse_geometry
-from geo.actions.model import ActionIn, property_errors
+from geo.actions.model import ActionIn, Kind, property_errors
 from geo.actions.places import Places
 from geo.errors import ValidationError
 
@@ -85,7 +85,8 @@ def check_feature(
                 "message": "give either a geometry or unit codes, not both",
             }
         )
-    elif not has_geometry and not props.unit_codes:
+    elif not has_geometry and not props.unit_codes and props.kind != Kind.related_initiative:
+        # a related initiative whose source names no place has none
         errors.append(
             {
                 "field": "geometry",
