@@ -10,7 +10,17 @@ from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
 from api.responses import ERROR_REF, ErrorBody
-from api.routes import actions, collections, conformance, coverage, docs, items, landing, pages
+from api.routes import (
+    actions,
+    collections,
+    conformance,
+    coverage,
+    docs,
+    items,
+    landing,
+    pages,
+    reports,
+)
 from api.security import BodyLimitMiddleware, SecurityHeadersMiddleware
 from api.store import store_lifespan
 from geo.settings import Settings, get_settings
@@ -93,6 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(collections.router)
     app.include_router(items.router)
     app.include_router(pages.router)
+    app.include_router(reports.router)
     app.include_router(docs.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.mount(docs.ASSETS, StaticFiles(directory=docs.SWAGGER_UI_DIR), name="docs-assets")

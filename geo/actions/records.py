@@ -122,6 +122,10 @@ class ActionFilter:
         (minx, miny, maxx, maxy) in lon/lat: actions whose bounding box intersects it.
     ids : list of str, optional
         Only these action ids.
+    within : str, optional
+        A kecamatan or kota code (dotted): actions touching a kelurahan inside it.
+    kind : str, optional
+        ``action`` or ``related_initiative``.
     """
 
     pillar: str | None = None
@@ -130,3 +134,5 @@ class ActionFilter:
     kelurahan: str | None = None
     bbox: tuple[float, float, float, float] | None = None
     ids: list[str] | None = field(default=None)
+    within: str | None = None
+    kind: str | None = None

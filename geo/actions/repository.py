@@ -154,6 +154,11 @@ class ActionRepository:
             clauses += [t.c.maxx >= minx, t.c.minx <= maxx, t.c.maxy >= miny, t.c.miny <= maxy]
         if flt.ids is not None:
             clauses.append(t.c.id.in_(flt.ids))
+        if flt.within:
+            inside = ak.c.kode.like(f"{flt.within}.%")  # codes are digits and dots only
+            clauses.append(sa.exists().where(ak.c.action_id == t.c.id, inside))
+        if flt.kind:
+            clauses.append(t.c.kind == flt.kind)
         return clauses
 
     def page(

@@ -8,6 +8,7 @@ to say why (gone, not deleted, or changed by someone else).
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import replace
@@ -27,6 +28,9 @@ from geo.errors import (
     PreconditionFailedError,
     ValidationError,
 )
+
+_WITHIN = re.compile(r"^\d{2}\.\d{2}(\.\d{2})?$")
+"""A kota (``31.71``) or kecamatan (``31.71.01``) code."""
 
 PATCHABLE = frozenset({"type", "id", "properties", "geometry"})
 """Members a merge patch may hold (``type`` and ``id`` are ignored)."""
@@ -124,6 +128,10 @@ class ActionService:
                     f"kelurahan={flt.kelurahan!r} is not a kelurahan code like 31.71.01.1001"
                 )
             flt = replace(flt, kelurahan=code)
+        if flt.within and not _WITHIN.match(flt.within):
+            raise InvalidParameterError(
+                f"within={flt.within!r} is not a kota or kecamatan code like 31.71 or 31.71.01"
+            )
         return self.repository.page(flt, limit=limit, offset=offset)
 
     def history(self, action_id: str) -> list[dict[str, Any]]:

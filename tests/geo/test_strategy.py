@@ -37,5 +37,5 @@ def test_a_changed_file_is_refused(real_settings: Settings, tmp_path: Path) -> N
     target = tmp_path / "strategy" / "targets.csv"
     target.chmod(0o644)
     target.write_text(target.read_text(encoding="utf-8").replace(",80,", ",90,"), "utf-8")
-    with pytest.raises(ChecksumError, match="targets.csv"):
+    with pytest.raises(ChecksumError, match=r"targets\.csv"):
         load_strategy(tmp_path, real_settings.catalogue_path)

@@ -3,8 +3,9 @@
  * for with classify/classify_by/k so that the server returns each unit's `class` and the
  * classification (breaks, counts). A unit is filled with cfg.styles.ramps[k][class]; the
  * script never works a class out itself, so the map always shows the server's classes.
- * Tooltips; a click opens the kelurahan profile (or zooms to a kecamatan/kota); a right-click
- * on a kelurahan starts a new action for it. Reloaded when the zoom needs another
+ * Tooltips; a click opens the unit's popup (at every level) with a link to its profile
+ * (/kelurahan, /kecamatan or /kota) and a zoom button; a right-click on a kelurahan starts a
+ * new action for it. Reloaded when the zoom needs another
  * generalisation.
  */
 import { P, fetchAll, itemsUrl, query, zoomOf } from "./api.js";
@@ -25,7 +26,21 @@ function tooltip(props) {
     el("div", { text: `${t("tooltip.code")}: ${props.kode || ""}` }),
     el("div", { text: `${t("tooltip.value")}: ${fmt(props[column])}` }),
     el("div", { text: `${t("tooltip.unit")}: ${cfg.indicator.unit || "–"}` }),
-    cfg.profiles ? el("div", { className: "muted", text: t("tooltip.open_profile") }) : null,
+    el("div", { className: "muted", text: t("tooltip.open_profile") }),
+  ]);
+}
+
+/* The popup of a clicked unit, at any level: its name, a link to its profile, zoom to it. */
+function unitPopup(props, onZoom) {
+  const profile = `/${cfg.level}/${encodeURIComponent(props.kode)}${query({ lang: cfg.lang })}`;
+  const zoom = el("button", { type: "button", className: "unit-zoom", text: t("popup.zoom") });
+  zoom.addEventListener("click", onZoom);
+  return el("div", { className: "unit-popup" }, [
+    el("strong", { text: props.nama || "" }),
+    el("div", { className: "muted", text: props.kode || "" }),
+    el("a", { className: "unit-profile-link", href: profile, text: t("popup.open_profile") }),
+    " ",
+    zoom,
   ]);
 }
 
@@ -54,14 +69,7 @@ export function createChoropleth({ map, group, onLoaded, onAddAction }) {
     const props = feature.properties;
     byCode[props.kode] = unit;
     unit.bindTooltip(() => tooltip(props), { sticky: true });
-    unit.on("click", () => {
-      if (cfg.profiles) {
-        const profile = `/kelurahan/${encodeURIComponent(props.kode)}`;
-        window.location.href = profile + query({ lang: cfg.lang });
-      } else {
-        map.fitBounds(unit.getBounds());
-      }
-    });
+    unit.bindPopup(() => unitPopup(props, () => map.fitBounds(unit.getBounds())));
     unit.on("contextmenu", (ev) => {
       L.DomEvent.preventDefault(ev.originalEvent);
       if (cfg.profiles) {

@@ -1,0 +1,114 @@
+"""Profiles of kecamatan and kota, the comparison of units, the PDF reports and the strategy
+dashboard (HTML and PDF built by ``web/``; every error is a friendly page, never JSON)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import get_action_store
+from api.responses import content
+from api.store import holder_of
+from geo.actions.records import Action, ActionFilter
+from geo.errors import KetahananError
+from geo.features import NoBuildError
+from web.i18n import Translator, normalise_lang
+from web.pages import PageParameterError, error_page
+from web.unit_pages import compare_page, parse_compare, unit_page
+from web.units import AdminUnits, admin_units, level_of_code
+
+router = APIRouter(tags=["pages"])
+
+_HTML_HEADERS = {"Cache-Control": "no-cache"}
+_TEXT = {
+    400: "a parameter is not valid (a friendly page says which)",
+    404: "no unit has this code (a friendly HTML page)",
+    503: "the build output is not there yet (a friendly HTML page)",
+}
+LangQuery = Annotated[str | None, Query(description="id (default) or en")]
+
+
+def page_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The declared error responses of a page route (HTML pages)."""
+    return {s: content(_TEXT[s], html={"type": "string"}) for s in statuses}
+
+
+def html_error(status: int, title_key: str, message: str, lang: str | None) -> HTMLResponse:
+    """A friendly error page."""
+    return HTMLResponse(error_page(status, title_key, message, lang), status_code=status)
+
+
+async def served_units(request: Request, lang: str | None) -> AdminUnits | HTMLResponse:
+    """The served build's admin units, or the 503 page when there is no build yet."""
+    try:
+        store = await holder_of(request.app).get()
+    except NoBuildError:
+        t = Translator(normalise_lang(lang))
+        return html_error(503, "error.generic", t("error.load"), lang)
+    return admin_units(store)
+
+
+def unit_actions(request: Request, level: str, kode: str) -> list[Action] | None:
+    """The live actions touching a unit (None when the actions store cannot be read)."""
+    flt = ActionFilter(kelurahan=kode) if level == "kelurahan" else ActionFilter(within=kode)
+    try:
+        return get_action_store(request).query(flt, limit=None)[0]
+    except KetahananError:
+        return None
+
+
+def not_found(level: str, kode: str, lang: str | None) -> HTMLResponse:
+    """The 404 page of an unknown unit code, saying what a code looks like."""
+    t = Translator(normalise_lang(lang))
+    message = f"{t(f'unit.not_found.{level}')}: {kode}. {t('unit.code_hint')}"
+    return html_error(404, "error.not_found_title", message, lang)
+
+
+async def _profile(request: Request, level: str, kode: str, lang: str | None) -> Response:
+    units = await served_units(request, lang)
+    if isinstance(units, HTMLResponse):
+        return units
+    kode = kode.strip()
+    if level_of_code(kode) != level or units.position(level, kode) is None:
+        return not_found(level, kode, lang)
+    actions = await run_in_threadpool(unit_actions, request, level, kode)
+    page = await run_in_threadpool(unit_page, units, level, kode, lang, actions)
+    if page is None:  # pragma: no cover - checked above
+        return not_found(level, kode, lang)
+    return HTMLResponse(page, headers=_HTML_HEADERS)
+
+
+@router.get("/kecamatan/{kode}", response_class=HTMLResponse, responses=page_responses(404, 503))
+async def kecamatan_profile(request: Request, kode: str, lang: LangQuery = None) -> Response:
+    """Kecamatan profile: scores and ranks, indicators, kelurahan ranked, actions, downloads."""
+    return await _profile(request, "kecamatan", kode, lang)
+
+
+@router.get("/kota/{kode}", response_class=HTMLResponse, responses=page_responses(404, 503))
+async def kota_profile(request: Request, kode: str, lang: LangQuery = None) -> Response:
+    """Kota profile: scores and ranks, indicators, kecamatan ranked, actions, downloads."""
+    return await _profile(request, "kota", kode, lang)
+
+
+@router.get("/bandingkan", response_class=HTMLResponse, responses=page_responses(400, 404, 503))
+async def bandingkan(
+    request: Request,
+    kode: Annotated[list[str] | None, Query(description="2 to 4 unit codes of one level")] = None,
+    lang: LangQuery = None,
+) -> Response:
+    """Side-by-side comparison of 2 to 4 units of one level, with the city median and a map."""
+    units = await served_units(request, lang)
+    if isinstance(units, HTMLResponse):
+        return units
+    try:
+        level, codes, unknown = parse_compare(units, kode or [])
+    except PageParameterError as exc:
+        t = Translator(normalise_lang(lang))
+        return html_error(400, "error.bad_parameter", f"{t('compare.need')}: {exc.message}", lang)
+    if unknown:
+        return not_found(level, ", ".join(unknown), lang)
+    page = await run_in_threadpool(compare_page, units, level, codes, lang)
+    return HTMLResponse(page, headers=_HTML_HEADERS)
