@@ -441,6 +441,11 @@ def profile_page(
         scores=scores,
         total=total,
         indicators=indicators,
+        links={  # the PDF report and "bandingkan dengan..." (web/templates/_unit.html)
+            "kode": str(row["kode"]),
+            "pdf": f"/laporan/{PROFILE_LEVEL}/{row['kode']}.pdf?lang={t.lang}",
+            "peers": [(c, f"{n}, {k}") for c, n, k in tables.search_index() if c != row["kode"]],
+        },
         config_json=_json_for_script(config),
         leaflet_js=LEAFLET_JS,
         leaflet_css=LEAFLET_CSS,

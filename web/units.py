@@ -58,16 +58,17 @@ def level_of_code(kode: str) -> str | None:
 
 
 @lru_cache(maxsize=4)
-def _build_finished(path: str, mtime_ns: int) -> str | None:
-    """When the build at ``path`` finished (its report's ``finished``), read once per file."""
+def _build_report(path: str, mtime_ns: int) -> tuple[str | None, tuple[str, ...]]:
+    """When the build at ``path`` finished and the sources it read (from its report)."""
     try:
         frame = pyogrio.read_dataframe(path, layer="build_info", read_geometry=False)
         rows = frame.loc[frame["key"] == "report", "value"].tolist()
         report = json.loads(rows[0]) if rows else {}
     except (OSError, ValueError, KeyError, pyogrio.errors.DataLayerError):
-        return None
+        return None, ()
     finished = report.get("finished")
-    return str(finished) if finished else None
+    sources = dict.fromkeys(str(r["source"]) for r in report.get("reads", []) if "source" in r)
+    return (str(finished) if finished else None), tuple(sources)
 
 
 @dataclass(frozen=True)
@@ -84,12 +85,15 @@ class AdminUnits:
         The build's data dictionary (one entry per indicator).
     built : str or None
         When the build finished (ISO 8601), None when the report is absent.
+    sources : tuple of str
+        The catalogue ids of the sources the build read.
     """
 
     frames: dict[str, pd.DataFrame]
     geoms: dict[str, np.ndarray]
     dictionary: list[dict[str, Any]]
     built: str | None
+    sources: tuple[str, ...] = ()
     _trees: dict[str, shapely.STRtree] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -97,6 +101,7 @@ class AdminUnits:
         """The admin units of a served build (the API's store of the build output)."""
         colls: dict[str, _Collection] = {level: build.get(level) for level in LEVELS}
         path = Path(build.path)
+        built, sources = _build_report(str(path), path.stat().st_mtime_ns)
         return cls(
             frames={level: c.frame for level, c in colls.items()},
             geoms={
@@ -104,7 +109,8 @@ class AdminUnits:
                 for level, c in colls.items()
             },
             dictionary=list(colls["kelurahan"].dictionary),
-            built=_build_finished(str(path), path.stat().st_mtime_ns),
+            built=built,
+            sources=sources,
         )
 
     def position(self, level: str, kode: str) -> int | None:

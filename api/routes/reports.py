@@ -9,16 +9,18 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import get_action_store
+from api.deps import SettingsDep, get_action_store
 from api.responses import content
 from api.store import holder_of
 from geo.actions.records import Action, ActionFilter
+from geo.catalogue import Catalogue, load_catalogue
 from geo.errors import KetahananError
 from geo.features import NoBuildError
 from web.i18n import Translator, normalise_lang
 from web.pages import PageParameterError, error_page
+from web.reports.pdf import render_pdf, report_html
 from web.unit_pages import compare_page, parse_compare, unit_page
-from web.units import AdminUnits, admin_units, level_of_code
+from web.units import LEVELS, AdminUnits, admin_units, level_of_code
 
 router = APIRouter(tags=["pages"])
 
@@ -112,3 +114,43 @@ async def bandingkan(
         return not_found(level, ", ".join(unknown), lang)
     page = await run_in_threadpool(compare_page, units, level, codes, lang)
     return HTMLResponse(page, headers=_HTML_HEADERS)
+
+
+def _catalogue(settings: SettingsDep) -> Catalogue | None:
+    try:
+        return load_catalogue(settings.catalogue_path)
+    except (KetahananError, OSError, ValueError):
+        return None  # the report then lists the source ids without titles and licences
+
+
+_PDF = {
+    200: {"description": "the report, A4", "content": {"application/pdf": {}}},
+    **page_responses(400, 404, 503),
+}
+
+
+@router.get("/laporan/{tingkat}/{kode}.pdf", response_class=Response, responses=_PDF)
+async def laporan(
+    request: Request, settings: SettingsDep, tingkat: str, kode: str, lang: LangQuery = None
+) -> Response:
+    """Printable A4 report (PDF) of a kelurahan, kecamatan or kota, made on the server."""
+    units = await served_units(request, lang)
+    if isinstance(units, HTMLResponse):
+        return units
+    level, kode = tingkat.strip().lower(), kode.strip()
+    if level not in LEVELS:
+        t = Translator(normalise_lang(lang))
+        return html_error(400, "error.bad_parameter", f"tingkat: {t('report.unknown_level')}", lang)
+    if level_of_code(kode) != level or units.position(level, kode) is None:
+        return not_found(level, kode, lang)
+    actions = await run_in_threadpool(unit_actions, request, level, kode)
+    query = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    html = report_html(
+        units, level, kode, lang, actions, catalogue=_catalogue(settings), query=query
+    )
+    if html is None:  # pragma: no cover - checked above
+        return not_found(level, kode, lang)
+    pdf = await run_in_threadpool(render_pdf, html)
+    name = f"laporan-{level}-{kode}.pdf"
+    headers = {"Content-Disposition": f'inline; filename="{name}"', "Cache-Control": "no-cache"}
+    return Response(pdf, media_type="application/pdf", headers=headers)

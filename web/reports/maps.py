@@ -33,6 +33,8 @@ SIMPLIFY_M = {"kelurahan": 5.0, "kecamatan": 10.0, "kota": 25.0}
 """Tolerance (metres) of the coverage simplification of each level's polygons."""
 MARGIN = 0.18
 """Share of the unit's extent shown around it (where the neighbours are)."""
+MIN_HOLE_M2 = 20_000.0
+"""Holes smaller than this (2 ha: slivers left where kelurahan were merged) are not drawn."""
 COLOURS = {
     "neighbour": "#eeeeee",
     "edge": "#9e9e9e",
@@ -78,7 +80,8 @@ def _patch(geom: BaseGeometry, **style: object) -> PathPatch | None:
     for poly in getattr(geom, "geoms", [geom]):
         if poly.is_empty or poly.geom_type != "Polygon":
             continue
-        for ring in (poly.exterior, *poly.interiors):
+        holes = [r for r in poly.interiors if shapely.Polygon(r).area >= MIN_HOLE_M2]
+        for ring in (poly.exterior, *holes):
             xy = np.asarray(ring.coords)[:, :2]
             ring_codes = np.full(len(xy), MplPath.LINETO, dtype=np.uint8)
             ring_codes[0], ring_codes[-1] = MplPath.MOVETO, MplPath.CLOSEPOLY
@@ -127,9 +130,24 @@ def _actions_metric(actions: Sequence[MapAction]) -> list[tuple[BaseGeometry, st
     return [(g, a.colour) for g, a in zip(series.array, actions, strict=True)]
 
 
-def _label(ax: plt.Axes, geom: BaseGeometry, text: str, size: float = 7.0) -> None:
-    point = shapely.point_on_surface(geom)
-    ax.text(point.x, point.y, text, fontsize=size, ha="center", va="center", color="#212121")
+def _label(
+    ax: plt.Axes, geom: BaseGeometry, text: str, size: float = 7.0, view: BaseGeometry | None = None
+) -> None:
+    """Name a polygon at a point inside it (within the view: a label is never off the map)."""
+    part = geom if view is None else geom.intersection(view)
+    if part.is_empty:
+        return
+    point = shapely.point_on_surface(part)
+    ax.text(
+        point.x,
+        point.y,
+        text,
+        fontsize=size,
+        ha="center",
+        va="center",
+        color="#212121",
+        clip_on=True,
+    )
 
 
 def unit_map_svg(
@@ -180,9 +198,9 @@ def unit_map_svg(
         linewidth=1.6,
         alpha=0.9,
     )
-    _frame(ax, shapely.bounds(geoms[pos]))
+    view = _frame(ax, shapely.bounds(geoms[pos]))
     for i in near:
-        _label(ax, geoms[i], names[i], 6.0)
+        _label(ax, geoms[i], names[i], 6.0, view)
     _label(ax, geoms[pos], names[pos], 8.5)
     for geom, colour in _actions_metric(actions):
         if geom.geom_type in ("Point", "MultiPoint"):
