@@ -12,15 +12,19 @@ from starlette.concurrency import run_in_threadpool
 from api.deps import SettingsDep, get_action_store
 from api.responses import content
 from api.store import holder_of
+from geo.actions.coverage import CoverageGaps, coverage_gaps
 from geo.actions.records import Action, ActionFilter
+from geo.actions.summary import ActionsSummary, summarise
 from geo.catalogue import Catalogue, load_catalogue
 from geo.errors import KetahananError
 from geo.features import NoBuildError
+from geo.strategy import load_strategy
 from web.i18n import Translator, normalise_lang
 from web.pages import PageParameterError, error_page
 from web.reports.pdf import render_pdf, report_html
+from web.strategy import strategy_page
 from web.unit_pages import compare_page, parse_compare, unit_page
-from web.units import LEVELS, AdminUnits, admin_units, level_of_code
+from web.units import LEVELS, SCORE_PILLARS, AdminUnits, admin_units, level_of_code
 
 router = APIRouter(tags=["pages"])
 
@@ -154,3 +158,52 @@ async def laporan(
     name = f"laporan-{level}-{kode}.pdf"
     headers = {"Content-Disposition": f'inline; filename="{name}"', "Cache-Control": "no-cache"}
     return Response(pdf, media_type="application/pdf", headers=headers)
+
+
+def _summary(
+    request: Request, units: AdminUnits
+) -> tuple[ActionsSummary | None, dict[str, CoverageGaps]]:
+    """The actions' figures and each pillar's coverage (None, {} when the store is unreachable)."""
+    try:
+        store = get_action_store(request)
+        summary = summarise(store, SCORE_PILLARS)
+        kelurahan = units.frames["kelurahan"]
+        gaps = {p: coverage_gaps(kelurahan, p, store.covered_kelurahan(p)) for p in SCORE_PILLARS}
+    except KetahananError:
+        return None, {}
+    return summary, gaps
+
+
+@router.get("/strategi", response_class=HTMLResponse, responses=page_responses(503))
+async def strategi(request: Request, settings: SettingsDep, lang: LangQuery = None) -> Response:
+    """Strategy dashboard: pillars, targets beside the data, actions, coverage, shocks."""
+    units = await served_units(request, lang)
+    if isinstance(units, HTMLResponse):
+        return units
+    t = Translator(normalise_lang(lang))
+    try:
+        strategy = await run_in_threadpool(
+            load_strategy, settings.data_dir, settings.catalogue_path
+        )
+    except KetahananError as exc:
+        return html_error(503, "error.generic", f"{t('error.load')}: {exc.message}", lang)
+    summary, gaps = await run_in_threadpool(_summary, request, units)
+    store = await holder_of(request.app).get()
+    piped = store.collections.get("piped_water_reports")
+    kota = dict(
+        zip(
+            units.frames["kota"]["kode"].astype(str),
+            units.frames["kota"]["nama"].astype(str),
+            strict=True,
+        )
+    )
+    page = strategy_page(
+        strategy,
+        summary,
+        units.frames["kelurahan"],
+        kota,
+        gaps,
+        None if piped is None else piped.frame,
+        lang,
+    )
+    return HTMLResponse(page, headers=_HTML_HEADERS)

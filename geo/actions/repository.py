@@ -201,6 +201,16 @@ class ActionRepository:
             HistoryRow(r.version, r.operation, r.changed_by, r.changed_at, r.snapshot) for r in rows
         ]
 
+    def all_history(self) -> list[Any]:
+        """Every history row (``action_id``, ``version``, ``changed_at``, ``snapshot``), each
+        action's versions oldest first."""
+        h = self.tables.history
+        query = sa.select(h.c.action_id, h.c.version, h.c.changed_at, h.c.snapshot).order_by(
+            h.c.action_id, h.c.version
+        )
+        with self.db.read() as conn:
+            return list(conn.execute(query).all())
+
     def existing_ids(self, ids: Iterable[str]) -> set[str]:
         """Those of ``ids`` that some action (live or deleted) already has."""
         t = self.tables.actions
