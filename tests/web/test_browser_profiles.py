@@ -1,0 +1,59 @@
+"""In Chromium: a click on a unit at any level opens its profile from its popup, and the
+profiles print cleanly (the print stylesheet hides navigation, forms and map controls)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.realdata
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "var" / "test-artifacts" / "reports"
+PARTS = {"kelurahan": 4, "kecamatan": 3, "kota": 2}
+Watched = Any
+WebApp = Any
+
+
+@pytest.mark.parametrize("level", list(PARTS))
+def test_a_click_on_a_unit_opens_its_profile(watched: Watched, web_app: WebApp, level: str) -> None:
+    page = watched.page
+    page.goto(f"{web_app.base}/peta?tingkat={level}")
+    page.wait_for_selector("body[data-choropleth=ready]")
+    box = page.locator(".folium-map").bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.55, box["y"] + box["height"] * 0.55)
+    link = page.locator(".unit-popup .unit-profile-link")
+    link.wait_for()
+    href = link.get_attribute("href") or ""
+    code = r"\.".join([r"\d{2}"] * min(PARTS[level], 3) + [r"\d{4}"] * (PARTS[level] == 4))
+    match = re.match(rf"^/{level}/({code})\?lang=id$", href)
+    assert match, href
+    link.click()
+    page.wait_for_url(f"**/{level}/{match.group(1)}?lang=id")
+    assert match.group(1) in page.locator("h1").inner_text()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"clicked-{level}.png"))
+
+
+@pytest.mark.parametrize("url", ["/kelurahan/31.71.01.1001", "/kecamatan/31.72.01", "/kota/31.72"])
+def test_profiles_print_without_controls(watched: Watched, web_app: WebApp, url: str) -> None:
+    page = watched.page
+    page.goto(f"{web_app.base}{url}")
+    page.wait_for_selector("h1")
+    if url.startswith("/kelurahan"):
+        page.wait_for_selector("#profile-map .leaflet-control-zoom")
+    assert page.locator(".unit-links").is_visible()
+    page.emulate_media(media="print")
+    hidden = ".ketahanan-header, .unit-links, .leaflet-control-container, form"
+    shown = page.locator(hidden).evaluate_all(
+        "nodes => nodes.filter(n => getComputedStyle(n).display !== 'none').length"
+    )
+    assert shown == 0
+    assert page.locator("h1").is_visible()
+    pdf = page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF")
+    name = url.strip("/").replace("/", "-")
+    (ARTIFACTS / f"print-{name}.pdf").parent.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / f"print-{name}.pdf").write_bytes(pdf)
