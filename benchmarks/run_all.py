@@ -249,6 +249,25 @@ def section_export(runs: int, quick: bool) -> list[str]:
     return lines
 
 
+def section_report(runs: int, quick: bool) -> list[str]:
+    bench = importlib.import_module("bench_report")
+    r = bench.measure(max(runs, 5))
+    median, target = r["median_s"], r["target_s"]
+    lines = [
+        "A kelurahan's A4 PDF report (`/laporan/kelurahan/{kode}.pdf`), in process: profile, "
+        f"SVG map (matplotlib), HTML, PDF (WeasyPrint); median of {r['runs']} kelurahan after a "
+        f"first request of {r['cold_s']:.2f} s (imports WeasyPrint, loads the fonts).",
+        "",
+        "| step | s |",
+        "|---|---:|",
+        *(f"| {name} | {seconds:.3f} |" for name, seconds in r["steps"].items()),
+        "",
+        f"- report in {median:.2f} s (min {r['min_s']:.2f}, max {r['max_s']:.2f}): target <= "
+        f"{target} s, ratio {median / target:.2f}: {_met(median <= target)}",
+    ]
+    return lines
+
+
 def section_load(seconds: float) -> Callable[[int, bool], list[str]]:
     def section(runs: int, quick: bool) -> list[str]:
         import tempfile
@@ -308,6 +327,7 @@ def main() -> int:
         "api": ("API: OGC items against pygeoapi and the bytes limit", section_api),
         "page": ("Map page weight", section_page),
         "export": ("GeoJSON export against geopandas", section_export),
+        "report": ("PDF report of a kelurahan", section_report),
     }
     if args.load_seconds > 0:
         sections["load"] = ("Load and soak", section_load(args.load_seconds))
