@@ -9,7 +9,7 @@ keeps its row and history and can be restored.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Set
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -36,7 +36,12 @@ from geo.errors import (
     PreconditionFailedError,
     ValidationError,
 )
+from geo.params import shown
 from geo.settings import Settings
+
+Expected = int | Set[int] | None
+"""The version(s) a change expects: one version, the versions named by If-Match, or None
+(any version: ``If-Match: *``)."""
 
 PROPERTY_ORDER = (
     "title",
@@ -353,7 +358,7 @@ class ActionStore:
             code = normalise_unit_code(flt.kelurahan)
             if code is None:
                 raise InvalidParameterError(
-                    f"kelurahan={flt.kelurahan!r} is not a kelurahan code like 31.71.01.1001"
+                    f"kelurahan={shown(flt.kelurahan)} is not a kelurahan code like 31.71.01.1001"
                 )
             clauses.append(sa.exists().where(ak.c.action_id == t.c.id, ak.c.kode == code))
         if flt.bbox:
@@ -470,22 +475,37 @@ class ActionStore:
             details={"current_etag": f'"{row.version}"', "sent_etag": f'"{expected}"'},
         )
 
-    def _expect(self, current: Action, expected: int | None) -> int:
-        if expected is not None and expected != current.version:
-            raise PreconditionFailedError(
-                f'action {current.id} changed: If-Match was "{expected}" but the current '
-                f"version is {current.etag}; GET it again and reapply your change",
-                details={"current_etag": current.etag, "sent_etag": f'"{expected}"'},
-            )
-        return current.version
+    def _expect(self, current: Action, expected: Expected) -> int:
+        """The current version when ``expected`` names it (None: any), else 412.
 
-    def replace(self, action_id: str, body: Any, expected: int | None, actor: str) -> Action:
+        ``expected`` is one version, or the versions an If-Match header names under the
+        strong comparison (an empty set when it named only weak or foreign tags).
+        """
+        versions = {expected} if isinstance(expected, int) else expected
+        if versions is None or current.version in versions:
+            return current.version
+        sent = None
+        if versions:
+            sent = ", ".join(f'"{v}"' for v in sorted(versions)[:5])
+            why = f"If-Match was {sent} but the current version is {current.etag}"
+        else:
+            why = (
+                "If-Match named no version of it that the strong comparison can match (a "
+                f'weak tag like W/"3" never does, RFC 9110); the current ETag is {current.etag}'
+            )
+        raise PreconditionFailedError(
+            f"action {current.id} changed or was not named: {why}; GET it again and reapply "
+            "your change",
+            details={"current_etag": current.etag, "sent_etag": sent},
+        )
+
+    def replace(self, action_id: str, body: Any, expected: Expected, actor: str) -> Action:
         """Replace an action (PUT) if it is still at version ``expected`` (None: any)."""
         current = self.get(action_id)
         version = self._expect(current, expected)
         return self._update(current, self.check(body), version, actor, "replace")
 
-    def patch(self, action_id: str, patch: Any, expected: int | None, actor: str) -> Action:
+    def patch(self, action_id: str, patch: Any, expected: Expected, actor: str) -> Action:
         """Apply a JSON Merge Patch of ``properties`` and/or ``geometry`` (PATCH)."""
         if not isinstance(patch, dict):
             raise ValidationError(
@@ -537,13 +557,13 @@ class ActionStore:
             raise self._why_not(current.id, expected) from None
         return action
 
-    def delete(self, action_id: str, expected: int | None, actor: str) -> Action:
+    def delete(self, action_id: str, expected: Expected, actor: str) -> Action:
         """Soft-delete an action if it is still at version ``expected`` (None: any)."""
         current = self.get(action_id)
         version = self._expect(current, expected)
         return self._flip(current, version, actor, deleted=True)
 
-    def restore(self, action_id: str, expected: int | None, actor: str) -> Action:
+    def restore(self, action_id: str, expected: Expected, actor: str) -> Action:
         """Bring back a deleted action (its last content, as a new version)."""
         current = self.get(action_id, include_deleted=True)
         if not current.deleted:
