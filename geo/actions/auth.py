@@ -25,6 +25,7 @@ from geo.errors import (
     NotFoundError,
     UnauthorizedError,
 )
+from geo.params import shown
 
 
 class Role(StrEnum):
@@ -87,11 +88,16 @@ def create_token(store: ActionStore, name: str, role: Role | str) -> tuple[str, 
         role = Role(role)
     except ValueError:
         raise InvalidParameterError(
-            f"unknown role {role!r}; use viewer, planner or admin"
+            f"unknown role {shown(role)}; use viewer, planner or admin"
         ) from None
     name = name.strip()
     if not 1 <= len(name) <= 100:
         raise InvalidParameterError("a token name must have 1 to 100 characters")
+    if not name.isprintable() or not _utf8(name):
+        raise InvalidParameterError(
+            f"a token name is recorded on every change it makes, so it must be printable "
+            f"text (no control characters, valid UTF-8); got {shown(name)}"
+        )
     secret = secrets.token_urlsafe(32)
     t = store.tables.tokens
     token = Token(str(uuid.uuid4()), name, role, datetime.now(UTC), None)
@@ -111,6 +117,15 @@ def create_token(store: ActionStore, name: str, role: Role | str) -> tuple[str, 
     return secret, token
 
 
+def _utf8(text: str) -> bool:
+    """Whether ``text`` encodes as UTF-8 (a command-line argument of undecodable bytes does not)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def revoke_token(store: ActionStore, name_or_id: str) -> Token:
     """Revoke a token by name or id; it stops working at once.
 
@@ -119,6 +134,8 @@ def revoke_token(store: ActionStore, name_or_id: str) -> Token:
     NotFoundError
         No token has this name or id.
     """
+    if not _utf8(name_or_id):
+        raise NotFoundError(f"no token named {shown(name_or_id)} (names are UTF-8 text)")
     t = store.tables.tokens
     now = datetime.now(UTC)
     with store.write() as conn:
@@ -126,7 +143,7 @@ def revoke_token(store: ActionStore, name_or_id: str) -> Token:
             sa.select(t).where(sa.or_(t.c.name == name_or_id, t.c.id == name_or_id))
         ).first()
         if row is None:
-            raise NotFoundError(f"no token named {name_or_id!r}")
+            raise NotFoundError(f"no token named {shown(name_or_id)}")
         revoked = row.revoked_at or now
         conn.execute(sa.update(t).where(t.c.id == row.id).values(revoked_at=revoked))
     return Token(row.id, row.name, Role(row.role), row.created_at, revoked)
