@@ -140,20 +140,21 @@ def _declared(dependant: Dependant, lang_call: Any) -> set[str]:
     return names
 
 
-_DECLARED: dict[int, frozenset[str]] = {}
+_DECLARED = "_ketahanan_query_names"
+"""The attribute a route keeps its declared query names in (computed on first use)."""
 
 
 def declared_query_names(route: Any) -> frozenset[str]:
     """Query parameters a route declares: its own, its dependencies', its ``openapi_extra``."""
-    key = id(route)
-    found = _DECLARED.get(key)
+    found: frozenset[str] | None = getattr(route, _DECLARED, None)
     if found is None:
         from api.deps import get_lang
 
         names = _declared(route.dependant, get_lang)
         extra = (getattr(route, "openapi_extra", None) or {}).get("parameters", [])
         names |= {p["name"] for p in extra if p.get("in") == "query"}
-        found = _DECLARED[key] = frozenset(names)
+        found = frozenset(names)
+        setattr(route, _DECLARED, found)
     return found
 
 

@@ -187,10 +187,14 @@ ODD = st.one_of(
 )
 
 
-@CORE_PROPERTIES
+@PROPERTIES
 @given(
     description=ANY_TEXT,
-    details=st.recursive(ODD, lambda c: st.lists(c, max_size=4) | st.dictionaries(ANY_TEXT, c)),
+    details=st.recursive(
+        ODD,
+        lambda c: st.lists(c, max_size=4) | st.dictionaries(ANY_TEXT, c, max_size=4),
+        max_leaves=12,
+    ),
 )
 @example(description="\ud800", details=[{"field": "geometry.\ud800", "message": "x"}])
 def test_error_renderer_never_fails(description: str, details: Any) -> None:
