@@ -34,6 +34,8 @@ _TEXT = {
     404: "no unit has this code (a friendly HTML page)",
     503: "the build output is not there yet (a friendly HTML page)",
 }
+MAX_FOOTER_QUERY = 300
+"""Longest request text printed in a report's footer (a longer one is cut)."""
 LangQuery = Annotated[str | None, Query(description="id (default) or en")]
 
 
@@ -149,6 +151,7 @@ async def laporan(
         return not_found(level, kode, lang)
     actions = await run_in_threadpool(unit_actions, request, level, kode)
     query = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    query = query if len(query) <= MAX_FOOTER_QUERY else query[:MAX_FOOTER_QUERY] + "…"
     html = report_html(
         units, level, kode, lang, actions, catalogue=_catalogue(settings), query=query
     )
