@@ -12,7 +12,7 @@ from api.errors import install_error_handlers
 from api.responses import ERROR_REF, ErrorBody
 from api.routes import actions, collections, conformance, coverage, docs, items, landing, pages
 from api.security import BodyLimitMiddleware, SecurityHeadersMiddleware
-from api.store import store_lifespan
+from api.store import build_lifespan
 from geo.settings import Settings, get_settings
 from web.assets import STATIC_DIR
 
@@ -72,7 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url="/api",
         docs_url=None,  # served offline by api/routes/docs.py
         redoc_url=None,
-        lifespan=store_lifespan,
+        lifespan=build_lifespan,
     )
     app.state.settings = settings or get_settings()
     if app.state.settings.cors_origins:

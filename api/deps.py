@@ -8,11 +8,13 @@ from typing import Annotated
 from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from api.store import served_build
 from geo.actions.auth import Token, authenticate
 from geo.actions.store import ActionStore
 from geo.errors import InvalidParameterError, UnauthorizedError
-from geo.features import LANGUAGES, FeatureStore
 from geo.settings import Settings
+from geo.snapshot import BuildSnapshot
+from geo.vocabulary import DEFAULT_LANGUAGE, LANGUAGES
 
 
 def get_app_settings(request: Request) -> Settings:
@@ -24,14 +26,12 @@ def get_app_settings(request: Request) -> Settings:
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 
 
-async def get_store(request: Request) -> FeatureStore:
-    """The in-memory feature store of the build output (loaded once, reloaded on rebuild)."""
-    from api.store import holder_of
-
-    return await holder_of(request.app).get()
+async def get_snapshot(request: Request) -> BuildSnapshot:
+    """The build the request is served from (read once, swapped when a new build lands)."""
+    return await served_build(request.app).snapshot()
 
 
-StoreDep = Annotated[FeatureStore, Depends(get_store)]
+SnapshotDep = Annotated[BuildSnapshot, Depends(get_snapshot)]
 
 
 def resolve_lang(query: str | None, accept_language: str | None) -> str:
@@ -60,7 +60,7 @@ def resolve_lang(query: str | None, accept_language: str | None) -> str:
                 ranked.append((-q, i, primary))
         if ranked:
             return min(ranked)[2]
-    return LANGUAGES[0]
+    return DEFAULT_LANGUAGE
 
 
 async def get_lang(request: Request) -> str:
@@ -85,7 +85,10 @@ def get_action_store(request: Request) -> ActionStore:
     with _action_store_lock:
         store = getattr(app.state, "action_store", None)
         if store is None:
-            store = ActionStore.from_settings(app.state.settings)
+            build = served_build(app)
+            store = ActionStore.from_settings(
+                app.state.settings, places=lambda: build.current().require_places()
+            )
             app.state.action_store = store
         if not getattr(app.state, "action_store_ready", False):
             if app.state.settings.migrate_on_startup:

@@ -25,10 +25,9 @@ import json
 import math
 import re
 import tempfile
-import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -37,14 +36,16 @@ import numpy as np
 import orjson
 import pandas as pd
 import pyogrio
-import shapely
 
 from geo import generalise
 from geo.classify import Classification, classify
 from geo.crs import STORAGE_CRS
-from geo.errors import DataError, InvalidParameterError, NotFoundError
-from geo.indicators import INDICATORS, LEVELS, IndicatorDef
-from geo.settings import Settings
+from geo.errors import InvalidParameterError, NotFoundError
+from geo.ogc.collection import Collection
+from geo.ogc.prose import property_title, score_title
+from geo.ogc.values import column_values, iso_utc
+from geo.scores import parse_weights, resolve_weights, score_units
+from geo.vocabulary import Pillar, score_column
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 """The only CRS features are served in (WGS 84 longitude/latitude, RFC 7946)."""
@@ -55,9 +56,6 @@ CONFORMANCE = (
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
 )
 """OGC API - Features Part 1 conformance classes implemented."""
-
-EXCLUDED_TABLES = frozenset({"build_info"})
-"""Tables of the build output that are not collections (the build report is at /health)."""
 
 LANGUAGES = ("id", "en")
 """Response languages: Bahasa Indonesia (default) and English."""
@@ -91,652 +89,6 @@ DOWNLOAD_FORMATS = frozenset({"geojson", "gpkg"})
 
 DEFAULT_CLASSIFY_BY = "score_siap"
 """Property classified when ``classify`` is given without ``classify_by``."""
-
-BASE_PROPERTIES: dict[str, tuple[str, str]] = {
-    "kode": ("Kode Kemendagri", "Kemendagri code (31.71.01.1001 style)"),
-    "nama": ("Nama wilayah", "Name of the unit"),
-    "kode_kecamatan": ("Kode kecamatan", "Kecamatan code"),
-    "nama_kecamatan": ("Nama kecamatan", "Kecamatan name"),
-    "kode_kota": ("Kode kota", "Kota code"),
-    "nama_kota": ("Nama kota", "Kota name"),
-    "population": ("Penduduk (Dukcapil 30 Juni 2019)", "Population (Dukcapil, 30 June 2019)"),
-    "households": ("Kepala keluarga (Dukcapil 2019)", "Households (Dukcapil, 2019)"),
-    "kelurahan_count": ("Jumlah kelurahan", "Number of kelurahan"),
-    "area_km2": ("Luas (km², METRIC_CRS)", "Area (km², measured in METRIC_CRS)"),
-}
-"""Names of the non-indicator properties of the admin layers (Bahasa Indonesia, English)."""
-
-
-@dataclass(frozen=True)
-class LayerInfo:
-    """Title and description of a build layer in both languages, and its catalogue source."""
-
-    title_id: str
-    title_en: str
-    description_id: str
-    description_en: str
-    source: str | None = None
-
-
-def _info(tid: str, ten: str, did: str, den: str, source: str | None = None) -> LayerInfo:
-    return LayerInfo(tid, ten, did, den, source)
-
-
-LAYER_INFO: dict[str, LayerInfo] = {
-    "kelurahan": _info(
-        "Kelurahan dengan indikator dan skor pilar",
-        "Kelurahan with indicators and pillar scores",
-        "267 kelurahan DKI Jakarta (kode Kemendagri) dengan indikator Siap, Sehat, Terhubung "
-        "dan skor pilar 0-1 (lebih tinggi = lebih rentan).",
-        "The 267 kelurahan of DKI Jakarta (Kemendagri codes) with the Siap, Sehat and "
-        "Terhubung indicators and 0-1 pillar scores (higher = more exposed).",
-        "kelurahan_kemendagri_2025",
-    ),
-    "kecamatan": _info(
-        "Kecamatan dengan indikator dan skor pilar",
-        "Kecamatan with indicators and pillar scores",
-        "44 kecamatan DKI Jakarta (gabungan kelurahan) dengan indikator dan skor pilar.",
-        "The 44 kecamatan of DKI Jakarta (dissolved kelurahan) with indicators and scores.",
-        "kelurahan_kemendagri_2025",
-    ),
-    "kota": _info(
-        "Kota/kabupaten dengan indikator dan skor pilar",
-        "Kota with indicators and pillar scores",
-        "5 kota dan Kabupaten Kepulauan Seribu dengan indikator dan skor pilar.",
-        "The 5 kota and Kepulauan Seribu regency with indicators and pillar scores.",
-        "kelurahan_kemendagri_2025",
-    ),
-    "rw": _info(
-        "Batas RW 2014",
-        "RW boundaries 2014",
-        "Batas RW (rukun warga) daratan DKI Jakarta 2014, ditautkan ke kode kelurahan.",
-        "Mainland RW (rukun warga) boundaries 2014, linked to kelurahan codes.",
-        "rw_2014",
-    ),
-    "flood_rw_2007": _info(
-        "RW tergenang banjir 2007",
-        "RWs flooded in 2007",
-        "RW yang tergenang pada banjir Februari 2007.",
-        "RWs flooded in the February 2007 flood.",
-        "flood_rw_2007",
-    ),
-    "rw_2007_floodprone": _info(
-        "RW rawan banjir (2007)",
-        "Flood-prone RWs (2007)",
-        "Semua RW daratan dengan penanda rawan banjir (data 2007).",
-        "All mainland RWs with a flood-prone flag (2007 data).",
-        "flood_rw_2007",
-    ),
-    "flood_2017_rw_max": _info(
-        "RW tergenang Feb 2017 (kedalaman terburuk)",
-        "RWs flooded Feb 2017 (worst depth)",
-        "RW tergenang pada banjir Februari 2017 menurut BPBD DKI, dengan kelas kedalaman terburuk.",
-        "RWs flooded in February 2017 according to BPBD DKI, with their worst depth class.",
-        "petabencana_2017_02",
-    ),
-    "flood_2017_hourly": _info(
-        "RW tergenang Feb 2017 per jam",
-        "RWs flooded Feb 2017, hourly",
-        "Status genangan RW per jam selama banjir Februari 2017.",
-        "Hourly flood state of RWs during the February 2017 flood.",
-        "petabencana_2017_02",
-    ),
-    "flood_2017_reports": _info(
-        "Laporan warga banjir Feb 2017",
-        "Citizen flood reports Feb 2017",
-        "Laporan banjir warga (PetaBencana.id) selama banjir Februari 2017.",
-        "Citizens' flood reports (PetaBencana.id) during the February 2017 flood.",
-        "petabencana_2017_02",
-    ),
-    "floodgates": _info(
-        "Pintu air (2016)",
-        "Floodgates (2016)",
-        "Pintu air Jakarta, 2016.",
-        "Jakarta floodgates, 2016.",
-        "hydro_infrastructure_2016",
-    ),
-    "pumps": _info(
-        "Pompa banjir (2016)",
-        "Flood pumps (2016)",
-        "Pompa banjir Jakarta, 2016.",
-        "Jakarta flood pumps, 2016.",
-        "hydro_infrastructure_2016",
-    ),
-    "waterways": _info(
-        "Saluran air (2016)",
-        "Waterways (2016)",
-        "Sungai dan saluran Jakarta, 2016.",
-        "Jakarta rivers and canals, 2016.",
-        "hydro_infrastructure_2016",
-    ),
-    "pb_sluice_gates": _info(
-        "Pintu air Pantau Banjir",
-        "Pantau Banjir sluice gates",
-        "Pintu air dengan tinggi muka air (Dinas SDA DKI, Mei 2024).",
-        "Sluice gates with water levels (DKI water agency, May 2024).",
-        "pantau_banjir_2024",
-    ),
-    "pb_pump_houses": _info(
-        "Rumah pompa Pantau Banjir",
-        "Pantau Banjir pump houses",
-        "Rumah pompa dan jumlah pompa (Dinas SDA DKI, Mei 2024).",
-        "Pump houses and their pumps (DKI water agency, May 2024).",
-        "pantau_banjir_2024",
-    ),
-    "pb_observation_posts": _info(
-        "Pos pantau tinggi muka air",
-        "River gauge posts",
-        "Pos pengamatan tinggi muka air (Dinas SDA DKI, Mei 2024).",
-        "River water-level observation posts (DKI water agency, May 2024).",
-        "pantau_banjir_2024",
-    ),
-    "pb_rainfall_posts": _info(
-        "Pos curah hujan",
-        "Rainfall posts",
-        "Pos pengamatan curah hujan (Dinas SDA DKI, Mei 2024).",
-        "Rainfall observation posts (DKI water agency, May 2024).",
-        "pantau_banjir_2024",
-    ),
-    "pb_flood_posts": _info(
-        "Pos banjir",
-        "Flood posts",
-        "Pos banjir (Dinas SDA DKI, Mei 2024).",
-        "Flood posts (DKI water agency, May 2024).",
-        "pantau_banjir_2024",
-    ),
-    "pb_reservoirs": _info(
-        "Waduk dan situ",
-        "Reservoirs and ponds",
-        "Waduk dan situ dengan luas dan volume (Dinas SDA DKI, Mei 2024).",
-        "Reservoirs and ponds with area and volume (DKI water agency, May 2024).",
-        "pantau_banjir_2024",
-    ),
-    "tj_stops": _info(
-        "Halte TransJakarta (GTFS Sep 2025)",
-        "TransJakarta stops (GTFS Sep 2025)",
-        "Halte TransJakarta dengan keberangkatan per jam pada hari kerja (GTFS).",
-        "TransJakarta stops with weekday departures per hour (GTFS).",
-        "transjakarta_gtfs_2025_09",
-    ),
-    "tj_routes": _info(
-        "Rute TransJakarta (GTFS Sep 2025)",
-        "TransJakarta routes (GTFS Sep 2025)",
-        "Garis rute TransJakarta.",
-        "TransJakarta route lines.",
-        "transjakarta_gtfs_2025_09",
-    ),
-    "tj_stops_2026": _info(
-        "Halte TransJakarta (GTFS Apr 2026)",
-        "TransJakarta stops (GTFS Apr 2026)",
-        "Halte TransJakarta dari GTFS April 2026.",
-        "TransJakarta stops, April 2026 GTFS.",
-        "transjakarta_gtfs_2026_04",
-    ),
-    "tj_route_lines_2026": _info(
-        "Rute TransJakarta (GTFS Apr 2026)",
-        "TransJakarta routes (GTFS Apr 2026)",
-        "Garis rute TransJakarta dari GTFS April 2026.",
-        "TransJakarta route lines, April 2026 GTFS.",
-        "transjakarta_gtfs_2026_04",
-    ),
-    "tj_shapes_2021": _info(
-        "Bentuk rute TransJakarta 2021",
-        "TransJakarta route shapes 2021",
-        "Bentuk rute resolusi penuh dari GTFS komunitas 2021.",
-        "Full-resolution route shapes from the 2021 community GTFS.",
-        "transjakarta_gtfs_2021",
-    ),
-    "rail_stations": _info(
-        "Stasiun KRL, MRT, LRT",
-        "Rail stations (KRL, MRT, LRT)",
-        "Stasiun KRL Commuter Line, MRT, LRT dan kereta bandara (2021).",
-        "KRL Commuter Line, MRT, LRT and airport rail stations (2021).",
-        "rail_2021",
-    ),
-    "rail_lines": _info(
-        "Jalur kereta",
-        "Rail lines",
-        "Jalur KRL, MRT, LRT dan kereta bandara (2021).",
-        "KRL, MRT, LRT and airport rail lines (2021).",
-        "rail_2021",
-    ),
-    "slum_rw": _info(
-        "RW kumuh (KOTAKU)",
-        "Slum RWs (KOTAKU)",
-        "RW kumuh program KOTAKU di Jakarta Pusat, Utara dan Selatan.",
-        "Slum RWs of the KOTAKU programme in Central, North and South Jakarta.",
-        "rw_kumuh_kotaku",
-    ),
-    "osm2012_kelurahan": _info(
-        "Kelurahan OSM 2012 (pembanding)",
-        "OSM 2012 kelurahan (cross-check)",
-        "Batas kelurahan OpenStreetMap 2012, untuk pemeriksaan silang.",
-        "OpenStreetMap 2012 kelurahan boundaries, for cross-checks.",
-        "admin_osm_2012",
-    ),
-    "osm2012_kecamatan": _info(
-        "Kecamatan OSM 2012 (pembanding)",
-        "OSM 2012 kecamatan (cross-check)",
-        "Batas kecamatan OpenStreetMap 2012, untuk pemeriksaan silang.",
-        "OpenStreetMap 2012 kecamatan boundaries, for cross-checks.",
-        "admin_osm_2012",
-    ),
-    "osm2012_kota": _info(
-        "Kota OSM 2012 (pembanding)",
-        "OSM 2012 kota (cross-check)",
-        "Batas kota OpenStreetMap 2012, untuk pemeriksaan silang.",
-        "OpenStreetMap 2012 kota boundaries, for cross-checks.",
-        "admin_osm_2012",
-    ),
-    "river_waste": _info(
-        "Sampah sungai per kecamatan per bulan",
-        "River waste per kecamatan and month",
-        "Tabel tanpa geometri: sampah sungai per kecamatan per bulan (Jan 2024 - Apr 2025).",
-        "Table without geometry: river waste per kecamatan and month (Jan 2024 - Apr 2025).",
-        "river_waste_2024_25",
-    ),
-    "waste_banks": _info(
-        "Bank sampah dan 3R",
-        "Waste banks and 3R sites",
-        "Tabel tanpa geometri: bank sampah / TPS 3R dicocokkan ke kelurahan.",
-        "Table without geometry: waste banks / 3R sites matched to kelurahan.",
-        "bank_sampah_3r",
-    ),
-    "piped_water_reports": _info(
-        "Air perpipaan (laporan media)",
-        "Piped water (press reports)",
-        "Tabel tanpa geometri: fakta air perpipaan PAM Jaya dari laporan media.",
-        "Table without geometry: PAM Jaya piped-water facts from press reports.",
-        "piped_water_press_reports",
-    ),
-    "groundwater_ban_zones": _info(
-        "Zona bebas air tanah (Pergub 93/2021)",
-        "Groundwater-free zones (reg. 93/2021)",
-        "Tabel tanpa geometri: zona bebas air tanah menurut Pergub DKI 93/2021.",
-        "Table without geometry: groundwater-free zones under governor regulation 93/2021.",
-        "groundwater_ban_zones_2021",
-    ),
-    "data_dictionary": _info(
-        "Kamus data indikator",
-        "Indicator data dictionary",
-        "Tabel tanpa geometri: nama, satuan, rumus, sumber dan bobot setiap indikator.",
-        "Table without geometry: name, unit, formula, sources and weight of every indicator.",
-    ),
-}
-"""Titles and descriptions of the known build layers (others fall back to their name)."""
-
-
-# ---------------------------------------------------------------------------------------------
-# values
-
-
-def _column_values(series: pd.Series) -> list[Any]:
-    """JSON-safe Python values of a column (nulls as None, times as ISO 8601 text)."""
-    if pd.api.types.is_datetime64_any_dtype(series.dtype):
-        return [None if pd.isna(v) else pd.Timestamp(v).isoformat() for v in series]
-    if pd.api.types.is_bool_dtype(series.dtype):
-        return [None if pd.isna(v) else bool(v) for v in series.astype(object)]
-    if pd.api.types.is_integer_dtype(series.dtype):
-        return [None if pd.isna(v) else int(v) for v in series.astype(object)]
-    if pd.api.types.is_float_dtype(series.dtype):
-        arr = series.to_numpy(dtype=float, na_value=np.nan)
-        return [None if not math.isfinite(v) else v for v in arr.tolist()]
-    out: list[Any] = []
-    for v in series.astype(object).tolist():
-        if v is None or v is pd.NA or (isinstance(v, float) and not math.isfinite(v)):
-            out.append(None)
-        elif isinstance(v, str | bool | int | float):
-            out.append(v)
-        elif isinstance(v, np.generic):
-            out.append(v.item())
-        else:
-            out.append(str(v))
-    return out
-
-
-def json_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows of ``frame`` as JSON-safe dicts (None for nulls, ISO text for times).
-
-    Parameters
-    ----------
-    frame : DataFrame
-        Without a geometry column.
-
-    Returns
-    -------
-    list of dict
-    """
-    columns = [str(c) for c in frame.columns]
-    values = [_column_values(frame[c]) for c in frame.columns]
-    return (
-        [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
-        if (columns)
-        else [{} for _ in range(len(frame))]
-    )
-
-
-def _parse_json_cell(value: Any) -> Any:
-    if isinstance(value, str) and value[:1] in "[{":
-        try:
-            return json.loads(value)
-        except ValueError:
-            return value
-    return value
-
-
-# ---------------------------------------------------------------------------------------------
-# collections
-
-
-@dataclass
-class GeometryLevel:
-    """Geometries of a collection at one generalisation level."""
-
-    geoms: np.ndarray
-    """Shapely geometries in STORAGE_CRS (rounded, RFC 7946 orientation); None when absent."""
-    json: list[bytes]
-    """GeoJSON bytes of each geometry (``null`` when absent)."""
-
-
-_LONG_FLOAT = re.compile(r"-?\d+\.\d{8,}(?:[eE][-+]?\d+)?")
-
-
-def _geometry_json(geoms: np.ndarray, decimals: int) -> list[bytes]:
-    """GeoJSON bytes of each geometry with at most ``decimals`` decimals.
-
-    GEOS writes 17 significant digits, so a rounded 106.5345084 can come out as
-    106.53450840000001; such numbers are written again with ``decimals`` decimals.
-    """
-
-    def short(match: re.Match[str]) -> str:
-        text = f"{float(match.group()):.{decimals}f}".rstrip("0").rstrip(".")
-        return "0" if text in ("-0", "") else text
-
-    text = shapely.to_geojson(geoms)
-    return [b"null" if t is None else _LONG_FLOAT.sub(short, t).encode() for t in text.tolist()]
-
-
-@dataclass
-class Collection:
-    """One collection: a build layer held in memory with its precomputed serialisations."""
-
-    id: str
-    info: LayerInfo
-    frame: pd.DataFrame
-    """Properties (no geometry column), in feature order."""
-    geometry: np.ndarray | None
-    """Full-resolution geometries in STORAGE_CRS as stored; None for a table."""
-    geometry_type: str | None
-    feature_ids: list[str | int]
-    admin_level: str | None = None
-    dictionary: list[dict[str, Any]] = field(default_factory=list)
-    definitions: dict[str, IndicatorDef] = field(default_factory=dict)
-    source: dict[str, Any] | None = None
-    records: list[dict[str, Any]] = field(default_factory=list)
-    properties_json: list[bytes] = field(default_factory=list)
-    id_json: list[bytes] = field(default_factory=list)
-    index_of: dict[str, int] = field(default_factory=dict)
-    bbox: tuple[float, float, float, float] | None = None
-    time_column: str | None = None
-    interval: tuple[str | None, str | None] | None = None
-    _levels: dict[int | None, GeometryLevel] = field(default_factory=dict, repr=False)
-    _metric: tuple[np.ndarray, bool] | None = field(default=None, repr=False)
-    _tree: shapely.STRtree | None = field(default=None, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-    def __post_init__(self) -> None:
-        self.records = json_records(self.frame)
-        self.properties_json = [orjson.dumps(r) for r in self.records]
-        self.id_json = [orjson.dumps(i) for i in self.feature_ids]
-        self.index_of = {str(i): pos for pos, i in enumerate(self.feature_ids)}
-        if self.geometry is not None:
-            present = self.geometry[~shapely.is_missing(self.geometry)]
-            if len(present):
-                b = shapely.total_bounds(present)
-                self.bbox = (float(b[0]), float(b[1]), float(b[2]), float(b[3]))
-            self._tree = shapely.STRtree(self.geometry)
-        for col in self.frame.columns:
-            if pd.api.types.is_datetime64_any_dtype(self.frame[col].dtype):
-                self.time_column = str(col)
-                times = self.frame[col].dropna()
-                if len(times):
-                    self.interval = (_iso(times.min()), _iso(times.max()))
-                break
-
-    @property
-    def size(self) -> int:
-        """Number of features."""
-        return len(self.frame)
-
-    @property
-    def columns(self) -> list[str]:
-        """Property names, in order."""
-        return [str(c) for c in self.frame.columns]
-
-    def title(self, lang: str) -> str:
-        """Title in ``lang``."""
-        return self.info.title_id if lang == "id" else self.info.title_en
-
-    def description(self, lang: str) -> str:
-        """Description in ``lang``, with the catalogue source when known."""
-        text = self.info.description_id if lang == "id" else self.info.description_en
-        if self.source:
-            title = self.source.get("title", {})
-            label = "Sumber" if lang == "id" else "Source"
-            text += f" {label}: {title.get(lang) or title.get('en') or self.source.get('id')}"
-            if self.source.get("date"):
-                text += f" ({self.source['date']})"
-            text += "."
-        return text
-
-    def level(self, level: int | None) -> GeometryLevel:
-        """Geometries at a generalisation level (None = full resolution), computed once.
-
-        Raises
-        ------
-        InvalidParameterError
-            When the collection has no geometry.
-        """
-        if self.geometry is None:
-            raise InvalidParameterError(f"collection '{self.id}' has no geometry")
-        if self.geometry_type in ("Point", "MultiPoint"):
-            level = None
-        cached = self._levels.get(level)
-        if cached is not None:
-            return cached
-        with self._lock:
-            cached = self._levels.get(level)
-            if cached is not None:
-                return cached
-            if level is None:
-                geoms = generalise.finish(self.geometry, generalise.FULL_DECIMALS)
-            else:
-                if self._metric is None:
-                    self._metric = generalise.prepare_coverage(self.geometry)
-                metric, coverage = self._metric
-                geoms = generalise.simplify(metric, coverage, level)
-            made = GeometryLevel(geoms, _geometry_json(geoms, generalise.decimals_of(level)))
-            self._levels[level] = made
-            return made
-
-    def query_bbox(self, bbox: tuple[float, float, float, float]) -> np.ndarray:
-        """Positions of features whose full-resolution geometry intersects ``bbox``."""
-        if self._tree is None:
-            return np.zeros(0, dtype=np.int64)
-        hits = self._tree.query(shapely.box(*bbox), predicate="intersects")
-        return np.sort(np.asarray(hits, dtype=np.int64))
-
-
-def _iso(value: Any) -> str:
-    ts = pd.Timestamp(value)
-    if ts.tzinfo is None:
-        ts = ts.tz_localize(UTC)
-    return ts.tz_convert(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _definitions(settings: Settings | None) -> dict[str, IndicatorDef]:
-    try:
-        from geo.indicators import all_definitions
-    except ImportError:  # pragma: no cover - the definitions module is always there
-        return dict(INDICATORS)
-    try:
-        return all_definitions(settings)
-    except ImportError:  # pragma: no cover - only while geo.user_layers is absent
-        return dict(INDICATORS)
-
-
-def _catalogue_sources(path: Path) -> dict[str, dict[str, Any]]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return {s["id"]: s for s in data.get("sources", []) if isinstance(s, dict) and "id" in s}
-
-
-def _dictionary(path: Path, layer_names: set[str]) -> list[dict[str, Any]]:
-    if "data_dictionary" not in layer_names:
-        from geo.indicators import data_dictionary
-
-        return data_dictionary()
-    frame = pyogrio.read_dataframe(path, layer="data_dictionary")
-    return [{k: _parse_json_cell(v) for k, v in r.items()} for r in json_records(frame)]
-
-
-@dataclass
-class FeatureStore:
-    """Every collection of one build output, held in memory (load with :meth:`load`)."""
-
-    path: Path
-    collections: dict[str, Collection]
-    settings: Settings | None
-    mtime: float
-    loaded_at: str
-
-    @classmethod
-    def load(cls, settings: Settings, *, warm_zooms: Iterable[int] = ()) -> FeatureStore:
-        """Read the build output at ``settings.build_path`` into memory.
-
-        Parameters
-        ----------
-        settings : Settings
-        warm_zooms : iterable of int
-            Zooms whose generalised geometry is computed now for the admin layers (the
-            others are computed on first use and then kept).
-
-        Returns
-        -------
-        FeatureStore
-
-        Raises
-        ------
-        DataError
-            When there is no build output (status 503, code ``no_build``).
-        """
-        path = settings.build_path
-        if not path.exists():
-            raise NoBuildError(f"no build output at {path}: run `ketahanan build` first")
-        mtime = path.stat().st_mtime
-        names = {str(n): (None if g is None else str(g)) for n, g in pyogrio.list_layers(path)}
-        sources = _catalogue_sources(settings.catalogue_path)
-        definitions = _definitions(settings)
-        dictionary = _dictionary(path, set(names))
-        collections: dict[str, Collection] = {}
-        for name, gtype in names.items():
-            if name in EXCLUDED_TABLES:
-                continue
-            collections[name] = _load_collection(
-                path, name, gtype, sources, definitions, dictionary
-            )
-        store = cls(
-            path=path,
-            collections=collections,
-            settings=settings,
-            mtime=mtime,
-            loaded_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        )
-        levels = {generalise.level_of(z) for z in warm_zooms}
-        for coll in collections.values():
-            if coll.admin_level is not None:
-                for lvl in levels | {None}:
-                    coll.level(lvl)
-        return store
-
-    def get(self, collection_id: str) -> Collection:
-        """The collection ``collection_id``.
-
-        Raises
-        ------
-        NotFoundError
-            For an unknown id (the message lists the known ones).
-        """
-        coll = self.collections.get(collection_id)
-        if coll is None:
-            raise NotFoundError(
-                f"unknown collection '{collection_id}'",
-                details={"collections": sorted(self.collections)},
-            )
-        return coll
-
-
-class NoBuildError(DataError):
-    """The build output the API serves does not exist yet."""
-
-    status = 503
-    code = "no_build"
-
-
-def _load_collection(
-    path: Path,
-    name: str,
-    gtype: str | None,
-    sources: Mapping[str, dict[str, Any]],
-    definitions: dict[str, IndicatorDef],
-    dictionary: list[dict[str, Any]],
-) -> Collection:
-    frame = pyogrio.read_dataframe(path, layer=name, fid_as_index=True)
-    info = LAYER_INFO.get(name) or LayerInfo(name, name, name, name)
-    geometry: np.ndarray | None = None
-    if isinstance(frame, gpd.GeoDataFrame):
-        if frame.crs is not None and not frame.crs.equals(STORAGE_CRS):
-            frame = frame.to_crs(STORAGE_CRS)
-        geometry = np.asarray(frame.geometry.array, dtype=object)
-        props = pd.DataFrame(frame.drop(columns=frame.geometry.name))
-        present = geometry[~shapely.is_missing(geometry)]
-        kinds = sorted(set(shapely.get_type_id(present).tolist())) if len(present) else []
-        names_of = {
-            0: "Point",
-            1: "LineString",
-            3: "Polygon",
-            4: "MultiPoint",
-            5: "MultiLineString",
-            6: "MultiPolygon",
-        }
-        if gtype in (None, "Unknown") or gtype not in names_of.values():
-            gtype = names_of.get(kinds[0], "Geometry") if len(kinds) == 1 else "Geometry"
-            if set(kinds) <= {3, 6} and kinds:
-                gtype = "MultiPolygon" if 6 in kinds else "Polygon"
-    else:
-        props = pd.DataFrame(frame)
-        gtype = None
-    admin = name if name in LEVELS else None
-    if admin is not None and "kode" in props.columns and props["kode"].is_unique:
-        ids: list[str | int] = [str(k) for k in props["kode"].tolist()]
-    else:
-        ids = [int(i) for i in frame.index.tolist()]
-    coll_dictionary = dictionary if admin is not None else []
-    return Collection(
-        id=name,
-        info=info,
-        frame=props.reset_index(drop=True),
-        geometry=geometry,
-        geometry_type=gtype,
-        feature_ids=ids,
-        admin_level=admin,
-        dictionary=coll_dictionary,
-        definitions=definitions if admin is not None else {},
-        source=sources.get(info.source) if info.source else None,
-    )
-
 
 # ---------------------------------------------------------------------------------------------
 # queries
@@ -847,7 +199,7 @@ def _instant(text: str) -> str | None:
             f"got {text!r}"
         )
     try:
-        return _iso(pd.Timestamp(text))
+        return iso_utc(pd.Timestamp(text))
     except ValueError:
         raise InvalidParameterError(f"datetime {text!r} is not a valid date or time") from None
 
@@ -967,8 +319,6 @@ def parse_items_query(
             raise InvalidParameterError(
                 "weights apply only to the kelurahan, kecamatan and kota collections"
             )
-        from geo.scores import parse_weights
-
         parsed = parse_weights(raw["weights"], known=collection.definitions)
         values["weights"] = tuple(sorted(parsed.items()))
 
@@ -1056,7 +406,7 @@ def _filter_mask(collection: Collection, name: str, value: str) -> np.ndarray:
         num = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         return np.asarray(num == float(value), dtype=bool)
     if pd.api.types.is_datetime64_any_dtype(dtype):
-        texts = _column_values(series)
+        texts = column_values(series)
         return np.array([t == value for t in texts], dtype=bool)
     return (series.astype(object) == value).to_numpy(dtype=bool)
 
@@ -1079,7 +429,6 @@ class QueryResult:
 def run_query(
     collection: Collection,
     query: ItemsQuery,
-    settings: Settings | None = None,
     *,
     feature_id: str | None = None,
 ) -> QueryResult:
@@ -1093,8 +442,6 @@ def run_query(
     ----------
     collection : Collection
     query : ItemsQuery
-    settings : Settings, optional
-        Source of ``score_weights`` (under the request's weights).
     feature_id : str, optional
         Select this one feature (404 when unknown).
 
@@ -1128,7 +475,7 @@ def run_query(
 
     overrides: dict[str, list[Any]] = {}
     if query.weights and collection.admin_level is not None:
-        overrides.update(_custom_scores(collection, dict(query.weights), settings))
+        overrides.update(_custom_scores(collection, dict(query.weights)))
 
     matched = np.flatnonzero(mask)
     classification: dict[str, Any] | None = None
@@ -1173,17 +520,14 @@ def _time_mask(collection: Collection, interval: tuple[str | None, str | None]) 
     return mask
 
 
-def _custom_scores(
-    collection: Collection, weights: Mapping[str, float], settings: Settings | None
-) -> dict[str, list[Any]]:
-    from geo.scores import resolve_weights, score_units
-
+def _custom_scores(collection: Collection, weights: Mapping[str, float]) -> dict[str, list[Any]]:
+    """Scores with the request's weights on top of the weights the build scored with."""
     assert collection.admin_level is not None
-    effective = resolve_weights(collection.definitions, settings, dict(weights))
+    effective = resolve_weights(collection.definitions, collection.weights, dict(weights))
     scores = score_units(
         collection.frame, collection.admin_level, effective, definitions=collection.definitions
     )
-    return {str(c): _column_values(scores[c]) for c in scores.columns}
+    return {str(c): column_values(scores[c]) for c in scores.columns}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1383,22 +727,18 @@ def dictionary_for(collection: Collection, lang: str) -> list[dict[str, Any]]:
         return []
     out: list[dict[str, Any]] = []
     for name in collection.columns:
-        if name in BASE_PROPERTIES:
-            tid, ten = BASE_PROPERTIES[name]
-            out.append({"id": name, "title": tid if lang == "id" else ten, "kind": "base"})
+        title = property_title(name)
+        if title is not None:
+            out.append({"id": name, "title": title(lang), "kind": "base"})
     for entry in collection.dictionary:
         title = entry.get("name_id") if lang == "id" else entry.get("name_en")
         out.append({"title": title, "kind": "indicator", **entry})
-    for pillar in ("siap", "sehat", "terhubung"):
-        if f"score_{pillar}" in collection.columns:
+    for pillar in Pillar:
+        if score_column(pillar) in collection.columns:
             out.append(
                 {
-                    "id": f"score_{pillar}",
-                    "title": (
-                        f"Skor pilar {pillar} (0-1, lebih tinggi = lebih rentan)"
-                        if lang == "id"
-                        else f"{pillar} pillar score (0-1, higher = more exposed)"
-                    ),
+                    "id": score_column(pillar),
+                    "title": score_title(pillar)(lang),
                     "kind": "score",
                     "formula": "sum(w_i * scaled_i) / sum(w_i) over the inputs the unit has; "
                     "null when the weight present is below half the weight available; "

@@ -20,6 +20,17 @@ import jinja2
 from branca.element import Element
 
 from geo.settings import Settings
+from geo.vocabulary import (
+    K_DEFAULT,
+    K_MAX,
+    K_MIN,
+    MAP_METHODS,
+    Level,
+    Pillar,
+    Status,
+    score_column,
+    values,
+)
 from web.assets import (
     APP_CSS,
     APP_JS,
@@ -32,13 +43,16 @@ from web.assets import (
     LocalMap,
     LocalMarkerCluster,
 )
-from web.data import LEVELS, PILLARS, SCORE_COLUMNS, BuildTables
+from web.data import BuildTables
 from web.i18n import Translator, normalise_lang
 
 JAKARTA_CENTRE = (-6.2, 106.83)
 START_ZOOM = 11
-CLASSIFICATIONS = ("quantiles", "fisher_jenks", "equal_interval")
-K_RANGE = (3, 9)
+CLASSIFICATIONS = tuple(str(m) for m in MAP_METHODS)
+K_RANGE = (K_MIN, K_MAX)
+PILLARS = tuple(str(p) for p in Pillar)
+LEVELS = tuple(str(level) for level in Level)
+SCORE_COLUMNS = {p: score_column(p) for p in PILLARS}
 
 OVERLAYS: dict[str, tuple[str, ...]] = {
     "siap": ("flood_rw_2007", "flood_2017_rw_max", "pumps", "floodgates"),
@@ -93,11 +107,11 @@ class PageParameterError(ValueError):
 class MapParams:
     """The shareable state of a map page (its query string)."""
 
-    pillar: str = "siap"
-    level: str = "kelurahan"
+    pillar: str = PILLARS[0]
+    level: str = LEVELS[0]
     indicator: str | None = None
-    classification: str = "quantiles"
-    k: int = 5
+    classification: str = CLASSIFICATIONS[0]
+    k: int = K_DEFAULT
     lang: str = "id"
 
     @property
@@ -122,10 +136,10 @@ def parse_map_params(
     PageParameterError
         Unknown pillar, level, indicator or classification, or k out of range.
     """
-    pillar = (pilar or "siap").strip().lower()
+    pillar = (pilar or MapParams.pillar).strip().lower()
     if pillar not in PILLARS:
         raise PageParameterError("pilar", f"use one of {', '.join(PILLARS)}")
-    level = (tingkat or "kelurahan").strip().lower()
+    level = (tingkat or MapParams.level).strip().lower()
     if level not in LEVELS:
         raise PageParameterError("tingkat", f"use one of {', '.join(LEVELS)}")
     indicator = (indikator or "").strip() or None
@@ -134,16 +148,32 @@ def parse_map_params(
         raise PageParameterError("indikator", f"not an indicator of pillar {pillar}")
     if indicator == SCORE_COLUMNS[pillar]:
         indicator = None
-    method = (klasifikasi or "quantiles").strip().lower()
+    method = (klasifikasi or MapParams.classification).strip().lower()
     if method not in CLASSIFICATIONS:
         raise PageParameterError("klasifikasi", f"use one of {', '.join(CLASSIFICATIONS)}")
     try:
-        classes = int(k) if k not in (None, "") else 5
+        classes = int(k) if k not in (None, "") else K_DEFAULT
     except ValueError:
         raise PageParameterError("k", "must be a whole number") from None
     if not K_RANGE[0] <= classes <= K_RANGE[1]:
         raise PageParameterError("k", f"must be between {K_RANGE[0]} and {K_RANGE[1]}")
     return MapParams(pillar, level, indicator, method, classes, normalise_lang(lang))
+
+
+def page_vocabulary() -> dict[str, Any]:
+    """The domain's words the page script needs, from :mod:`geo.vocabulary` (the one place).
+
+    Pillars, levels, the map's classification methods, the number of classes (range and
+    default) and the action statuses: the script takes them from here, never spells them.
+    """
+    return {
+        "pillars": values(Pillar),
+        "levels": values(Level),
+        "classifications": list(CLASSIFICATIONS),
+        "statuses": values(Status),
+        "kRange": list(K_RANGE),
+        "kDefault": K_DEFAULT,
+    }
 
 
 def _json_for_script(data: Any) -> str:
@@ -243,9 +273,7 @@ def map_page(settings: Settings, tables: BuildTables, params: MapParams) -> str:
         ],
         "classification": params.classification,
         "k": params.k,
-        "pillars": list(PILLARS),
-        "levels": list(LEVELS),
-        "classifications": list(CLASSIFICATIONS),
+        **page_vocabulary(),
         "map": fmap.get_name(),
         "groups": {
             "choropleth": choropleth.get_name(),
@@ -338,6 +366,7 @@ def profile_page(
         "lang": t.lang,
         "strings": t.strings,
         "kode": str(row["kode"]),
+        **page_vocabulary(),
         "api": {"params": API_PARAMS},
     }
     template = _env.get_template("profile.html")

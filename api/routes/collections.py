@@ -6,13 +6,13 @@ import orjson
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from api.deps import CollectionId, LangDep, StoreDep
+from api.deps import CollectionId, LangDep, SnapshotDep
 from api.responses import NOT_MODIFIED, content, errors
 from api.routes.actions import collection_document as actions_collection_document
 from api.routes.coverage import gaps_collection_document
-from api.store import CachedResponse, cached, holder_of
+from api.store import CachedResponse, cached, served_build
 from geo.features import CRS84, collection_document
-from geo.indicators import PILLARS
+from geo.vocabulary import Pillar
 
 router = APIRouter(tags=["ogc"])
 
@@ -31,22 +31,22 @@ def base_url(request: Request) -> str:
         **errors(400, 503),
     },
 )
-async def collections(request: Request, store: StoreDep, lang: LangDep) -> Response:
+async def collections(request: Request, snapshot: SnapshotDep, lang: LangDep) -> Response:
     """Every collection with its title, extent, CRS and links (in the requested language)."""
-    holder = holder_of(request.app)
+    served = served_build(request.app)
     base = base_url(request)
-    limit_max = holder.settings.items_limit_max
+    limit_max = request.app.state.settings.items_limit_max
 
     def make() -> CachedResponse:
         docs = [
             collection_document(c, base, lang, limit_max=limit_max)
-            for c in store.collections.values()
+            for c in snapshot.collections.values()
         ]
         for doc in docs:
             doc.pop("dataDictionary", None)
         # The actions store and the coverage gaps are collections too (their own routers).
         docs.append(actions_collection_document(base))
-        docs.extend(gaps_collection_document(base, pillar) for pillar in PILLARS)
+        docs.extend(gaps_collection_document(base, pillar) for pillar in Pillar)
         body = {
             "links": [
                 {
@@ -69,7 +69,7 @@ async def collections(request: Request, store: StoreDep, lang: LangDep) -> Respo
             orjson.dumps(body), "application/json", {"Content-Language": lang}
         )
 
-    return await cached(request, holder, ("collections", lang, base), make)
+    return await cached(request, served, ("collections", snapshot.key, lang, base), make)
 
 
 @router.get(
@@ -84,18 +84,20 @@ async def collections(request: Request, store: StoreDep, lang: LangDep) -> Respo
 async def collection(
     collection_id: CollectionId,
     request: Request,
-    store: StoreDep,
+    snapshot: SnapshotDep,
     lang: LangDep,
 ) -> Response:
     """One collection: title, description, extent, CRS, links and its data dictionary."""
-    holder = holder_of(request.app)
-    coll = store.get(collection_id)
+    served = served_build(request.app)
+    coll = snapshot.get(collection_id)
     base = base_url(request)
+    limit_max = request.app.state.settings.items_limit_max
 
     def make() -> CachedResponse:
-        doc = collection_document(coll, base, lang, limit_max=holder.settings.items_limit_max)
+        doc = collection_document(coll, base, lang, limit_max=limit_max)
         return CachedResponse.make(
             orjson.dumps(doc), "application/json", {"Content-Language": lang}
         )
 
-    return await cached(request, holder, ("collection", coll.id, lang, base), make)
+    key = ("collection", snapshot.key, coll.id, lang, base)
+    return await cached(request, served, key, make)

@@ -9,18 +9,13 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
 from shapely.geometry import mapping
 
-from api.deps import ActionStoreDep, CurrentTokenDep, SettingsDep
+from api.deps import ActionStoreDep, CurrentTokenDep, SettingsDep, SnapshotDep
 from api.responses import FEATURE_COLLECTION_SCHEMA, GeoJSONResponse, content, errors
 from geo.actions.auth import Role, require
-from geo.actions.coverage import (
-    TOP_CLASSES,
-    CoverageGaps,
-    coverage_gaps,
-    kelurahan_with_scores,
-    parse_pillar,
-)
+from geo.actions.coverage import TOP_CLASSES, CoverageGaps, coverage_gaps, parse_pillar
 from geo.errors import InvalidParameterError
 from geo.features import CRS84
+from geo.snapshot import BuildSnapshot
 
 router = APIRouter(tags=["actions"])
 
@@ -32,10 +27,11 @@ PillarPath = Annotated[
 FIELDS = ("kode", "nama", "kode_kecamatan", "nama_kecamatan", "nama_kota")
 
 
-def _gaps(settings: Any, store: Any, pillar: str) -> CoverageGaps:
+def _gaps(snapshot: BuildSnapshot, store: Any, pillar: str) -> dict[str, Any]:
     chosen = parse_pillar(pillar)
-    frame = kelurahan_with_scores(settings.build_path)
-    return coverage_gaps(frame, chosen, store.covered_kelurahan(str(chosen)))
+    kel = snapshot.get("kelurahan")
+    result = coverage_gaps(kel.frame, chosen, store.covered_kelurahan(str(chosen)))
+    return _collection(result, kel.frame, kel.geometry)
 
 
 def _clean(value: Any) -> Any:
@@ -44,18 +40,18 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def _collection(result: CoverageGaps) -> dict[str, Any]:
+def _collection(result: CoverageGaps, frame: Any, geometry: Any) -> dict[str, Any]:
     column = f"score_{result.pillar}"
     features = []
-    for row in result.gaps.itertuples(index=False):
-        values = row._asdict()
+    for pos in result.positions.tolist():
+        values = frame.iloc[pos].to_dict()
         props = {k: _clean(values.get(k)) for k in FIELDS if k in values}
         props["score"] = _clean(float(values[column]))
         features.append(
             {
                 "type": "Feature",
                 "id": values["kode"],
-                "geometry": mapping(values["geometry"]),
+                "geometry": mapping(geometry[pos]),
                 "properties": props,
             }
         )
@@ -77,6 +73,7 @@ _GAPS = {
 @router.get("/coverage-gaps", response_model=None, response_class=GeoJSONResponse, responses=_GAPS)
 def gaps(
     store: ActionStoreDep,
+    snapshot: SnapshotDep,
     settings: SettingsDep,
     token: CurrentTokenDep,
     pilar: Annotated[
@@ -95,7 +92,7 @@ def gaps(
             "give pilar=siap, sehat or terhubung",
             details=[{"field": "pilar", "message": "required"}],
         )
-    return JSONResponse(_collection(_gaps(settings, store, chosen)), media_type=GEOJSON)
+    return JSONResponse(_gaps(snapshot, store, chosen), media_type=GEOJSON)
 
 
 @router.get("/collections/coverage_gaps_{pillar}", responses=errors(400, 401, 403))
@@ -135,9 +132,13 @@ def gaps_collection_document(root: str, pillar: str) -> dict[str, Any]:
     responses=_GAPS,
 )
 def gaps_items(
-    pillar: PillarPath, store: ActionStoreDep, settings: SettingsDep, token: CurrentTokenDep
+    pillar: PillarPath,
+    store: ActionStoreDep,
+    snapshot: SnapshotDep,
+    settings: SettingsDep,
+    token: CurrentTokenDep,
 ) -> JSONResponse:
     """Coverage gaps of one pillar as GeoJSON (same as /coverage-gaps?pilar=...)."""
     if settings.read_requires_token:
         require(token, Role.viewer)
-    return JSONResponse(_collection(_gaps(settings, store, pillar)), media_type=GEOJSON)
+    return JSONResponse(_gaps(snapshot, store, pillar), media_type=GEOJSON)

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from api.deps import CollectionId, FeatureId, LangDep, StoreDep, get_lang, get_store
+from api.deps import CollectionId, FeatureId, LangDep, SnapshotDep, get_lang, get_snapshot
 from api.responses import (
     BINARY,
     FEATURE_COLLECTION_SCHEMA,
@@ -18,7 +18,7 @@ from api.responses import (
     errors,
 )
 from api.routes.collections import base_url
-from api.store import CachedResponse, cached, holder_of, respond
+from api.store import CachedResponse, cached, respond, served_build
 from geo import generalise
 from geo.features import (
     ItemsQuery,
@@ -169,23 +169,24 @@ def _headers(collection_id: str, query: ItemsQuery, lang: str, suffix: str = "")
 )
 async def items(collection_id: CollectionId, request: Request) -> Response:
     """Features of a collection: GeoJSON page, or GeoJSON / GeoPackage download (f)."""
-    holder = holder_of(request.app)
+    served = served_build(request.app)
     base = base_url(request)
     # a repeated request is answered from the raw key before any parsing
     raw_key = (
         "items-raw",
+        served.loaded_key,
         request.url.path,
         request.url.query,
         request.headers.get("accept-language"),
         base,
     )
-    hit = holder.cache.get(raw_key)
-    if hit is not None and not holder.is_stale():
-        return respond(request, hit, max_age=holder.settings.http_cache_max_age)
-    store = await get_store(request)
+    hit = served.cache.get(raw_key)
+    if hit is not None and not served.is_stale():
+        return respond(request, hit, max_age=served.max_age)
+    snapshot = await get_snapshot(request)
     lang = await get_lang(request)
-    coll = store.get(collection_id)
-    settings = holder.settings
+    coll = snapshot.get(collection_id)
+    settings = request.app.state.settings
     params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
     query = parse_items_query(
         coll, params, limit_default=settings.items_limit_default, limit_max=settings.items_limit_max
@@ -193,7 +194,7 @@ async def items(collection_id: CollectionId, request: Request) -> Response:
     explicit_lang = lang if "lang" in request.query_params else None
 
     def make() -> CachedResponse:
-        result = run_query(coll, query, store.settings)
+        result = run_query(coll, query)
         headers = _headers(coll.id, query, lang)
         if query.fmt == "gpkg":
             return CachedResponse.make(
@@ -212,8 +213,8 @@ async def items(collection_id: CollectionId, request: Request) -> Response:
         body = render_items(coll, query, result, links=links, timestamp=_timestamp())
         return CachedResponse.make(body, MEDIA[query.fmt], headers)
 
-    key = ("items", coll.id, query, lang, explicit_lang, base)
-    return await cached(request, holder, key, make, raw_key=raw_key)
+    key = ("items", snapshot.key, coll.id, query, lang, explicit_lang, base)
+    return await cached(request, served, key, make, raw_key=raw_key)
 
 
 @router.get(
@@ -226,14 +227,14 @@ async def item(
     collection_id: CollectionId,
     feature_id: FeatureId,
     request: Request,
-    store: StoreDep,
+    snapshot: SnapshotDep,
     lang: LangDep,
 ) -> Response:
     """One feature by id (kode for kelurahan, kecamatan and kota; fid for other layers)."""
-    holder = holder_of(request.app)
-    coll = store.get(collection_id)
+    served = served_build(request.app)
+    coll = snapshot.get(collection_id)
     base = base_url(request)
-    settings = holder.settings
+    settings = request.app.state.settings
     params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
     query = parse_items_query(
         coll,
@@ -244,10 +245,10 @@ async def item(
     )
     # the whole pipeline runs first so an unknown feature is a 404 before any caching
     if feature_id not in coll.index_of:
-        run_query(coll, query, store.settings, feature_id=feature_id)
+        run_query(coll, query, feature_id=feature_id)
 
     def make() -> CachedResponse:
-        result = run_query(coll, query, store.settings, feature_id=feature_id)
+        result = run_query(coll, query, feature_id=feature_id)
         headers = _headers(coll.id, query, lang, suffix=f"-{feature_id}")
         if query.fmt == "gpkg":
             return CachedResponse.make(
@@ -278,5 +279,5 @@ async def item(
             render_feature(coll, query, result, links=links), MEDIA[query.fmt], headers
         )
 
-    key = ("item", coll.id, feature_id, query, lang, base)
-    return await cached(request, holder, key, make)
+    key = ("item", snapshot.key, coll.id, feature_id, query, lang, base)
+    return await cached(request, served, key, make)

@@ -7,9 +7,9 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 
-from api.deps import SettingsDep
 from api.responses import content
-from geo.build import list_layers, read_report
+from api.store import served_build
+from geo.errors import NoBuildError
 
 router = APIRouter(tags=["landing"])
 
@@ -82,15 +82,17 @@ def landing(request: Request, f: str | None = None) -> dict[str, Any] | Redirect
 
 
 @router.get("/health")
-def health(settings: SettingsDep) -> dict[str, Any]:
-    """Health: whether a build output exists and what it holds."""
-    build = settings.build_path
-    if not build.exists():
-        return {"status": "no_build", "build_path": str(build)}
-    report = read_report(settings.report_path) if settings.report_path.exists() else {}
+async def health(request: Request) -> dict[str, Any]:
+    """Health: whether a build is served and what it holds."""
+    served = served_build(request.app)
+    try:
+        snapshot = await served.snapshot()
+    except NoBuildError:
+        return {"status": "no_build", "build_path": str(served.snapshots.path)}
     return {
         "status": "ok",
-        "build_path": str(build),
-        "built": report.get("finished"),
-        "layers": list_layers(build),
+        "build_path": str(snapshot.path),
+        "built": (snapshot.report or {}).get("finished"),
+        "loaded": snapshot.loaded_at,
+        "layers": list(snapshot.layer_names),
     }

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from api.deps import SettingsDep
 from api.responses import content
-from web.data import BuildTables, build_tables
+from api.store import served_build
+from geo.errors import NoBuildError
+from web.data import BuildTables
 from web.i18n import Translator, normalise_lang
 from web.pages import PageParameterError, error_page, map_page, parse_map_params, profile_page
 
@@ -29,10 +31,10 @@ def _page_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {s: content(text[s], html=_HTML) for s in statuses}
 
 
-def _tables_or_page(settings: SettingsDep, lang: str | None) -> BuildTables | HTMLResponse:
+def _tables_or_page(request: Request, lang: str | None) -> BuildTables | HTMLResponse:
     try:
-        return build_tables(settings)
-    except FileNotFoundError:
+        return BuildTables.of(served_build(request.app).current())
+    except NoBuildError:
         t = Translator(normalise_lang(lang))
         body = error_page(503, "error.generic", t("error.load"), lang)
         return HTMLResponse(body, status_code=503)
@@ -40,6 +42,7 @@ def _tables_or_page(settings: SettingsDep, lang: str | None) -> BuildTables | HT
 
 @router.get("/peta", response_class=HTMLResponse, responses=_page_responses(400, 503))
 def peta(
+    request: Request,
     settings: SettingsDep,
     pilar: Annotated[str | None, Query(description="siap, sehat or terhubung")] = None,
     tingkat: Annotated[str | None, Query(description="kelurahan, kecamatan or kota")] = None,
@@ -51,7 +54,7 @@ def peta(
     lang: Annotated[str | None, Query(description="id (default) or en")] = None,
 ) -> HTMLResponse:
     """Pillar risk map (HTML page; layers load from the items routes)."""
-    tables = _tables_or_page(settings, lang)
+    tables = _tables_or_page(request, lang)
     if isinstance(tables, HTMLResponse):
         return tables
     try:
@@ -64,12 +67,13 @@ def peta(
 
 @router.get("/kelurahan/{kode}", response_class=HTMLResponse, responses=_page_responses(404, 503))
 def kelurahan_profile(
+    request: Request,
     settings: SettingsDep,
     kode: str,
     lang: Annotated[str | None, Query(description="id (default) or en")] = None,
 ) -> HTMLResponse:
     """Kelurahan profile: indicators, pillar scores and ranks, actions, downloads."""
-    tables = _tables_or_page(settings, lang)
+    tables = _tables_or_page(request, lang)
     if isinstance(tables, HTMLResponse):
         return tables
     page = profile_page(settings, tables, kode.strip(), lang)

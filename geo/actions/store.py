@@ -24,8 +24,7 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy.engine import Connection, Engine
 
 from geo.actions.db import WRITE, create_db_engine, db_errors, upgrade
-from geo.actions.model import ACTIVE_STATUSES
-from geo.actions.places import Places, normalise_unit_code, places_from_build
+from geo.actions.places import Places, normalise_unit_code
 from geo.actions.schema import SRID, Tables, make_tables
 from geo.actions.validate import CheckedAction, check_feature, merge_patch, require_feature
 from geo.errors import (
@@ -37,6 +36,8 @@ from geo.errors import (
     ValidationError,
 )
 from geo.settings import Settings
+from geo.snapshot import places_reader
+from geo.vocabulary import ACTIVE_STATUSES
 
 PROPERTY_ORDER = (
     "title",
@@ -181,15 +182,17 @@ class ActionStore:
         self.max_import_features = max_import_features
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> ActionStore:
-        """The store at ``settings.database_url``, checking against ``settings.build_path``."""
+    def from_settings(
+        cls, settings: Settings, places: Callable[[], Places] | None = None
+    ) -> ActionStore:
+        """The store at ``settings.database_url``, checking against ``settings.build_path``
+        (or the kelurahan ``places`` gives, e.g. the app's build snapshot)."""
         engine = create_db_engine(
             settings.database_url, busy_timeout_ms=settings.db_busy_timeout_ms
         )
-        build = settings.build_path
         return cls(
             engine,
-            lambda: places_from_build(build),
+            places or places_reader(settings.build_path),
             max_vertices=settings.max_vertices,
             max_import_features=settings.max_import_features,
         )

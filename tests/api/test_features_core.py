@@ -13,14 +13,15 @@ from api.store import CachedResponse, ResponseCache
 from geo import generalise
 from geo.errors import InvalidParameterError, NotFoundError
 from geo.features import (
-    Collection,
-    LayerInfo,
     parse_bbox,
     parse_datetime,
     parse_items_query,
     render_items,
     run_query,
 )
+from geo.ogc.collection import Collection
+from geo.ogc.prose import LayerProse
+from geo.vocabulary import Text
 
 
 def _wiggly_pair() -> Collection:
@@ -33,7 +34,7 @@ def _wiggly_pair() -> Collection:
     frame = pd.DataFrame({"name": ["north", "south"], "value": [1.0, np.nan]})
     return Collection(
         id="pair",
-        info=LayerInfo("a", "b", "c", "d"),
+        prose=LayerProse(Text("a", "b"), Text("c", "d")),
         frame=frame,
         geometry=np.array([north, south], dtype=object),
         geometry_type="Polygon",

@@ -1,0 +1,1 @@
+"""The OGC API - Features core (no web framework): collections, queries, rendering, documents."""
