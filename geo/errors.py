@@ -121,6 +121,13 @@ class ForbiddenError(KetahananError):
     code = "forbidden"
 
 
+class MethodNotAllowedError(KetahananError):
+    """The resource exists but does not take this method (e.g. writing to a build layer)."""
+
+    status = 405
+    code = "method_not_allowed"
+
+
 class ConflictError(KetahananError):
     """The request conflicts with the current state (e.g. restoring a live action)."""
 

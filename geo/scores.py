@@ -180,7 +180,7 @@ def score_units(
     ----------
     frame : DataFrame
         Units of one level with the indicator columns.
-    level : {"kelurahan", "kecamatan", "kota"}
+    level : Level
     weights : mapping, optional
         Effective weights by id (from :func:`resolve_weights`); defaults when omitted.
         Ids without a weight get their default.

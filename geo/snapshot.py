@@ -245,13 +245,60 @@ def load_snapshot(
                 continue  # replaced while being read: read the new one again
         except FileNotFoundError:
             raise NoBuildError(f"no build output at {path}: run `ketahanan build` first") from None
-        levels = {generalise.level_of(z) for z in warm_zooms} | {None}
-        for coll in snapshot.collections.values():
-            if coll.admin_level is not None:
-                for level in levels:
-                    coll.level(level)
+        warm(snapshot, warm_zooms)
         return snapshot
     raise DataError(f"the build output at {path} kept changing while it was read; try again")
+
+
+def warm(snapshot: BuildSnapshot, zooms: Iterable[int]) -> None:
+    """Make the generalised geometry of the admin layers for ``zooms`` (and full resolution)
+    now, rather than on first use."""
+    levels = {generalise.level_of(z) for z in zooms} | {None}
+    for coll in snapshot.collections.values():
+        if coll.admin_level is not None:
+            for level in levels:
+                coll.level(level)
+
+
+_latest: dict[tuple[Path, Path | None, tuple[str, ...] | None], BuildSnapshot] = {}
+"""The newest snapshot read of each build path: at most one per path (and layer choice)."""
+_latest_lock = threading.Lock()
+
+
+def latest_snapshot(
+    path: Path,
+    *,
+    catalogue_path: Path | None = None,
+    layers: Iterable[str] | None = None,
+    warm_zooms: Iterable[int] = (),
+) -> BuildSnapshot:
+    """The snapshot of the build at ``path`` as the file is now, read once per build version.
+
+    Every holder of the same path shares it (two apps in one process, the app and an actions
+    store used beside it, read a build once). Only the newest version of each path is kept:
+    reading a new build drops the previous snapshot, so nothing accumulates per rebuild.
+
+    Raises
+    ------
+    NoBuildError
+        There is no build output at ``path``.
+    """
+    chosen = None if layers is None else tuple(sorted(layers))
+    key = (path.resolve(), catalogue_path, chosen)
+    try:
+        stamp = BuildStamp.of(path)
+    except FileNotFoundError:
+        raise NoBuildError(f"no build output at {path}: run `ketahanan build` first") from None
+    with _latest_lock:
+        snapshot = _latest.get(key)
+        if snapshot is None or snapshot.stamp != stamp:
+            _latest.pop(key, None)  # drop the old build before reading the new one
+            snapshot = load_snapshot(
+                path, catalogue_path=catalogue_path, layers=chosen, warm_zooms=warm_zooms
+            )
+            _latest[key] = snapshot
+    warm(snapshot, warm_zooms)
+    return snapshot
 
 
 class SnapshotHolder:
@@ -331,7 +378,7 @@ class SnapshotHolder:
         with self._lock:
             snapshot = self._snapshot
             if snapshot is None or self._changed(snapshot):
-                snapshot = load_snapshot(
+                snapshot = latest_snapshot(
                     self.path,
                     catalogue_path=self.catalogue_path,
                     layers=self.layers,

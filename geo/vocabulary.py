@@ -18,6 +18,7 @@ the project: it is the leaf every other module may depend on.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -163,3 +164,13 @@ class Text:
         if isinstance(data, str):
             return cls(data, data)
         return cls(**data)
+
+    @staticmethod
+    def pick(record: Mapping[str, Any], stem: str, lang: str) -> Any:
+        """The ``lang`` member of a text stored flat in a record (``name_id``, ``name_en``).
+
+        Records that travel as JSON or table rows (the data dictionary, a planner layer's
+        registry entry) keep a text as two members; this reads them the way
+        :meth:`__call__` reads a :class:`Text`.
+        """
+        return record.get(f"{stem}_en" if lang == "en" else f"{stem}_id")

@@ -55,9 +55,9 @@ LEVELS = tuple(str(level) for level in Level)
 SCORE_COLUMNS = {p: score_column(p) for p in PILLARS}
 
 OVERLAYS: dict[str, tuple[str, ...]] = {
-    "siap": ("flood_rw_2007", "flood_2017_rw_max", "pumps", "floodgates"),
-    "sehat": ("slum_rw",),
-    "terhubung": ("tj_stops", "tj_routes", "rail_stations", "rail_lines"),
+    Pillar.siap: ("flood_rw_2007", "flood_2017_rw_max", "pumps", "floodgates"),
+    Pillar.sehat: ("slum_rw",),
+    Pillar.terhubung: ("tj_stops", "tj_routes", "rail_stations", "rail_lines"),
 }
 """Overlay layers (build layer = API collection id) shown with each pillar's map."""
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from geo.features import CONFORMANCE
+from geo.ogc.documents import CONFORMANCE
 
 router = APIRouter(tags=["ogc"])
 

@@ -22,6 +22,7 @@ def wants_html(request: Request) -> bool:
 
 @router.get(
     "/",
+    name="landing",
     response_model=None,
     responses={
         200: content("the landing page", json={"type": "object"}),

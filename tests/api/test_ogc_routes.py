@@ -13,8 +13,9 @@ import shapely
 from fastapi.testclient import TestClient
 from shapely.geometry import shape
 
-from geo.features import CONFORMANCE, CRS84
 from geo.ogc.collection import EXCLUDED_TABLES
+from geo.ogc.documents import CONFORMANCE
+from geo.ogc.query import CRS84
 from geo.scores import resolve_weights, score_units
 from geo.settings import Settings
 

@@ -59,7 +59,12 @@ def _point_at_seeded(h: Harness, case: Any, pick: int) -> None:
     """Aim a case at a seeded action, with its current ETag in If-Match."""
     action = h.actions[pick % len(h.actions)]
     current = h.store.get(action.id, include_deleted=True)
-    case.path_parameters = {**(case.path_parameters or {}), "action_id": action.id}
+    params = dict(case.path_parameters or {})
+    if "featureId" in params:
+        params["featureId"] = action.id
+    if "collectionId" in params:
+        params["collectionId"] = "actions"
+    case.path_parameters = params
     case.headers = {**(case.headers or {}), "If-Match": current.etag}
 
 
@@ -93,8 +98,10 @@ def _fuzz_operation(
 ) -> int:
     """Run one operation in one mode; returns the number of requests sent."""
     sent = 0
-    on_action = "action_id" in operation.path
-    on_real = any(p in operation.path for p in ("{collectionId}", "{kode}"))
+    writes = operation.method.lower() != "get"
+    on_action = writes or "/actions/" in operation.path
+    on_real = any(p in operation.path for p in ("{collectionId}", "{kode}")) and not writes
+    on_item = on_real and "{featureId}" in operation.path
 
     @settings(
         max_examples=EXAMPLES,
@@ -110,6 +117,8 @@ def _fuzz_operation(
         if time.monotonic() > deadline:
             return
         if on_action and pick < 3:
+            _point_at_seeded(h, case, pick)
+        if on_item and pick == 3:
             _point_at_seeded(h, case, pick)
         if on_real and pick < 3:
             _point_at_real(h, case, pick)
