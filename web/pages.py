@@ -1,9 +1,12 @@
 """Planner pages: the pillar map (folium), the kelurahan profile and friendly error pages.
 
-The map page is a folium figure whose layers are empty feature groups; the page script
-(``web/static/js/ketahanan.js``) fills them from the OGC API items routes at the
+The map page is a folium figure whose layers are empty feature groups; the page's ES modules
+(``web/static/js``, entry ``map-page.js``) fill them from the OGC API items routes at the
 generalisation the current zoom needs, so the HTML stays small and the data stays in the API.
-Every label comes from :mod:`web.i18n`; the script gets the catalogue as JSON in the page.
+Every label comes from :mod:`web.i18n`. The scripts get everything they would otherwise have
+to spell as JSON in the page (:func:`script_vocabulary`, :func:`script_styles`): the
+pillars, levels, classification methods, the k range, action statuses, their labels and
+every colour they draw with.
 """
 
 from __future__ import annotations
@@ -18,7 +21,9 @@ from typing import Any
 import folium
 import jinja2
 from branca.element import Element
+from branca.utilities import color_brewer
 
+from geo.actions.model import ActionIn
 from geo.settings import Settings
 from geo.vocabulary import (
     K_DEFAULT,
@@ -28,20 +33,22 @@ from geo.vocabulary import (
     Level,
     Pillar,
     Status,
+    Text,
     score_column,
-    values,
 )
 from web.assets import (
     APP_CSS,
-    APP_JS,
     FAVICON,
     LEAFLET_CSS,
     LEAFLET_JS,
+    MAP_PAGE_JS,
+    PROFILE_JS,
     TEMPLATES_DIR,
     LocalDraw,
     LocalFullscreen,
     LocalMap,
     LocalMarkerCluster,
+    module_tags,
 )
 from web.data import BuildTables
 from web.i18n import Translator, normalise_lang
@@ -53,6 +60,10 @@ K_RANGE = (K_MIN, K_MAX)
 PILLARS = tuple(str(p) for p in Pillar)
 LEVELS = tuple(str(level) for level in Level)
 SCORE_COLUMNS = {p: score_column(p) for p in PILLARS}
+PROFILE_LEVEL = str(Level.kelurahan)
+"""The level whose units have a profile page (``/kelurahan/{kode}``)."""
+NUMBER_LOCALES = {"id": "id-ID", "en": "en-GB"}
+"""The ``Intl.NumberFormat`` locale of each page language."""
 
 OVERLAYS: dict[str, tuple[str, ...]] = {
     Pillar.siap: ("flood_rw_2007", "flood_2017_rw_max", "pumps", "floodgates"),
@@ -63,6 +74,35 @@ OVERLAYS: dict[str, tuple[str, ...]] = {
 
 CLUSTERED = frozenset({"tj_stops"})
 """Point overlays drawn as marker clusters."""
+
+OVERLAY_STYLES: dict[str, dict[str, Any]] = {
+    "flood_rw_2007": {"color": "#1565c0", "weight": 1, "fillColor": "#64b5f6", "fillOpacity": 0.45},
+    "flood_2017_rw_max": {
+        "color": "#0d47a1",
+        "weight": 1,
+        "fillColor": "#1e88e5",
+        "fillOpacity": 0.55,
+    },
+    "pumps": {"color": "#004d40", "fillColor": "#26a69a", "radius": 6},
+    "floodgates": {"color": "#311b92", "fillColor": "#7e57c2", "radius": 6},
+    "slum_rw": {"color": "#6d4c41", "weight": 1, "fillColor": "#a1887f", "fillOpacity": 0.55},
+    "tj_stops": {"color": "#b71c1c", "fillColor": "#e53935", "radius": 4},
+    "tj_routes": {"color": "#c62828", "weight": 2, "opacity": 0.7},
+    "rail_stations": {"color": "#212121", "fillColor": "#fdd835", "radius": 6},
+    "rail_lines": {"color": "#212121", "weight": 3, "opacity": 0.8, "dashArray": "6 4"},
+}
+"""Leaflet path options of each overlay layer."""
+
+STATUS_COLOURS = {
+    Status.planned: "#1e88e5",
+    Status.in_progress: "#fb8c00",
+    Status.done: "#2e7d32",
+    Status.cancelled: "#757575",
+}
+"""The colour an action is drawn in, by its status."""
+
+RAMP = "YlOrRd"
+"""The ColorBrewer scheme of the choropleth classes (low = light yellow, high = dark red)."""
 
 NAME_FIELDS: dict[str, tuple[str, ...]] = {
     "pumps": ("name",),
@@ -160,22 +200,6 @@ def parse_map_params(
     return MapParams(pillar, level, indicator, method, classes, normalise_lang(lang))
 
 
-def page_vocabulary() -> dict[str, Any]:
-    """The domain's words the page script needs, from :mod:`geo.vocabulary` (the one place).
-
-    Pillars, levels, the map's classification methods, the number of classes (range and
-    default) and the action statuses: the script takes them from here, never spells them.
-    """
-    return {
-        "pillars": values(Pillar),
-        "levels": values(Level),
-        "classifications": list(CLASSIFICATIONS),
-        "statuses": values(Status),
-        "kRange": list(K_RANGE),
-        "kDefault": K_DEFAULT,
-    }
-
-
 def _json_for_script(data: Any) -> str:
     """JSON safe inside a ``<script type="application/json">`` element."""
     text = json.dumps(data, ensure_ascii=False, allow_nan=False)
@@ -197,7 +221,7 @@ def _indicator_meta(tables: BuildTables, params: MapParams, t: Translator) -> di
             "unit": "0-1",
             "score": True,
         }
-    name = entry.get("name_en") if t.lang == "en" else entry.get("name_id")
+    name = Text.pick(entry, "name", t.lang)
     return {"id": params.column, "name": name, "unit": entry.get("unit") or "", "score": False}
 
 
@@ -257,23 +281,21 @@ def map_page(settings: Settings, tables: BuildTables, params: MapParams) -> str:
     folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
 
     config = {
-        "page": "map",
-        "lang": t.lang,
-        "strings": t.strings,
+        **_script_config(t),
         "pillar": params.pillar,
         "level": params.level,
         "indicator": _indicator_meta(tables, params, t),
         "indicators": [
             {
                 "id": d["id"],
-                "name": d.get("name_en") if t.lang == "en" else d.get("name_id"),
+                "name": Text.pick(d, "name", t.lang),
                 "unit": d.get("unit") or "",
             }
             for d in tables.indicators(params.pillar)
         ],
         "classification": params.classification,
         "k": params.k,
-        **page_vocabulary(),
+        "profiles": params.level == PROFILE_LEVEL,  # a unit click opens its profile
         "map": fmap.get_name(),
         "groups": {
             "choropleth": choropleth.get_name(),
@@ -284,7 +306,6 @@ def map_page(settings: Settings, tables: BuildTables, params: MapParams) -> str:
             "clusters": clusters,
         },
         "nameFields": NAME_FIELDS,
-        "api": {"params": API_PARAMS},
         "kelurahan": tables.search_index(),
     }
     _finish_figure(fmap, t, config)
@@ -298,7 +319,7 @@ def _finish_figure(fmap: folium.Map, t: Translator, config: dict[str, Any]) -> N
     header.add_child(Element(f"<title>{_escape(t('app.title'))}</title>"), name="title")
     header.add_child(Element(f'<link rel="icon" href="{FAVICON}"/>'), name="favicon")
     header.add_child(Element(f'<link rel="stylesheet" href="{APP_CSS}"/>'), name="app_css")
-    header.add_child(Element(f'<script defer src="{APP_JS}"></script>'), name="app_js")
+    header.add_child(Element(module_tags(MAP_PAGE_JS)), name="app_js")
     body = figure.html  # type: ignore[attr-defined]
     body.add_child(
         Element(
@@ -312,6 +333,66 @@ def _finish_figure(fmap: folium.Map, t: Translator, config: dict[str, Any]) -> N
         ),
         name="ketahanan_config",
     )
+
+
+def script_vocabulary(t: Translator) -> dict[str, Any]:
+    """The domain words the page scripts need, each with its label: the one hand-off to the JS.
+
+    Pillars, levels, the classification methods the map offers, the k range and default,
+    and the action statuses (with the default of a new action), all from
+    :mod:`geo.vocabulary`. The scripts spell none of them; they read them from here.
+    """
+
+    def words(kind: str, ids: Any) -> list[dict[str, str]]:
+        return [{"id": str(i), "label": t(f"{kind}.{i}")} for i in ids]
+
+    return {
+        "pillars": words("pillar", PILLARS),
+        "levels": words("level", LEVELS),
+        "classifications": words("classification", CLASSIFICATIONS),
+        "k": {"min": K_RANGE[0], "max": K_RANGE[1], "default": K_DEFAULT},
+        "statuses": words("status", Status),
+        "status_default": str(ActionIn.model_fields["status"].default),
+    }
+
+
+def script_styles() -> dict[str, Any]:
+    """Every colour and line style the page scripts draw with.
+
+    ``ramps[n]`` holds the fill colours of a classification with ``n`` classes (ColorBrewer
+    YlOrRd; fewer than three classes take alternate colours of the four-class ramp).
+    """
+    ramps = {n: color_brewer(RAMP, n) for n in range(3, K_RANGE[1] + 1)}
+    ramps |= {n: color_brewer(RAMP, 4)[1::2][:n] for n in (1, 2)}
+    return {
+        "ramps": {str(n): ramps[n] for n in sorted(ramps)},
+        "unit": {"color": "#5d4037", "weight": 0.6, "fillOpacity": 0.75},
+        "nodata": {"color": "#616161", "weight": 0.6, "fillColor": "#d6d6d6", "fillOpacity": 0.9},
+        "statuses": {str(s): colour for s, colour in STATUS_COLOURS.items()},
+        "overlays": OVERLAY_STYLES,
+        "gap": {"color": "#d81b60", "weight": 3, "fill": False, "dashArray": "4 3"},
+        "highlight": {"color": "#00bcd4", "weight": 4, "fill": False},
+        "profile_unit": {"color": "#bd0026", "weight": 2, "fillOpacity": 0.15},
+    }
+
+
+def _script_config(t: Translator) -> dict[str, Any]:
+    """What both pages' scripts read: strings, vocabulary, styles, API parameter names."""
+    return {
+        "lang": t.lang,
+        "otherLang": _other_lang(t.lang),
+        "numberLocale": NUMBER_LOCALES[t.lang],
+        "strings": t.strings,
+        "vocabulary": script_vocabulary(t),
+        "profileLevel": PROFILE_LEVEL,
+        "styles": script_styles(),
+        "api": {"params": API_PARAMS},
+    }
+
+
+def _other_lang(lang: str) -> str:
+    """The language the page's switch links to."""
+    return "en" if lang == "id" else "id"
 
 
 def _escape(text: str) -> str:
@@ -350,7 +431,7 @@ def profile_page(
             {
                 "id": column,
                 "pillar": t(f"pillar.{d.get('pillar')}"),
-                "name": d.get("name_en") if t.lang == "en" else d.get("name_id"),
+                "name": Text.pick(d, "name", t.lang),
                 "value": _format(
                     value, t.lang, decimals=0 if d.get("unit") == "persons (estimate)" else 3
                 ),
@@ -361,19 +442,12 @@ def profile_page(
                 "no_data_reason": d.get("no_data_reason"),
             }
         )
-    config = {
-        "page": "profile",
-        "lang": t.lang,
-        "strings": t.strings,
-        "kode": str(row["kode"]),
-        **page_vocabulary(),
-        "api": {"params": API_PARAMS},
-    }
+    config = {**_script_config(t), "kode": str(row["kode"])}
     template = _env.get_template("profile.html")
     return template.render(
         t=t,
         lang=t.lang,
-        other_lang="en" if t.lang == "id" else "id",
+        other_lang=_other_lang(t.lang),
         kel={k: _clean(row.get(k)) for k in ("kode", "nama", "nama_kecamatan", "nama_kota")},
         population=_format(_clean(row.get("population")), t.lang),
         area=_format(_clean(row.get("area_km2")), t.lang, decimals=2),
@@ -383,7 +457,7 @@ def profile_page(
         config_json=_json_for_script(config),
         leaflet_js=LEAFLET_JS,
         leaflet_css=LEAFLET_CSS,
-        app_js=APP_JS,
+        app_modules=module_tags(PROFILE_JS),
         app_css=APP_CSS,
         favicon=FAVICON,
     )

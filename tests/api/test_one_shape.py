@@ -27,7 +27,7 @@ from api.store import served_build
 from geo.build import load_layer
 from geo.settings import PROJECT_ROOT, Settings
 from geo.user_layers import add_user_layer
-from geo.vocabulary import K_MAX, K_MIN, Status
+from geo.vocabulary import K_DEFAULT, K_MAX, K_MIN, Status
 
 pytestmark = pytest.mark.realdata
 
@@ -86,9 +86,11 @@ def test_page_api_and_openapi_share_one_k_range(client: TestClient) -> None:
     assert too_many.status_code == 400 and "k" in too_many.json()["description"]
     page = client.get("/peta").text
     config = json.loads(page.split('id="ketahanan-config">')[1].split("</script>")[0])
-    assert config["kRange"] == [K_MIN, K_MAX]
-    assert config["statuses"] == [str(s) for s in Status]
-    assert config["pillars"] == ["siap", "sehat", "terhubung"]
+    words = config["vocabulary"]
+    assert words["k"] == {"min": K_MIN, "max": K_MAX, "default": K_DEFAULT}
+    assert [s["id"] for s in words["statuses"]] == [str(s) for s in Status]
+    assert [p["id"] for p in words["pillars"]] == ["siap", "sehat", "terhubung"]
+    assert set(config["styles"]["ramps"]) >= {str(n) for n in range(K_MIN, K_MAX + 1)}
 
 
 def test_build_weights_give_back_the_stored_score_exactly(

@@ -50,7 +50,7 @@ def test_every_kind_of_response_carries_the_security_headers(harness: Harness) -
         "geojson": c.get("/collections/kota/items"),
         "gpkg": c.get("/collections/kota/items", params={"f": "gpkg"}),
         "html": c.get("/peta"),
-        "static": c.get("/static/js/ketahanan.js"),
+        "static": c.get("/static/js/map-page.js"),
         "error 404": c.get("/collections/nope"),
         "error 401": c.post(f"{BASE}/items", json=point_feature()),
         "openapi": c.get("/api"),
@@ -58,6 +58,7 @@ def test_every_kind_of_response_carries_the_security_headers(harness: Harness) -
     for label, response in cases.items():
         assert response.status_code < 500, label
         _assert_secure(response, label)
+    assert cases["static"].status_code == 200
     assert cases["error 404"].status_code == 404
     assert cases["error 401"].status_code == 401
 
