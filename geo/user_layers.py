@@ -176,6 +176,12 @@ def _feature_list(rows: pd.Index | list[Any], what: pd.Series | None = None) -> 
     return ", ".join(parts) + (f" and {more} more" if more > 0 else "")
 
 
+def _bad_places(values: pd.Series, bad: pd.Series, table: bool) -> str:
+    """Where the bad values are: table lines, or features of a layer."""
+    rows = values.index[bad]
+    return _row_list(rows, values) if table else _feature_list(rows, values)
+
+
 def _numeric(values: pd.Series, path: Path, column: str, *, table: bool) -> pd.Series:
     text = values.astype("string").str.strip()
     blank = text.isna() | (text == "")
@@ -183,11 +189,7 @@ def _numeric(values: pd.Series, path: Path, column: str, *, table: bool) -> pd.S
     numbers = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
     bad = numbers.isna() & ~blank
     if bad.any():
-        where = (
-            _row_list(values.index[bad], values)
-            if table
-            else _feature_list(values.index[bad], values)
-        )
+        where = _bad_places(values, bad, table)
         raise SchemaError(
             f"{path.name}: column '{column}' is not a number at {where}",
             details={"rows": [int(r) for r in values.index[bad]]},
@@ -205,11 +207,7 @@ def _check_range(values: pd.Series, d: IndicatorDef | None, path: Path, table: b
     if hi is not None:
         bad |= values > hi
     if bad.any():
-        where = (
-            _row_list(values.index[bad], values)
-            if table
-            else _feature_list(values.index[bad], values)
-        )
+        where = _bad_places(values, bad, table)
         raise SchemaError(
             f"{path.name}: {d.id} must lie in [{lo}, {hi if hi is not None else 'inf'}] "
             f"({d.unit}); out of range at {where}"
