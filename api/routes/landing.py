@@ -10,8 +10,14 @@ from fastapi.responses import RedirectResponse
 from api.responses import content
 from api.store import served_build
 from geo.errors import NoBuildError
+from geo.vocabulary import DEFAULT_LANGUAGE, Text
 
 router = APIRouter(tags=["landing"])
+
+DESCRIPTION = Text(
+    "Ketahanan Jakarta: peta risiko per pilar (Siap, Sehat, Terhubung)",
+    "Jakarta resilience: risk maps per pillar (Siap, Sehat, Terhubung)",
+)
 
 
 def wants_html(request: Request) -> bool:
@@ -37,10 +43,7 @@ def landing(request: Request, f: str | None = None) -> dict[str, Any] | Redirect
     base = str(request.base_url).rstrip("/")
     return {
         "title": "Ketahanan",
-        "description": (
-            "Ketahanan Jakarta: peta risiko per pilar (Siap, Sehat, Terhubung) / "
-            "Jakarta resilience: risk maps per pillar (Siap, Sehat, Terhubung)"
-        ),
+        "description": DESCRIPTION(request.query_params.get("lang") or DEFAULT_LANGUAGE),
         "links": [
             {
                 "href": f"{base}/",

@@ -11,6 +11,7 @@ from api.deps import SettingsDep
 from api.responses import content
 from api.store import served_build
 from geo.errors import NoBuildError
+from geo.vocabulary import K_MAX, K_MIN, MAP_METHODS, Level, Pillar, values
 from web.data import BuildTables
 from web.i18n import Translator, normalise_lang
 from web.pages import PageParameterError, error_page, map_page, parse_map_params, profile_page
@@ -18,6 +19,11 @@ from web.pages import PageParameterError, error_page, map_page, parse_map_params
 router = APIRouter(tags=["pages"])
 
 _HTML_HEADERS = {"Cache-Control": "no-cache"}
+PILLARS = {"enum": values(Pillar)}
+LEVELS = {"enum": values(Level)}
+METHODS = {"enum": [str(m) for m in MAP_METHODS]}
+"""The page parameters' values, from the vocabulary (shown in OpenAPI; a bad one gets the
+friendly HTML 400 page, so they are checked by the page, not by FastAPI)."""
 _HTML = {"type": "string"}
 
 
@@ -44,13 +50,13 @@ def _tables_or_page(request: Request, lang: str | None) -> BuildTables | HTMLRes
 def peta(
     request: Request,
     settings: SettingsDep,
-    pilar: Annotated[str | None, Query(description="siap, sehat or terhubung")] = None,
-    tingkat: Annotated[str | None, Query(description="kelurahan, kecamatan or kota")] = None,
+    pilar: Annotated[str | None, Query(description="the pillar", json_schema_extra=PILLARS)] = None,
+    tingkat: Annotated[str | None, Query(description="the level", json_schema_extra=LEVELS)] = None,
     indikator: Annotated[str | None, Query(description="indicator id (default: score)")] = None,
     klasifikasi: Annotated[
-        str | None, Query(description="quantiles, fisher_jenks or equal_interval")
+        str | None, Query(description="the class method", json_schema_extra=METHODS)
     ] = None,
-    k: Annotated[str | None, Query(description="number of classes, 3-9")] = None,
+    k: Annotated[str | None, Query(description=f"number of classes, {K_MIN}-{K_MAX}")] = None,
     lang: Annotated[str | None, Query(description="id (default) or en")] = None,
 ) -> HTMLResponse:
     """Pillar risk map (HTML page; layers load from the items routes)."""

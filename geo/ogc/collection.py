@@ -40,6 +40,8 @@ EXCLUDED_TABLES = frozenset({"build_info"})
 
 POINT_TYPES = ("Point", "MultiPoint")
 
+SOURCE = Text("Sumber", "Source")
+
 _TYPE_NAMES = {
     0: "Point",
     1: "LineString",
@@ -157,8 +159,9 @@ class Collection:
         text = self.prose.description(lang)
         if self.source:
             title = self.source.get("title", {})
-            label = "Sumber" if lang == "id" else "Source"
-            text += f" {label}: {title.get(lang) or title.get('en') or self.source.get('id')}"
+            text += (
+                f" {SOURCE(lang)}: {title.get(lang) or title.get('en') or self.source.get('id')}"
+            )
             if self.source.get("date"):
                 text += f" ({self.source['date']})"
             text += "."
