@@ -300,10 +300,3 @@ def read_collection(
         weights=weights if admin is not None else {},
         source=sources.get(prose.source) if prose.source else None,
     )
-
-
-def table_collection(collection_id: str, title: Text, frame: pd.DataFrame) -> Collection:
-    """A collection without geometry from a table held in memory."""
-    prose = LayerProse(title, title)
-    ids: list[str | int] = list(range(1, len(frame) + 1))
-    return Collection(collection_id, prose, frame.reset_index(drop=True), None, None, ids)

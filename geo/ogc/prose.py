@@ -48,20 +48,10 @@ def layer_prose(name: str) -> LayerProse:
     return _layer(entry) if entry else LayerProse(Text(name, name), Text(name, name))
 
 
-def known_layers() -> list[str]:
-    """The build layers ``prose.json`` describes."""
-    return list(_prose()["layers"])
-
-
 def property_title(name: str) -> Text | None:
     """The title of a non-indicator property of the admin layers (kode, nama, ...)."""
     entry = _prose()["properties"].get(name)
     return None if entry is None else Text.from_json(entry)
-
-
-def base_properties() -> list[str]:
-    """The non-indicator properties of the admin layers that have a title."""
-    return list(_prose()["properties"])
 
 
 def collection_prose(kind: str, **fill: Any) -> LayerProse:

@@ -138,11 +138,6 @@ class ItemsQuery:
         """The generalisation level serving :attr:`zoom`."""
         return generalise.level_of(self.zoom)
 
-    @property
-    def is_download(self) -> bool:
-        """A file download (``f=geojson`` or ``f=gpkg``) rather than a page."""
-        return self.fmt in DOWNLOAD_FORMATS
-
     def filter_value(self, name: str) -> str | None:
         """The value of filter ``name``, or None when it is not given."""
         return next((v for k, v in self.filters if k == name), None)
