@@ -3,26 +3,23 @@ way: who may read, who may write, the request body, If-Match."""
 
 from __future__ import annotations
 
-import json
 import threading
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
+from api.headers import bearer_secret, if_match_versions, preferred_language
 from api.store import served_build
 from geo.actions.auth import Role, Token, authenticate, require
+from geo.actions.service import Expected
 from geo.actions.store import ActionStore
-from geo.errors import (
-    InvalidParameterError,
-    PayloadTooLargeError,
-    PreconditionRequiredError,
-    UnauthorizedError,
-)
+from geo.errors import InvalidParameterError
 from geo.ogc.providers.base import CollectionProvider, WritableProvider, writable
 from geo.ogc.providers.registry import Registry
+from geo.params import shown
 from geo.settings import Settings
 from geo.snapshot import BuildSnapshot
 from geo.vocabulary import DEFAULT_LANGUAGE, LANGUAGES
@@ -51,27 +48,11 @@ def resolve_lang(query: str | None, accept_language: str | None) -> str:
         lang = query.strip().lower()
         if lang not in LANGUAGES:
             raise InvalidParameterError(
-                f"lang must be one of {', '.join(LANGUAGES)}, got {query!r}"
+                f"lang must be one of {', '.join(LANGUAGES)}, got {shown(query)}",
+                details=[{"field": "lang", "message": "id or en"}],
             )
         return lang
-    if accept_language:
-        ranked: list[tuple[float, int, str]] = []
-        for i, part in enumerate(accept_language.split(",")):
-            tag, _, params = part.strip().partition(";")
-            q = 1.0
-            if params.strip().startswith("q="):
-                try:
-                    q = float(params.strip()[2:])
-                except ValueError:
-                    q = 0.0
-            primary = tag.strip().lower().split("-")[0]
-            if primary in ("in",):  # the old ISO 639 code of Bahasa Indonesia
-                primary = "id"
-            if primary in LANGUAGES and q > 0:
-                ranked.append((-q, i, primary))
-        if ranked:
-            return min(ranked)[2]
-    return DEFAULT_LANGUAGE
+    return preferred_language(accept_language, LANGUAGES) or DEFAULT_LANGUAGE
 
 
 async def get_lang(request: Request) -> str:
@@ -130,10 +111,7 @@ def get_current_token(
     header = request.headers.get("authorization")
     if header is None:
         return None
-    scheme, _, secret = header.strip().partition(" ")
-    if scheme.lower() != "bearer" or not secret.strip():
-        raise UnauthorizedError("the Authorization header must be 'Bearer <token>'")
-    return authenticate(store, secret.strip())
+    return authenticate(store, bearer_secret(header))
 
 
 CurrentTokenDep = Annotated[Token | None, Depends(get_current_token)]
@@ -156,13 +134,17 @@ RegistryDep = Annotated[Registry, Depends(get_registry)]
 async def allow_read(request: Request, provider: CollectionProvider) -> None:
     """Refuse a read of a protected collection without a token when reads need one.
 
-    The actions store is only reached (for the token) when that is so: the build layers are
-    read without the database.
+    A token presented to a protected collection is always checked (a bad one is a 401, even
+    when reads are open). The actions store is only reached (for the token) then: the build
+    layers are read without the database.
     """
+    if not provider.protected:
+        return
     settings: Settings = request.app.state.settings
-    if provider.protected and settings.read_requires_token:
+    if settings.read_requires_token or "authorization" in request.headers:
         token = await run_in_threadpool(token_of, request)
-        require(token, Role.viewer)
+        if settings.read_requires_token:
+            require(token, Role.viewer)
 
 
 def writer(token: Token | None) -> str:
@@ -194,63 +176,10 @@ def get_write_target(
 WriteTargetDep = Annotated[WriteTarget, Depends(get_write_target)]
 
 
-async def json_body(request: Request) -> Any:
-    """Read the request body as JSON, refusing bodies over ``max_body_bytes`` (413)."""
-    settings: Settings = request.app.state.settings
-    limit = settings.max_body_bytes
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise PayloadTooLargeError(
-            f"the body has {int(declared):,} bytes; at most {limit:,} are accepted",
-            details=[{"field": "body", "message": f"larger than {limit:,} bytes"}],
-        )
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise PayloadTooLargeError(
-                f"the body is larger than {limit:,} bytes",
-                details=[{"field": "body", "message": f"larger than {limit:,} bytes"}],
-            )
-        chunks.append(chunk)
-    raw = b"".join(chunks)
-    try:
-        return json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise InvalidParameterError(
-            f"the body is not valid JSON: {exc}",
-            details=[{"field": "body", "message": "not valid JSON"}],
-        ) from None
-
-
-JsonBodyDep = Annotated[Any, Depends(json_body)]
-
-
-def expected_version(request: Request, *, required: bool = True) -> int | None:
-    """The version named by If-Match (None for ``*``); 428 when required and missing."""
-    header = request.headers.get("if-match")
-    if header is None or not header.strip():
-        if required:
-            raise PreconditionRequiredError(
-                "send If-Match with the ETag from your last GET of this action, so that "
-                "nobody's change is overwritten",
-                details=[{"field": "If-Match", "message": "required"}],
-            )
-        return None
-    header = header.strip()
-    if header == "*":
-        return None
-    tag = header.split(",")[0].strip()
-    if tag.startswith("W/"):
-        tag = tag[2:]
-    tag = tag.strip('"')
-    if not tag.isdigit():
-        raise InvalidParameterError(
-            f'If-Match {header!r} is not an ETag of an action (like "3")',
-            details=[{"field": "If-Match", "message": "not an action ETag"}],
-        )
-    return int(tag)
+def expected_version(request: Request, *, required: bool = True) -> Expected:
+    """The versions If-Match names (strong comparison; None for ``*``); 428 when required
+    and missing (see :func:`api.headers.if_match_versions`)."""
+    return if_match_versions(request, required=required)
 
 
 CollectionId = Annotated[str, Path(alias="collectionId", description="A collection id.")]

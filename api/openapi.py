@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from api.params import BBOX, OFFSET, query_param
 from api.responses import (
     BINARY,
     FEATURE_COLLECTION_SCHEMA,
@@ -29,87 +30,72 @@ GEOJSON = "application/geo+json"
 ITEMS_PATH = "/collections/{collectionId}/items"
 
 
-def _param(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "name": name,
-        "in": "query",
-        "required": False,
-        "description": description,
-        "schema": schema,
-        "style": "form",
-        "explode": False,
-    }
-
-
 COMMON = [
-    _param(
+    query_param(
         "f",
         "json (default: a page of GeoJSON), geojson or gpkg (a file download with a file "
         "name, holding every matched feature unless limit is given)",
         {"type": "string", "enum": ["json", "geojson", "gpkg"]},
     ),
-    _param(
+    query_param(
         "lang",
         "Response language, id or en (default: Accept-Language, then id)",
         {"type": "string", "enum": list(LANGUAGES)},
     ),
-    _param(
+    query_param(
         "zoom",
         f"Web-map zoom 0..{generalise.MAX_ZOOM}: geometry generalised for that zoom "
         "(polygon coverages keep shared edges); full resolution when absent or from zoom "
         f"{generalise.FULL_RESOLUTION_ZOOM}",
         {"type": "integer", "minimum": 0, "maximum": generalise.MAX_ZOOM},
     ),
-    _param(
+    query_param(
         "properties",
         "Comma-separated properties to return (unknown names give 400)",
         {"type": "string"},
     ),
-    _param(
+    query_param(
         "weights",
-        "kelurahan/kecamatan/kota: indicator weights id:w,... recomputing the pillar scores "
-        "from the weights the build scored with",
+        "kelurahan/kecamatan/kota: indicator weights id:w,... (each 0 or 0.001..1000) "
+        "recomputing the pillar scores from the weights the build scored with",
         {"type": "string"},
     ),
-    _param(
+    query_param(
         "classify",
         "kelurahan/kecamatan/kota: map classes of classify_by; each feature gets property "
         "class, the response a classification member with the breaks",
         {"type": "string", "enum": list(API_METHODS)},
     ),
-    _param(
+    query_param(
         "classify_by",
         f"Numeric property to classify (default {DEFAULT_CLASSIFY_BY})",
         {"type": "string"},
     ),
-    _param(
+    query_param(
         "k",
         f"Number of classes, {K_MIN}..{K_MAX} (default {K_DEFAULT})",
         {"type": "integer", "minimum": K_MIN, "maximum": K_MAX, "default": K_DEFAULT},
     ),
-    _param("breaks", "Upper bounds for classify=user, e.g. 0.2,0.4,0.6", {"type": "string"}),
+    query_param(
+        "breaks",
+        f"Up to {K_MAX} upper bounds for classify=user, e.g. 0.2,0.4,0.6",
+        {"type": "string"},
+    ),
 ]
 """Parameters of both items routes."""
 
 ITEMS_PARAMETERS = [
-    _param(
+    query_param(
         "limit",
         "Features per page (a larger value is lowered to the maximum)",
         {"type": "integer", "minimum": 1},
     ),
-    _param(
-        "offset",
-        "Features to skip (next and prev links page through)",
-        {"type": "integer", "minimum": 0, "default": 0},
-    ),
-    _param(
-        "bbox",
-        "minx,miny,maxx,maxy in CRS84 (longitude/latitude); features intersecting it",
-        {"type": "array", "minItems": 4, "maxItems": 6, "items": {"type": "number"}},
-    ),
-    _param(
+    OFFSET,
+    BBOX,
+    query_param(
         "datetime",
-        "RFC 3339 instant or interval start/end (.. open) on collections with a time property",
+        "RFC 3339 instant or interval start/end (.. open) on collections with a time "
+        "property; instants from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z (UTC)",
         {"type": "string"},
     ),
     *COMMON,
@@ -246,20 +232,20 @@ ACTION_PATCH = {
 }
 
 
-def body_doc(schema: dict[str, Any], *, if_match: bool = False) -> dict[str, Any]:
+def body_doc(
+    schema: dict[str, Any], *, if_match: bool = False, media: tuple[str, ...] = ()
+) -> dict[str, Any]:
     """``openapi_extra`` of a route that reads a JSON body with ``schema``."""
+    types = (GEOJSON, "application/json", *media)
     return {
         **({"parameters": [IF_MATCH]} if if_match else {}),
-        "requestBody": {
-            "required": True,
-            "content": {GEOJSON: {"schema": schema}, "application/json": {"schema": schema}},
-        },
+        "requestBody": {"required": True, "content": {t: {"schema": schema} for t in types}},
     }
 
 
 CREATE_DOC = body_doc({"anyOf": [ACTION_FEATURE, ACTION_COLLECTION]})
 REPLACE_DOC = body_doc(ACTION_FEATURE, if_match=True)
-PATCH_DOC = body_doc(ACTION_PATCH, if_match=True)
+PATCH_DOC = body_doc(ACTION_PATCH, if_match=True, media=("application/merge-patch+json",))
 IMPORT_DOC = body_doc(ACTION_COLLECTION)
 
 IMPORT_REPORT = {

@@ -67,6 +67,8 @@ def _check_breaks(breaks: Sequence[Any]) -> list[float]:
         out.append(value)
     if not out:
         raise InvalidParameterError("breaks must hold at least one number")
+    if len(out) > K_MAX:
+        raise InvalidParameterError(f"breaks holds {len(out)} numbers; at most {K_MAX}")
     if any(b2 <= b1 for b1, b2 in itertools.pairwise(out)):
         raise InvalidParameterError(f"breaks must be strictly increasing, got {out}")
     return out

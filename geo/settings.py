@@ -139,7 +139,7 @@ class HTTPSettings(BaseSettings):
 
     host: str = Field(default="127.0.0.1", description="Address `ketahanan serve` binds.")
     port: int = Field(
-        default=8000, ge=1, le=65_535, description="Port `ketahanan serve` listens on."
+        default=8000, ge=1, le=65_535, description="Port `ketahanan serve` listens on (1-65535)."
     )
     cors_origins: list[str] = Field(
         default_factory=lambda: ["*"],

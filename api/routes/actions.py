@@ -13,14 +13,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
+from api.body import JsonBodyDep
 from api.deps import (
     CurrentTokenDep,
     FeatureId,
-    JsonBodyDep,
     RegistryDep,
     allow_read,
     expected_version,
@@ -28,12 +28,16 @@ from api.deps import (
     writer,
 )
 from api.openapi import DOWNLOAD, IF_MATCH, IMPORT_DOC, IMPORT_REPORT, feature_ok
+from api.params import reject_unknown_query
 from api.responses import READ_ERRORS, WRITE_ERRORS, GeoJSONResponse, content, errors
 from api.routes.items import import_report, serve_items, written_response
 from geo.errors import KetahananError
 from geo.ogc.providers.actions import ACTIONS, ActionsProvider
 
 router = APIRouter(tags=["actions"])
+
+STRICT = [Depends(reject_unknown_query)]
+"""These routes take no query parameter but ``lang`` (the export checks its own)."""
 log = logging.getLogger("ketahanan")
 
 BASE = f"/collections/{ACTIONS}"
@@ -58,6 +62,7 @@ async def export_actions(request: Request) -> Response:
 @router.post(
     f"{BASE}/import",
     status_code=201,
+    dependencies=STRICT,
     openapi_extra=IMPORT_DOC,
     response_model=None,
     responses={201: content("the import report", json=IMPORT_REPORT), **errors(*WRITE_ERRORS)},
@@ -72,6 +77,7 @@ def import_actions(
 
 @router.post(
     f"{BASE}/items/{{featureId}}/restore",
+    dependencies=STRICT,
     response_model=None,
     openapi_extra={"parameters": [IF_MATCH]},
     response_class=GeoJSONResponse,
@@ -88,7 +94,10 @@ def restore_action(
 
 
 @router.get(
-    f"{BASE}/items/{{featureId}}/history", name="action_history", responses=errors(*READ_ERRORS)
+    f"{BASE}/items/{{featureId}}/history",
+    name="action_history",
+    dependencies=STRICT,
+    responses=errors(*READ_ERRORS),
 )
 async def action_history(
     feature_id: FeatureId, request: Request, registry: RegistryDep

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import orjson
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
 from api.deps import CollectionId, LangDep, RegistryDep, allow_read
 from api.links import RequestHrefs
+from api.params import reject_unknown_query
 from api.responses import NOT_MODIFIED, content, errors
 from api.store import CachedResponse, cached, served_build
 from geo.ogc.documents import collection_document
 from geo.ogc.links import collections_links
 from geo.ogc.query import CRS84
 
-router = APIRouter(tags=["ogc"])
+router = APIRouter(tags=["ogc"], dependencies=[Depends(reject_unknown_query)])
 
 
 @router.get(

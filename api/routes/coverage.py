@@ -33,6 +33,11 @@ PillarQuery = Annotated[Pillar | None, Query(description="English alias of pilar
 )
 async def gaps(request: Request, pilar: PilarQuery = None, pillar: PillarQuery = None) -> Response:
     """Kelurahan in the top quintile of a pillar's score with no planned/in-progress action."""
+    if pilar is not None and pillar is not None and pilar != pillar:
+        raise InvalidParameterError(
+            f"pilar={pilar} and pillar={pillar} disagree; give one of them",
+            details=[{"field": "pillar", "message": "differs from pilar"}],
+        )
     chosen = pilar or pillar
     if chosen is None:
         raise InvalidParameterError(

@@ -13,14 +13,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, Response
 
+from api.body import JsonBodyDep
 from api.deps import (
     CollectionId,
     FeatureId,
-    JsonBodyDep,
     RegistryDep,
     WriteTargetDep,
     allow_read,
@@ -28,6 +28,7 @@ from api.deps import (
     get_lang,
     get_registry,
 )
+from api.headers import none_match
 from api.links import RequestHrefs
 from api.openapi import (
     CREATE_DOC,
@@ -42,6 +43,7 @@ from api.openapi import (
     WRITE_RESPONSES,
     feature_ok,
 )
+from api.params import reject_unknown_query
 from api.responses import GeoJSONResponse
 from api.store import CachedResponse, cached, respond, served_build
 from geo.ogc.links import item_links, items_links
@@ -52,6 +54,9 @@ from geo.ogc.render.gpkg import gpkg_bytes
 from geo.settings import Settings
 
 router = APIRouter(tags=["ogc"])
+
+STRICT = [Depends(reject_unknown_query)]
+"""Writes take no query parameter (reads check theirs against the collection's queryables)."""
 
 
 def _timestamp() -> str:
@@ -108,8 +113,9 @@ async def serve_items(
     raw_key = (
         "items-raw",
         served.loaded_key,
-        request.url.path,
-        request.url.query,
+        # the scope's own bytes: request.url would decode the query as strict UTF-8
+        request.scope["path"],
+        bytes(request.scope.get("query_string", b"")),
         base,
         request.headers.get("accept-language"),
         request.headers.get("accept"),
@@ -218,7 +224,7 @@ async def item(
     chosen = await run_in_threadpool(provider.get, feature_id, query)
     headers: dict[str, str] = {}
     if chosen.etag is not None:  # a versioned feature: its version is its ETag
-        if request.headers.get("if-none-match", "").strip() == chosen.etag:
+        if none_match(request.headers.get("if-none-match"), (chosen.etag.strip('"'),)):
             return Response(status_code=304, headers={"ETag": chosen.etag})
         headers["ETag"] = chosen.etag
     entry = await run_in_threadpool(render, chosen)
@@ -269,6 +275,7 @@ def _is_collection(body: Any) -> bool:
     "/collections/{collectionId}/items",
     name="create_item",
     status_code=201,
+    dependencies=STRICT,
     openapi_extra=CREATE_DOC,
     response_model=None,
     response_class=GeoJSONResponse,
@@ -314,6 +321,7 @@ for _method, _name, _doc, _summary, _text in (
         "/collections/{collectionId}/items/{featureId}",
         _change_endpoint(_method == "PUT"),
         methods=[_method],
+        dependencies=STRICT,
         name=_name,
         summary=_summary,
         description=_text,
@@ -328,6 +336,7 @@ for _method, _name, _doc, _summary, _text in (
     "/collections/{collectionId}/items/{featureId}",
     name="delete_item",
     status_code=204,
+    dependencies=STRICT,
     response_model=None,
     openapi_extra={"parameters": [IF_MATCH]},
     responses={204: {"description": "deleted"}, **WRITE_RESPONSES},

@@ -17,6 +17,7 @@ import pandas as pd
 
 from geo.classify import classify
 from geo.errors import InvalidParameterError, ServiceUnavailableError
+from geo.params import shown
 from geo.vocabulary import ClassMethod, Pillar, score_column
 
 TOP_CLASSES = 5
@@ -65,7 +66,7 @@ def parse_pillar(value: str) -> Pillar:
     except ValueError:
         names = ", ".join(Pillar)
         raise InvalidParameterError(
-            f"unknown pillar {value!r}; use one of {names}",
+            f"unknown pillar {shown(value)}; use one of {names}",
             details=[{"field": "pilar", "message": names}],
         ) from None
 

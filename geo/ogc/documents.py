@@ -15,6 +15,7 @@ from geo import generalise
 from geo.ogc.links import Hrefs, collection_links
 from geo.ogc.prose import property_title, score_title
 from geo.ogc.query import CRS84, Queryables
+from geo.params import MAX_OFFSET
 from geo.vocabulary import (
     API_METHODS,
     DEFAULT_CLASSIFY_BY,
@@ -117,7 +118,7 @@ def parameters_of(info: CollectionInfo, limit_max: int) -> dict[str, str]:
     q = info.queryables
     params: dict[str, str] = {
         "limit": f"page size, 1..{limit_max} (larger values are lowered to {limit_max})",
-        "offset": "features to skip (next/prev links page through)",
+        "offset": f"features to skip, 0..{MAX_OFFSET} (next/prev links page through)",
         "bbox": "minx,miny,maxx,maxy in CRS84",
         "properties": "comma-separated property names to return",
         "<property>=<value>": "equality filter on "
@@ -132,13 +133,18 @@ def parameters_of(info: CollectionInfo, limit_max: int) -> dict[str, str]:
             f"{generalise.FULL_RESOLUTION_ZOOM})"
         )
     if q.time is not None:
-        params["datetime"] = f"RFC 3339 instant or interval on '{q.time}'"
+        params["datetime"] = (
+            f"RFC 3339 instant or interval on '{q.time}' "
+            "(0001-01-01T00:00:00Z..9999-12-31T23:59:59Z)"
+        )
     if q.scored:
-        params["weights"] = "indicator_id:weight,... to recompute the pillar scores"
+        params["weights"] = (
+            "indicator_id:weight,... (each 0 or 0.001..1000) to recompute the pillar scores"
+        )
         params["classify"] = " | ".join(API_METHODS) + " (user with breaks)"
         params["classify_by"] = f"numeric property to classify (default {DEFAULT_CLASSIFY_BY})"
         params["k"] = f"number of classes, {K_MIN}..{K_MAX} (default {K_DEFAULT})"
-        params["breaks"] = "upper bounds for classify=user, e.g. 0.2,0.4,0.6"
+        params["breaks"] = f"up to {K_MAX} upper bounds for classify=user, e.g. 0.2,0.4,0.6"
     return params
 
 

@@ -9,8 +9,6 @@ a collection does not know is a 400 naming it.
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,7 +17,15 @@ import pandas as pd
 
 from geo import generalise
 from geo.errors import InvalidParameterError
-from geo.ogc.values import iso_utc
+from geo.params import (
+    MAX_OFFSET,
+    parse_bbox,
+    parse_datetime,
+    parse_int,
+    parse_number,
+    shown,
+    single_values,
+)
 from geo.scores import parse_weights
 from geo.vocabulary import (
     DEFAULT_CLASSIFY_BY,
@@ -76,6 +82,8 @@ class Filter:
     kind: str = "text"
     """``text``, ``number``, ``bool``, ``time`` or ``enum``."""
     choices: tuple[str, ...] = ()
+    max_length: int | None = None
+    """Longest value worth looking for (a longer one matches nothing: 400)."""
 
 
 @dataclass(frozen=True)
@@ -179,118 +187,6 @@ def queryables_of_frame(
     )
 
 
-def _single(params: Sequence[tuple[str, str]]) -> dict[str, str]:
-    seen: dict[str, str] = {}
-    for key, value in params:
-        if key in seen:
-            raise InvalidParameterError(f"parameter '{key}' is given more than once")
-        seen[key] = value
-    return seen
-
-
-def parse_int(name: str, text: str, lo: int | None = None, hi: int | None = None) -> int:
-    """An integer parameter within ``lo``..``hi`` (400 naming ``name`` otherwise)."""
-    try:
-        value = int(text.strip())
-    except ValueError:
-        raise InvalidParameterError(f"{name} must be an integer, got {text!r}") from None
-    if lo is not None and value < lo:
-        raise InvalidParameterError(f"{name} must be at least {lo}, got {value}")
-    if hi is not None and value > hi:
-        raise InvalidParameterError(f"{name} must be at most {hi}, got {value}")
-    return value
-
-
-def parse_bbox(text: str) -> tuple[float, float, float, float]:
-    """Parse and check a CRS84 ``bbox`` (4 numbers, or 6 with heights that are ignored).
-
-    Parameters
-    ----------
-    text : str
-        ``minx,miny,maxx,maxy`` in degrees.
-
-    Returns
-    -------
-    tuple of 4 floats
-
-    Raises
-    ------
-    InvalidParameterError
-        Not 4 (or 6) numbers, a number not finite, min greater than max, or outside
-        -180..180 / -90..90.
-    """
-    parts = [p.strip() for p in text.split(",")]
-    if len(parts) not in (4, 6):
-        raise InvalidParameterError(
-            f"bbox must be 4 numbers minx,miny,maxx,maxy (CRS84), got {len(parts)} values"
-        )
-    try:
-        nums = [float(p) for p in parts]
-    except ValueError:
-        raise InvalidParameterError(f"bbox values must be numbers, got {text!r}") from None
-    if not all(math.isfinite(n) for n in nums):
-        raise InvalidParameterError("bbox values must be finite numbers")
-    if len(nums) == 6:
-        nums = [nums[0], nums[1], nums[3], nums[4]]
-    minx, miny, maxx, maxy = nums
-    if minx > maxx or miny > maxy:
-        raise InvalidParameterError(
-            f"bbox must have minx <= maxx and miny <= maxy, got {minx},{miny},{maxx},{maxy}"
-        )
-    if not (
-        -180 <= minx <= 180 and -180 <= maxx <= 180 and -90 <= miny <= 90 and -90 <= maxy <= 90
-    ):
-        raise InvalidParameterError(
-            "bbox must lie within longitude -180..180 and latitude -90..90 (CRS84)"
-        )
-    return minx, miny, maxx, maxy
-
-
-_DATE = re.compile(
-    r"^\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})?)?$"
-)
-
-
-def _instant(text: str) -> str | None:
-    text = text.strip()
-    if text in ("", ".."):
-        return None
-    if not _DATE.match(text):
-        raise InvalidParameterError(
-            "datetime must be RFC 3339 (e.g. 2017-02-20T10:00:00Z) or an interval a/b, "
-            f"got {text!r}"
-        )
-    try:
-        return iso_utc(pd.Timestamp(text))
-    except ValueError:
-        raise InvalidParameterError(f"datetime {text!r} is not a valid date or time") from None
-
-
-def parse_datetime(text: str) -> tuple[str | None, str | None]:
-    """Parse an OGC ``datetime``: an instant or an interval ``start/end`` (``..`` = open).
-
-    Returns
-    -------
-    (start, end) as ISO 8601 UTC text, None for an open end.
-
-    Raises
-    ------
-    InvalidParameterError
-    """
-    if "/" in text:
-        start_text, _, end_text = text.partition("/")
-        start, end = _instant(start_text), _instant(end_text)
-        if start is None and end is None:
-            raise InvalidParameterError("datetime interval needs at least one end")
-        if start is not None and end is not None and start > end:
-            raise InvalidParameterError(f"datetime interval starts after it ends: {text!r}")
-        return start, end
-    instant = _instant(text)
-    if instant is None:
-        raise InvalidParameterError("datetime must not be empty")
-    return instant, instant
-
-
 def _names(text: str, what: str) -> tuple[str, ...]:
     names = tuple(n.strip() for n in text.split(",") if n.strip())
     if not names:
@@ -300,18 +196,18 @@ def _names(text: str, what: str) -> tuple[str, ...]:
 
 def _check_filter(spec: Filter, name: str, value: str) -> None:
     if spec.kind == "bool" and value.strip().lower() not in ("true", "false", "1", "0"):
-        raise InvalidParameterError(f"filter {name}: expected true or false, got {value!r}")
+        raise InvalidParameterError(f"filter {name}: expected true or false, got {shown(value)}")
     if spec.kind == "number":
-        try:
-            float(value)
-        except ValueError:
-            raise InvalidParameterError(
-                f"filter {name}: property is numeric, got {value!r}"
-            ) from None
+        parse_number(f"filter {name} (a numeric property)", value)
     if spec.kind == "enum" and value not in spec.choices:
         raise InvalidParameterError(
-            f"filter {name}: use one of {', '.join(spec.choices)}; got {value!r}",
-            details=[{"field": name, "message": ", ".join(spec.choices)}],
+            f"{name} must be one of {', '.join(spec.choices)}, got {shown(value)}",
+            details=[{"field": name, "message": "one of " + ", ".join(spec.choices)}],
+        )
+    if spec.max_length is not None and len(value) > spec.max_length:
+        raise InvalidParameterError(
+            f"{name} is longer than {spec.max_length} characters (no value of it is)",
+            details=[{"field": name, "message": f"at most {spec.max_length} characters"}],
         )
 
 
@@ -323,7 +219,7 @@ def _filters(
     unknown = sorted(k for k, c in zip(names, canonical, strict=True) if c not in schema.filters)
     if unknown:
         raise InvalidParameterError(
-            "unknown parameter or property: " + ", ".join(unknown),
+            "unknown parameter or property: " + ", ".join(shown(k) for k in unknown),
             details={"unknown": unknown, "properties": list(schema.filters)},
         )
     if len(set(canonical)) < len(canonical):
@@ -346,13 +242,15 @@ def _paging(raw: dict[str, str], values: dict[str, Any], default: int, maximum: 
     if "f" in raw:
         fmt = FORMATS.get(raw["f"].strip().lower())
         if fmt is None:
-            raise InvalidParameterError(f"f must be one of json, geojson, gpkg; got {raw['f']!r}")
+            raise InvalidParameterError(
+                f"f must be one of json, geojson, gpkg; got {shown(raw['f'])}"
+            )
         values["fmt"] = fmt
     values["limit"] = maximum if values.get("fmt") in DOWNLOAD_FORMATS else default
     if "limit" in raw:
         values["limit"] = min(parse_int("limit", raw["limit"], lo=1), maximum)
     if "offset" in raw:
-        values["offset"] = parse_int("offset", raw["offset"], lo=0)
+        values["offset"] = parse_int("offset", raw["offset"], lo=0, hi=MAX_OFFSET)
 
 
 def _where(schema: Queryables, raw: dict[str, str], values: dict[str, Any]) -> None:
@@ -377,17 +275,18 @@ def _classification(schema: Queryables, raw: dict[str, str], values: dict[str, A
     method = ClassMethod.parse(method_text)
     if method is None:
         raise InvalidParameterError(
-            f"unknown classification method {method_text!r}; use one of "
+            f"unknown classification method {shown(method_text)}; use one of "
             "quantiles, fisher_jenks, equal_interval, user"
         )
     values["classify"] = method
     by = raw.get("classify_by", DEFAULT_CLASSIFY_BY).strip()
     if by not in schema.properties:
         raise InvalidParameterError(
-            f"classify_by: unknown property {by!r}", details={"properties": schema.properties}
+            f"classify_by: unknown property {shown(by)}",
+            details={"properties": list(schema.properties)},
         )
     if by not in schema.numeric:
-        raise InvalidParameterError(f"classify_by: property {by!r} is not numeric")
+        raise InvalidParameterError(f"classify_by: property {shown(by)} is not numeric")
     values["classify_by"] = by
     if "k" in raw:
         if method == ClassMethod.user_defined:
@@ -396,12 +295,12 @@ def _classification(schema: Queryables, raw: dict[str, str], values: dict[str, A
     if "breaks" in raw:
         if method != ClassMethod.user_defined:
             raise InvalidParameterError("breaks apply only to classify=user")
-        try:
-            values["breaks"] = tuple(float(b) for b in raw["breaks"].split(",") if b.strip())
-        except ValueError:
+        parts = [b for b in raw["breaks"].split(",") if b.strip()]
+        if len(parts) > K_MAX:
             raise InvalidParameterError(
-                f"breaks must be numbers separated by commas, got {raw['breaks']!r}"
-            ) from None
+                f"breaks holds {len(parts):,} numbers; at most {K_MAX} are accepted"
+            )
+        values["breaks"] = tuple(parse_number("breaks", b) for b in parts)
         if not values["breaks"]:
             raise InvalidParameterError("breaks needs at least one number")
     elif method == ClassMethod.user_defined:
@@ -458,7 +357,7 @@ def parse_items_query(
         unknown property (in a filter, ``properties`` or ``classify_by``), bad weights or
         classification, unknown format.
     """
-    raw = _single(params)
+    raw = single_values(params)
     values: dict[str, Any] = {"filters": _filters(schema, raw, single_feature)}
     _where(schema, raw, values)
     _paging(raw, values, limit_default, limit_max)
@@ -469,7 +368,7 @@ def parse_items_query(
         bad = [n for n in names if n not in allowed]
         if bad:
             raise InvalidParameterError(
-                "properties: unknown property " + ", ".join(bad),
+                "properties: unknown property " + ", ".join(shown(b) for b in bad),
                 details={"unknown": bad, "properties": list(schema.properties)},
             )
         values["properties"] = names

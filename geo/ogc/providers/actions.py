@@ -17,6 +17,8 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.actions.geometry import ACTION_EXTENT
+from geo.actions.model import MAX_AGENCY
+from geo.actions.service import Expected
 from geo.actions.store import PROPERTY_ORDER, Action, ActionFilter, ActionStore
 from geo.crs import STORAGE_CRS
 from geo.ogc.documents import CollectionInfo
@@ -41,7 +43,7 @@ QUERYABLES = Queryables(
     filters={
         "pillar": Filter("enum", tuple(values(Pillar))),
         "status": Filter("enum", tuple(values(Status))),
-        "lead_agency": Filter("text"),
+        "lead_agency": Filter("text", max_length=MAX_AGENCY),
         "kelurahan": Filter("text"),
     },
     aliases={"agency": "lead_agency"},
@@ -156,19 +158,19 @@ class ActionsProvider:
         """Import a FeatureCollection of actions: all or nothing."""
         return [_written(a) for a in self.store.import_features(body, actor)]
 
-    def replace(self, feature_id: str, body: Any, expected: int | None, actor: str) -> Written:
+    def replace(self, feature_id: str, body: Any, expected: Expected, actor: str) -> Written:
         """Replace an action (PUT)."""
         return _written(self.store.replace(feature_id, body, expected, actor))
 
-    def update(self, feature_id: str, patch: Any, expected: int | None, actor: str) -> Written:
+    def update(self, feature_id: str, patch: Any, expected: Expected, actor: str) -> Written:
         """Merge-patch an action (PATCH)."""
         return _written(self.store.patch(feature_id, patch, expected, actor))
 
-    def delete(self, feature_id: str, expected: int | None, actor: str) -> None:
+    def delete(self, feature_id: str, expected: Expected, actor: str) -> None:
         """Soft-delete an action (it keeps its history and can be restored)."""
         self.store.delete(feature_id, expected, actor)
 
-    def restore(self, feature_id: str, expected: int | None, actor: str) -> Written:
+    def restore(self, feature_id: str, expected: Expected, actor: str) -> Written:
         """Bring back a deleted action as a new version."""
         return _written(self.store.restore(feature_id, expected, actor))
 

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
+from geo.actions.service import Expected
 from geo.errors import MethodNotAllowedError
 from geo.ogc.documents import CollectionInfo
 from geo.ogc.query import ItemsQuery, Queryables
@@ -106,15 +107,15 @@ class WritableProvider(Protocol):
         """Create every item of a GeoJSON FeatureCollection, or none."""
         ...
 
-    def replace(self, feature_id: str, body: Any, expected: int | None, actor: str) -> Written:
+    def replace(self, feature_id: str, body: Any, expected: Expected, actor: str) -> Written:
         """Replace an item still at version ``expected`` (None: any)."""
         ...
 
-    def update(self, feature_id: str, patch: Any, expected: int | None, actor: str) -> Written:
+    def update(self, feature_id: str, patch: Any, expected: Expected, actor: str) -> Written:
         """Apply a JSON Merge Patch to an item still at version ``expected``."""
         ...
 
-    def delete(self, feature_id: str, expected: int | None, actor: str) -> None:
+    def delete(self, feature_id: str, expected: Expected, actor: str) -> None:
         """Delete an item still at version ``expected`` (it can be restored)."""
         ...
 
