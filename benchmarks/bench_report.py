@@ -57,12 +57,10 @@ def measure(runs: int) -> dict[str, object]:
         update={"database_url": f"sqlite:///{tmp / 'a.sqlite'}", "basemap_url": "none"}
     )
     with TestClient(create_app(settings)) as client:
-        from api.store import holder_of
+        from api.store import served_build
         from web.units import admin_units
 
-        store = holder_of(client.app).store  # type: ignore[arg-type]
-        assert store is not None, "no build output: run `ketahanan build` first"
-        units = admin_units(store)
+        units = admin_units(served_build(client.app).current())  # type: ignore[arg-type]
         codes = units.frames["kelurahan"]["kode"].astype(str).tolist()
         t0 = time.perf_counter()
         first = client.get(f"/laporan/kelurahan/{codes[0]}.pdf")

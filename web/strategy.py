@@ -72,14 +72,11 @@ def _actions(group: PillarActions, kota: dict[str, str], t: Translator) -> dict[
     }
 
 
-def _coverage(gaps: CoverageGaps | None) -> dict[str, Any] | None:
+def _coverage(gaps: CoverageGaps | None, kelurahan: pd.DataFrame) -> dict[str, Any] | None:
     if gaps is None:
         return None
-    column = f"score_{gaps.pillar}"
-    rows = [
-        {"kode": str(r["kode"]), "nama": str(r["nama"]), "score": r.get(column)}
-        for r in gaps.gaps.to_dict(orient="records")
-    ]
+    inside = kelurahan.iloc[gaps.positions]
+    rows = [{"kode": str(r["kode"]), "nama": str(r["nama"])} for r in inside.to_dict("records")]
     top = gaps.top_class_count
     return {"top": top, "covered": top - len(rows), "gaps": rows}
 
@@ -135,7 +132,7 @@ def strategy_page(
                 "actions": None
                 if summary is None
                 else _actions(summary.of(p.pilar), kota_names, t),
-                "coverage": _coverage(gaps.get(p.pilar)),
+                "coverage": _coverage(gaps.get(p.pilar), kelurahan),
             }
         )
     unassigned = None if summary is None else _actions(summary.of(None), kota_names, t)

@@ -1,25 +1,25 @@
 """The admin units of the served build, as the profile, comparison and report pages read them.
 
-One :class:`AdminUnits` wraps the build the API serves (its kelurahan, kecamatan and kota
-collections: attributes, full-resolution geometry, the data dictionary) and the date the build
-finished. Nothing here reads the build file again for attributes: the pages and the API show the
-same build. Codes are the dotted Kemendagri codes (``31``), a kota ``31.71``, a kecamatan
+One :class:`AdminUnits` wraps the build snapshot the API serves
+(:class:`geo.snapshot.BuildSnapshot`): its kelurahan, kecamatan and kota collections
+(attributes, full-resolution geometry), the data dictionary, and from the build report the date
+the build finished and the sources it read. Nothing here reads the build file: the pages and the
+API show the same build. Codes are the dotted Kemendagri codes: a kota ``31.71``, a kecamatan
 ``31.71.01``, a kelurahan ``31.71.01.1001``; the level of a unit follows from its code.
 """
 
 from __future__ import annotations
 
-import json
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyogrio
 import shapely
+
+from geo.snapshot import BuildSnapshot
 
 LEVELS = ("kelurahan", "kecamatan", "kota")
 """The three levels, smallest first."""
@@ -30,18 +30,6 @@ CHILD = {"kota": "kecamatan", "kecamatan": "kelurahan"}
 PARENT_NAMES = {"kelurahan": ("nama_kecamatan", "nama_kota"), "kecamatan": ("nama_kota",)}
 """Columns naming a unit's parents."""
 SCORE_PILLARS = ("siap", "sehat", "terhubung")
-
-
-class _Collection(Protocol):
-    frame: pd.DataFrame
-    geometry: np.ndarray | None
-    dictionary: list[dict[str, Any]]
-
-
-class _Build(Protocol):
-    path: Path
-
-    def get(self, collection_id: str) -> Any: ...
 
 
 def score_column(pillar: str) -> str:
@@ -57,14 +45,9 @@ def level_of_code(kode: str) -> str | None:
     return next((level for level, n in PARTS.items() if n == len(parts)), None)
 
 
-@lru_cache(maxsize=4)
-def _build_report(path: str, mtime_ns: int) -> tuple[str | None, tuple[str, ...]]:
-    """When the build at ``path`` finished and the sources it read (from its report)."""
-    try:
-        frame = pyogrio.read_dataframe(path, layer="build_info", read_geometry=False)
-        rows = frame.loc[frame["key"] == "report", "value"].tolist()
-        report = json.loads(rows[0]) if rows else {}
-    except (OSError, ValueError, KeyError, pyogrio.errors.DataLayerError):
+def _report_facts(report: Mapping[str, Any] | None) -> tuple[str | None, tuple[str, ...]]:
+    """When the build finished and the sources it read (from its report)."""
+    if not report:
         return None, ()
     finished = report.get("finished")
     sources = dict.fromkeys(str(r["source"]) for r in report.get("reads", []) if "source" in r)
@@ -97,18 +80,17 @@ class AdminUnits:
     _trees: dict[str, shapely.STRtree] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
-    def of(cls, build: _Build) -> AdminUnits:
-        """The admin units of a served build (the API's store of the build output)."""
-        colls: dict[str, _Collection] = {level: build.get(level) for level in LEVELS}
-        path = Path(build.path)
-        built, sources = _build_report(str(path), path.stat().st_mtime_ns)
+    def of(cls, build: BuildSnapshot) -> AdminUnits:
+        """The admin units of the served build snapshot."""
+        colls = {level: build.get(level) for level in LEVELS}
+        built, sources = _report_facts(build.report)
         return cls(
             frames={level: c.frame for level, c in colls.items()},
             geoms={
                 level: c.geometry if c.geometry is not None else np.array([], dtype=object)
                 for level, c in colls.items()
             },
-            dictionary=list(colls["kelurahan"].dictionary),
+            dictionary=list(build.dictionary),
             built=built,
             sources=sources,
         )
@@ -169,8 +151,8 @@ _latest: list[tuple[int, Any, AdminUnits]] = []
 _latest_lock = threading.Lock()
 
 
-def admin_units(build: _Build) -> AdminUnits:
-    """The :class:`AdminUnits` of ``build``, made once per build (only the newest is kept)."""
+def admin_units(build: BuildSnapshot) -> AdminUnits:
+    """The :class:`AdminUnits` of a snapshot, made once per build (only the newest is kept)."""
     with _latest_lock:
         if _latest and _latest[0][1] is build:
             return _latest[0][2]

@@ -11,13 +11,12 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import SettingsDep, get_action_store
 from api.responses import content
-from api.store import holder_of
+from api.store import served_build
 from geo.actions.coverage import CoverageGaps, coverage_gaps
 from geo.actions.records import Action, ActionFilter
 from geo.actions.summary import ActionsSummary, summarise
 from geo.catalogue import Catalogue, load_catalogue
-from geo.errors import KetahananError
-from geo.features import NoBuildError
+from geo.errors import KetahananError, NoBuildError
 from geo.strategy import load_strategy
 from web.i18n import Translator, normalise_lang
 from web.pages import PageParameterError, error_page
@@ -52,11 +51,11 @@ def html_error(status: int, title_key: str, message: str, lang: str | None) -> H
 async def served_units(request: Request, lang: str | None) -> AdminUnits | HTMLResponse:
     """The served build's admin units, or the 503 page when there is no build yet."""
     try:
-        store = await holder_of(request.app).get()
+        snapshot = await served_build(request.app).snapshot()
     except NoBuildError:
         t = Translator(normalise_lang(lang))
         return html_error(503, "error.generic", t("error.load"), lang)
-    return admin_units(store)
+    return admin_units(snapshot)
 
 
 def unit_actions(request: Request, level: str, kode: str) -> list[Action] | None:
@@ -191,8 +190,8 @@ async def strategi(request: Request, settings: SettingsDep, lang: LangQuery = No
     except KetahananError as exc:
         return html_error(503, "error.generic", f"{t('error.load')}: {exc.message}", lang)
     summary, gaps = await run_in_threadpool(_summary, request, units)
-    store = await holder_of(request.app).get()
-    piped = store.collections.get("piped_water_reports")
+    snapshot = await served_build(request.app).snapshot()
+    piped = snapshot.collections.get("piped_water_reports")
     kota = dict(
         zip(
             units.frames["kota"]["kode"].astype(str),
