@@ -1,6 +1,6 @@
 """Related initiatives: an action's kind and source, and unknown values left null.
 
-Revision ID: 0002
+Revision ID: 0002_action_kind_source
 Revises: 0001
 Create Date: 2026-12-02
 
@@ -19,7 +19,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
+revision = "0002_action_kind_source"
 down_revision = "0001"
 branch_labels = None
 depends_on = None

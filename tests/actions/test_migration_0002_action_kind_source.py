@@ -50,7 +50,7 @@ def test_upgrade_keeps_actions_links_and_history(backend: Backend, tmp_path: Pat
         with engine.begin() as conn:
             _seed_0001(conn)
         upgrade(engine)
-        assert current_revision(engine) == "0002"
+        assert current_revision(engine) == "0002_action_kind_source"
         with engine.connect() as conn:
             row = conn.execute(sa.text("SELECT kind, source_url, pillar FROM actions")).one()
             links = conn.execute(sa.text("SELECT count(*) FROM action_kelurahan")).scalar()
