@@ -395,6 +395,14 @@ def _other_lang(lang: str) -> str:
     return "en" if lang == "id" else "id"
 
 
+def missing_names(dictionary: list[dict[str, Any]], text: Any, lang: str) -> str | None:
+    """The names of the indicators listed in a score's ``*_missing`` text (ids as a fallback)."""
+    if not isinstance(text, str) or not text.strip():
+        return None
+    names = {d["id"]: d.get("name_en" if lang == "en" else "name_id") for d in dictionary}
+    return ", ".join(str(names.get(i.strip()) or i.strip()) for i in text.split(",") if i.strip())
+
+
 def _escape(text: str) -> str:
     return html.escape(text, quote=True)
 
@@ -409,7 +417,6 @@ def profile_page(
     if match.empty:
         return None
     row = match.iloc[0]
-    total = len(kel)
     scores = []
     for pillar, column in SCORE_COLUMNS.items():
         value = _clean(row.get(column)) if column in kel else None
@@ -420,7 +427,10 @@ def profile_page(
                 "label": t(f"pillar.{pillar}"),
                 "value": None if value is None else _format(float(value), t.lang, decimals=2),
                 "rank": None if rank is None or not math.isfinite(rank) else int(rank),
-                "missing": _clean(row.get(f"{column}_missing")),
+                "of": int(kel[column].notna().sum()) if column in kel else 0,
+                "missing": missing_names(
+                    tables.dictionary, _clean(row.get(f"{column}_missing")), t.lang
+                ),
             }
         )
     indicators = []
@@ -452,7 +462,6 @@ def profile_page(
         population=_format(_clean(row.get("population")), t.lang),
         area=_format(_clean(row.get("area_km2")), t.lang, decimals=2),
         scores=scores,
-        total=total,
         indicators=indicators,
         links={  # the PDF report and "bandingkan dengan..." (web/templates/_unit.html)
             "kode": str(row["kode"]),

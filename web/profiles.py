@@ -19,7 +19,7 @@ from typing import Any
 from geo.actions.model import Kind, Status
 from geo.actions.records import Action
 from web.i18n import Translator
-from web.pages import STATUS_COLOURS
+from web.pages import STATUS_COLOURS, missing_names
 from web.pages import _format as format_number
 from web.units import CHILD, PARENT_NAMES, SCORE_PILLARS, AdminUnits, score_column
 
@@ -92,17 +92,10 @@ def scores_of(units: AdminUnits, level: str, pos: int, t: Translator) -> list[Sc
                 value=score_text(row.get(column), t.lang),
                 rank=None if rank is None else int(rank),
                 of=units.peers(level, column),
-                missing=_missing_names(units, missing, t.lang),
+                missing=missing_names(units.dictionary, missing, t.lang),
             )
         )
     return out
-
-
-def _missing_names(units: AdminUnits, text: Any, lang: str) -> str | None:
-    if not isinstance(text, str) or not text.strip():
-        return None
-    names = {d["id"]: d.get("name_en" if lang == "en" else "name_id") for d in units.dictionary}
-    return ", ".join(str(names.get(i.strip()) or i.strip()) for i in text.split(",") if i.strip())
 
 
 def indicators_of(units: AdminUnits, level: str, pos: int, t: Translator) -> list[dict[str, Any]]:

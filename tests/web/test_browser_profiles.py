@@ -57,3 +57,52 @@ def test_profiles_print_without_controls(watched: Watched, web_app: WebApp, url:
     name = url.strip("/").replace("/", "-")
     (ARTIFACTS / f"print-{name}.pdf").parent.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / f"print-{name}.pdf").write_bytes(pdf)
+
+
+def test_selected_rows_of_a_ranked_table_open_a_comparison(
+    watched: Watched, web_app: WebApp
+) -> None:
+    page = watched.page
+    page.goto(f"{web_app.base}/kota/31.72")
+    rows = page.locator("table.unit-children tbody tr")
+    codes = [rows.nth(n).get_attribute("data-kode") or "" for n in (0, 2)]
+    for code in codes:
+        page.locator(f'table.unit-children tr[data-kode="{code}"] input[type=checkbox]').check()
+    page.locator("form.compare-rows button").click()
+    page.wait_for_url("**/bandingkan?**")
+    for code in codes:
+        assert page.locator(f'.compare-table th[data-kode="{code}"]').count() == 1, code
+    assert page.locator(".compare-table td.median").count() > 3
+
+
+def test_compare_with_from_a_profile(watched: Watched, web_app: WebApp) -> None:
+    page = watched.page
+    page.goto(f"{web_app.base}/kecamatan/31.72.01?lang=en")
+    page.locator("#compare-with").select_option("31.71.01")
+    page.locator("form.unit-compare button").click()
+    page.wait_for_url("**/bandingkan?**")
+    assert "lang=en" in page.url
+    for code in ("31.72.01", "31.71.01"):
+        assert page.locator(f'.compare-table th[data-kode="{code}"]').count() == 1, code
+
+
+PHONE_PAGES = [
+    "/kelurahan/31.71.01.1001",
+    "/kecamatan/31.72.01",
+    "/kota/31.72?lang=en",
+    "/bandingkan?kode=31.72.01&kode=31.72.02&kode=31.72.03&kode=31.71.01",
+    "/strategi",
+]
+
+
+@pytest.mark.parametrize("url", PHONE_PAGES)
+def test_pages_fit_a_phone(watched: Watched, web_app: WebApp, url: str) -> None:
+    page = watched.page
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{web_app.base}{url}")
+    page.wait_for_selector("h1")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"{url} scrolls sideways on a phone: {width} px wide"
+    name = re.sub(r"[^\w.]+", "-", url.strip("/"))[:60]
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"phone-{name}.png"), full_page=True)

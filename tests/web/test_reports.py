@@ -33,6 +33,7 @@ UNITS = {  # a real unit of each level (Gambir; Penjaringan; Jakarta Utara)
     "kecamatan": ("31.72.01", "Penjaringan"),
     "kota": ("31.72", "Jakarta Utara"),
 }
+RANK = re.compile(r"\d+ dari \d+")
 SCORE_CELL = re.compile(
     r'<tr data-pillar="(?P<pillar>\w+)">\s*<td>.*?</td>\s*<td[^>]*>(?P<score>.*?)</td>', re.S
 )
@@ -91,6 +92,11 @@ def test_kecamatan_profile_ranks_its_kelurahan_and_lists_actions(client: TestCli
     page = client.get("/kecamatan/31.72.01").text
     kelurahan = re.findall(r'<tr data-kode="(31\.72\.01\.\d{4})">', page)
     assert len(kelurahan) == 5  # Penjaringan's five kelurahan
+    boxes = re.findall(
+        r'<input type="checkbox" name="kode" value="([\d.]+)" form="compare-rows"', page
+    )
+    assert boxes == kelurahan  # each ranked row can be selected into a comparison
+    assert '<form id="compare-rows"' in page and 'action="/bandingkan"' in page
     assert 'data-status="in_progress"' in page and "Pompa Waduk Pluit" in page
     assert "<svg" in page  # the map, drawn on the server
     kota = client.get("/kota/31.72").text
@@ -162,7 +168,8 @@ def test_each_level_has_a_pdf_report(
     client: TestClient, settings: Settings, tmp_path: Path, level: str
 ) -> None:
     kode, name = UNITS[level]
-    scores = profile_scores(client.get(f"/{level}/{kode}").text)
+    profile = client.get(f"/{level}/{kode}").text
+    scores = profile_scores(profile)
     response = client.get(f"/laporan/{level}/{kode}.pdf")
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/pdf"
@@ -171,6 +178,8 @@ def test_each_level_has_a_pdf_report(
     assert name in text and kode in text
     for pillar, score in scores.items():
         assert re.search(rf"Jakarta {pillar.capitalize()}\s+{re.escape(score)}\s", text), pillar
+    ranks = RANK.findall(profile)  # "69 dari 261": the rank among the units with a score
+    assert len(ranks) == 3 and all(rank in text for rank in ranks), (ranks, text[:2000])
     assert build_date(settings) in text
     assert f"/laporan/{level}/{kode}.pdf" in text  # the footer names the request
     assert "Halaman 1 / " in text
