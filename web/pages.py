@@ -100,6 +100,8 @@ STATUS_COLOURS = {
     Status.cancelled: "#757575",
 }
 """The colour an action is drawn in, by its status."""
+STATUS_UNKNOWN_COLOUR = "#616161"
+"""The colour of an action whose status is not known (a related initiative may not state it)."""
 
 RAMP = "YlOrRd"
 """The ColorBrewer scheme of the choropleth classes (low = light yellow, high = dark red)."""
@@ -369,6 +371,7 @@ def script_styles() -> dict[str, Any]:
         "unit": {"color": "#5d4037", "weight": 0.6, "fillOpacity": 0.75},
         "nodata": {"color": "#616161", "weight": 0.6, "fillColor": "#d6d6d6", "fillOpacity": 0.9},
         "statuses": {str(s): colour for s, colour in STATUS_COLOURS.items()},
+        "status_unknown": STATUS_UNKNOWN_COLOUR,
         "overlays": OVERLAY_STYLES,
         "gap": {"color": "#d81b60", "weight": 3, "fill": False, "dashArray": "4 3"},
         "highlight": {"color": "#00bcd4", "weight": 4, "fill": False},

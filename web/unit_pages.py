@@ -15,7 +15,7 @@ from typing import Any
 from geo.actions.records import Action
 from web.assets import APP_CSS, FAVICON
 from web.i18n import Translator, normalise_lang
-from web.pages import PageParameterError, _env, _other_lang
+from web.pages import STATUS_UNKNOWN_COLOUR, PageParameterError, _env, _other_lang
 from web.profiles import indicator_text, score_text, status_colour, unit_profile
 from web.reports.maps import COMPARE, MapAction, compare_map_svg, unit_map_svg
 from web.units import LEVELS, SCORE_PILLARS, AdminUnits, level_of_code, score_column
@@ -24,8 +24,6 @@ COMPARE_MIN, COMPARE_MAX = 2, 4
 """How many units a comparison holds."""
 PAGE_ASSETS = {"app_css": APP_CSS, "favicon": FAVICON}
 """What ``base.html`` links (these pages run no script)."""
-UNKNOWN_COLOUR = "#616161"
-"""The colour of an action whose status is not known."""
 
 
 def map_actions(actions: Sequence[Action]) -> list[MapAction]:
@@ -33,7 +31,7 @@ def map_actions(actions: Sequence[Action]) -> list[MapAction]:
     out = []
     for a in actions:
         if a.geometry is not None:
-            colour = status_colour(a.props.get("status")) or UNKNOWN_COLOUR
+            colour = status_colour(a.props.get("status")) or STATUS_UNKNOWN_COLOUR
             out.append(MapAction(a.geometry, colour))
     return out
 

@@ -3,10 +3,12 @@ profiles print cleanly (the print stylesheet hides navigation, forms and map con
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 pytestmark = pytest.mark.realdata
@@ -106,3 +108,33 @@ def test_pages_fit_a_phone(watched: Watched, web_app: WebApp, url: str) -> None:
     name = re.sub(r"[^\w.]+", "-", url.strip("/"))[:60]
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"phone-{name}.png"), full_page=True)
+
+
+def test_an_initiative_without_a_status_is_not_shown_as_planned(
+    watched: Watched, web_app: WebApp
+) -> None:
+    kode = "31.75.03.1001"
+    feature = {"type": "Feature", "geometry": None, "properties": {
+        "title": "Inisiatif tanpa status", "kind": "related_initiative", "status": None,
+        "pillar": None, "progress": None, "unit_codes": [kode],
+        "source_url": "https://example.org/sumber"}}  # fmt: skip
+    made = httpx.post(
+        f"{web_app.base}/collections/actions/items",
+        content=json.dumps(feature),
+        headers={
+            "Authorization": f"Bearer {web_app.token}",
+            "Content-Type": "application/geo+json",
+        },
+        timeout=30,
+    )
+    assert made.status_code == 201, made.text
+    page = watched.page
+    page.goto(f"{web_app.base}/kelurahan/{kode}")
+    item = page.locator(".profile-action", has_text="Inisiatif tanpa status")
+    item.wait_for()
+    text = item.inner_text()
+    assert "Status tidak diketahui" in text and "Direncanakan" not in text, text
+    assert "Inisiatif terkait" in text
+    page.goto(f"{web_app.base}/kecamatan/{kode[:8]}")
+    group = page.locator('.unit-action-group[data-status="unknown"]')
+    assert "Inisiatif tanpa status" in group.inner_text()

@@ -5,14 +5,19 @@
  */
 import { cfg, el, label, t } from "./page.js";
 
+/* A related initiative may have no status: it is "not known", never shown as planned. */
 function statusOf(props) {
-  return props.status || cfg.vocabulary.status_default;
+  return props.status || "unknown";
+}
+
+function statusLabel(props) {
+  return props.status ? label("statuses", props.status) : t("status.unknown");
 }
 
 /* Leaflet path options of an action feature. */
 export function actionStyle(feature) {
   const status = statusOf(feature.properties || {});
-  const colour = cfg.styles.statuses[status] || cfg.styles.statuses[cfg.vocabulary.status_default];
+  const colour = cfg.styles.statuses[status] || cfg.styles.status_unknown;
   return {
     color: colour,
     weight: 3,
@@ -33,7 +38,7 @@ export function actionSummary(props) {
   const rows = [
     [t("action.pillar"), label("pillars", props.pillar)],
     [t("action.agency"), props.lead_agency],
-    [t("action.status"), label("statuses", statusOf(props))],
+    [t("action.status"), statusLabel(props)],
     [t("action.progress"), progress],
   ];
   if (props.partners && props.partners.length) {
