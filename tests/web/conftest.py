@@ -8,12 +8,14 @@ failure; ``.ci/run`` installs chromium).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import httpx
 import pytest
 from serverkit import served_app, settings_env
 
@@ -37,6 +39,18 @@ class WebApp:
     base: str
     settings: Settings
     token: str
+
+    def post_action(self, feature: dict[str, Any]) -> httpx.Response:
+        """POST a GeoJSON Feature to the actions collection with the planner token."""
+        return httpx.post(
+            f"{self.base}/collections/actions/items",
+            content=json.dumps(feature),
+            headers={
+                "Authorization": f"Bearer {self.token}",
+                "Content-Type": "application/geo+json",
+            },
+            timeout=30,
+        )
 
 
 @pytest.fixture(scope="session")

@@ -286,15 +286,7 @@ def test_action_title_with_markup_is_text(watched: Watched, web_app: WebApp) -> 
             "status": "planned",
         },
     }
-    response = httpx.post(
-        f"{web_app.base}/collections/actions/items",
-        content=json.dumps(feature),
-        headers={
-            "Authorization": f"Bearer {web_app.token}",
-            "Content-Type": "application/geo+json",
-        },
-        timeout=30,
-    )
+    response = web_app.post_action(feature)
     assert response.status_code == 201, response.text
     action_id = response.json()["id"]
 

@@ -3,12 +3,10 @@ profiles print cleanly (the print stylesheet hides navigation, forms and map con
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 pytestmark = pytest.mark.realdata
@@ -118,15 +116,7 @@ def test_an_initiative_without_a_status_is_not_shown_as_planned(
         "title": "Inisiatif tanpa status", "kind": "related_initiative", "status": None,
         "pillar": None, "progress": None, "unit_codes": [kode],
         "source_url": "https://example.org/sumber"}}  # fmt: skip
-    made = httpx.post(
-        f"{web_app.base}/collections/actions/items",
-        content=json.dumps(feature),
-        headers={
-            "Authorization": f"Bearer {web_app.token}",
-            "Content-Type": "application/geo+json",
-        },
-        timeout=30,
-    )
+    made = web_app.post_action(feature)
     assert made.status_code == 201, made.text
     page = watched.page
     page.goto(f"{web_app.base}/kelurahan/{kode}")
