@@ -140,6 +140,7 @@ def _send(client: TestClient, method: str, url: str, body: Any, headers: dict[st
     return client.request(method, url, json=body, headers=headers)
 
 
+@pytest.mark.realdata
 @pytest.mark.parametrize(
     ("case", "body", "status", "field", "part"), CASES, ids=[c[0] for c in CASES]
 )
@@ -173,6 +174,7 @@ def test_bad_input_is_refused_and_changes_nothing(
     assert client.get(f"{ITEMS}/{action_id}").json() == before_item
 
 
+@pytest.mark.realdata
 def test_every_field_error_is_reported_at_once(client: TestClient, tokens: Tokens) -> None:
     feature = _with_props(pillar="aman", progress=500, budget_idr=-1, title="")
     response = client.post(ITEMS, json=feature, headers=Tokens.header(tokens.planner))
@@ -183,6 +185,7 @@ def test_every_field_error_is_reported_at_once(client: TestClient, tokens: Token
     }  # fmt: skip
 
 
+@pytest.mark.realdata
 def test_bad_patches(
     client: TestClient, store: ActionStore, seeded: tuple[str, dict[str, str]]
 ) -> None:
@@ -208,6 +211,7 @@ def test_bad_patches(
     assert counts(store) == before
 
 
+@pytest.mark.realdata
 @pytest.mark.parametrize(
     "text",
     [

@@ -13,6 +13,8 @@ from api.app import create_app
 from api.cli import app as cli
 from geo.settings import Settings, get_settings
 
+pytestmark = pytest.mark.realdata
+
 
 def test_token_create_and_revoke(
     tmp_path: Path, real_build: Settings, monkeypatch: pytest.MonkeyPatch

@@ -28,6 +28,8 @@ from loadkit import load
 
 from geo.settings import Settings
 
+pytestmark = pytest.mark.realdata
+
 IS_ROOT = os.geteuid() == 0
 ACTIONS = "/collections/actions/items"
 
