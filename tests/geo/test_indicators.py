@@ -143,6 +143,7 @@ def world() -> tuple[dict[str, Any], dict[str, Any]]:
 import json  # noqa: E402
 
 import pytest  # noqa: E402
+from geopandas.testing import assert_geodataframe_equal  # noqa: E402
 
 from geo.indicators import (  # noqa: E402
     INDICATORS,
@@ -282,10 +283,13 @@ def test_scores_in_range(result: IndicatorResult) -> None:
 
 
 def test_compute_is_idempotent(result: IndicatorResult) -> None:
+    """Computing again on an already computed kelurahan layer gives the same result exactly."""
     layers, grids = world()
     layers["kelurahan"] = result.kelurahan
     again = compute_indicators(layers, grids, None)
-    assert list(again.kelurahan.columns) == list(result.kelurahan.columns)
+    for level in ("kelurahan", "kecamatan", "kota"):
+        assert_geodataframe_equal(again.layer(level), result.layer(level), check_less_precise=False)
+    assert again.dictionary == result.dictionary
 
 
 # ---------------------------------------------------------------------------------------------
