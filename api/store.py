@@ -106,6 +106,8 @@ class StoreHolder:
     settings: Settings
     cache: ResponseCache
     store: FeatureStore | None = None
+    checks: int = 0
+    """How many times the build output was looked at for a replacement (shown by /health)."""
     _checked: float = 0.0
     _replaced: bool = False
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -122,6 +124,7 @@ class StoreHolder:
         if now - self._checked < RELOAD_CHECK_S:
             return False
         self._checked = now
+        self.checks += 1
         try:
             self._replaced = self.settings.build_path.stat().st_mtime != self.store.mtime
         except OSError:

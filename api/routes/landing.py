@@ -9,6 +9,7 @@ from fastapi.responses import RedirectResponse
 
 from api.deps import SettingsDep
 from api.responses import content
+from api.store import holder_of
 from geo.build import list_layers, read_report
 
 router = APIRouter(tags=["landing"])
@@ -82,15 +83,17 @@ def landing(request: Request, f: str | None = None) -> dict[str, Any] | Redirect
 
 
 @router.get("/health")
-def health(settings: SettingsDep) -> dict[str, Any]:
-    """Health: whether a build output exists and what it holds."""
+def health(settings: SettingsDep, request: Request) -> dict[str, Any]:
+    """Health: whether a build output exists, what it holds, and reload checks made."""
     build = settings.build_path
+    checks = holder_of(request.app).checks
     if not build.exists():
-        return {"status": "no_build", "build_path": str(build)}
+        return {"status": "no_build", "build_path": str(build), "build_checks": checks}
     report = read_report(settings.report_path) if settings.report_path.exists() else {}
     return {
         "status": "ok",
         "build_path": str(build),
         "built": report.get("finished"),
         "layers": list_layers(build),
+        "build_checks": checks,
     }
