@@ -34,7 +34,7 @@ def _tables_or_page(settings: SettingsDep, lang: str | None) -> BuildTables | HT
         return build_tables(settings)
     except FileNotFoundError:
         t = Translator(normalise_lang(lang))
-        body = error_page(503, "error.generic", t("error.load"), lang)
+        body = error_page(503, "error.generic", t("error.no_build"), lang)
         return HTMLResponse(body, status_code=503)
 
 
