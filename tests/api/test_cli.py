@@ -46,16 +46,21 @@ def test_data_verify_passes_on_the_real_data(cli_settings: Settings) -> None:
     assert "files verified" in out
 
 
-@pytest.mark.realdata
-def test_data_verify_names_a_changed_file(
-    cli_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture()
+def data_copy(cli_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the real data folder (to change), set as KETAHANAN_DATA_DIR."""
     data = tmp_path / "data"
     shutil.copytree(cli_settings.data_dir, data)
-    (data / "sehat/bank_sampah_3r/jakarta_3r_bank_sampah.csv").write_text("wilayah\nx\n")
-    (data / "transit/rail_2021/rail_stations_trafi.geojson").unlink()
     monkeypatch.setenv("KETAHANAN_DATA_DIR", str(data))
     get_settings.cache_clear()
+    return data
+
+
+@pytest.mark.realdata
+def test_data_verify_names_a_changed_file(data_copy: Path) -> None:
+    data = data_copy
+    (data / "sehat/bank_sampah_3r/jakarta_3r_bank_sampah.csv").write_text("wilayah\nx\n")
+    (data / "transit/rail_2021/rail_stations_trafi.geojson").unlink()
     code, out = _run("data", "verify")
     assert code == 1
     assert "changed" in out and "sehat/bank_sampah_3r/jakarta_3r_bank_sampah.csv" in out
@@ -143,13 +148,11 @@ def test_bad_weights_stop_the_build_and_keep_the_output(
 
 @pytest.mark.realdata
 def test_data_checksums_follow_a_deliberate_data_update(
-    cli_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    cli_settings: Settings, data_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    data = tmp_path / "data"
-    shutil.copytree(cli_settings.data_dir, data)
+    data = data_copy
     catalogue = tmp_path / "catalogue.json"
     shutil.copy(cli_settings.catalogue_path, catalogue)
-    monkeypatch.setenv("KETAHANAN_DATA_DIR", str(data))
     monkeypatch.setenv("KETAHANAN_CATALOGUE_PATH", str(catalogue))
     get_settings.cache_clear()
     original = catalogue.read_text(encoding="utf-8")
