@@ -350,3 +350,58 @@ def test_real_counts(real_result: IndicatorResult) -> None:
     slum_kota = set(kel.loc[kel["sehat_slum_rw_share"].notna(), "kode_kota"])
     assert slum_kota == {"31.71", "31.72", "31.74"}
     assert kel["sehat_clean_water_access"].isna().all()
+
+
+# ---------------------------------------------------------------------------------------------
+# a source layer absent: its indicators are null ("no data") with the reason, never 0
+
+ABSENT: dict[str, list[str]] = {
+    "flood_rw_2007": ["siap_flood_share_2007", "siap_people_exposed_2007"],
+    "flood_2017_rw_max": [
+        "siap_rw_flooded_2017_count",
+        "siap_rw_flooded_2017_share",
+        "siap_depth_class_2017_max",
+    ],
+    "flood_depth_current": ["siap_depth_mean", "siap_depth_share_gt_0_5m"],
+    "pumps": ["siap_pumps_1km"],
+    "floodgates": ["siap_floodgates_1km"],
+    "slum_rw": ["sehat_slum_rw_count", "sehat_slum_rw_share"],
+    "waste_banks": ["sehat_waste_banks_count", "sehat_waste_banks_per_10k"],
+    "river_waste": ["sehat_river_waste_t_day"],
+    "tj_stops": [
+        "terhubung_tj_stops",
+        "terhubung_tj_stops_per_km2",
+        "terhubung_tj_500m_share",
+        "terhubung_tj_departures_500m",
+    ],
+    "rail_stations": ["terhubung_rail_1km_share", "terhubung_rail_distance_km"],
+}
+"""Each source layer (or grid) of the build and the indicators computed from it."""
+
+
+def test_every_indicator_with_a_source_is_covered() -> None:
+    covered = [i for ids in ABSENT.values() for i in ids]
+    assert len(covered) == len(set(covered))
+    # the one indicator without a source is the open slot a planner fills
+    assert set(INDICATORS) - set(covered) == {"sehat_clean_water_access"}
+
+
+@pytest.mark.parametrize("source", list(ABSENT))
+def test_an_absent_source_leaves_its_indicators_null(result: IndicatorResult, source: str) -> None:
+    layers, grids = world()
+    (grids if source in grids else layers).pop(source)
+    without = compute_indicators(layers, grids, None)
+    ids = ABSENT[source]
+    pillar = INDICATORS[ids[0]].pillar
+    for level in ("kelurahan", "kecamatan", "kota"):
+        frame, full = without.layer(level), result.layer(level)
+        for ind in ids:  # null everywhere, where the full world has values
+            assert frame[ind].isna().all(), (level, ind)
+        # the other pillars do not depend on it
+        others = [i for i, d in INDICATORS.items() if d.pillar != pillar]
+        pd.testing.assert_frame_equal(frame[others], full[others])
+    reasons = {d["id"]: d["no_data_reason"] for d in without.dictionary}
+    for ind in ids:
+        assert reasons[ind] == f"layer '{source}' not in the build", ind
+        # with the source, the same indicator has values somewhere: the null is the absence
+        assert any(result.layer(lv)[ind].notna().any() for lv in ("kelurahan", "kecamatan")), ind
