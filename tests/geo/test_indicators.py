@@ -297,11 +297,12 @@ def test_compute_is_idempotent(result: IndicatorResult) -> None:
 
 
 @pytest.fixture(scope="session")
-def real_result(real_settings: Settings) -> IndicatorResult:
-    from geo.build import build_layers
+def real_result(real_build: Settings) -> IndicatorResult:
+    """The indicators of the session's real build, as the build wrote them (and the app reads)."""
+    from geo.build import load_layers
 
-    built = build_layers(real_settings, verify=False)
-    return compute_indicators(built.layers, built.grids, None)
+    layers = load_layers(real_build)
+    return IndicatorResult(layers["kelurahan"], layers["kecamatan"], layers["kota"], [])
 
 
 @pytest.mark.realdata
