@@ -1,14 +1,21 @@
-"""folium classes that load every script and stylesheet from the app, never from a CDN.
+"""The pages' assets: folium classes that load everything from the app, and the page modules.
 
 folium keeps its includes as class attributes (``default_js`` / ``default_css``, lists of
 ``(name, url)``). The subclasses here point them at the files vendored under
 ``web/static/vendor`` (see :mod:`web.vendor_assets`) and drop what the pages do not use
 (jQuery, Bootstrap, awesome-markers, glyphicons, Font Awesome), so a page loads with no
 internet.
+
+The app's own scripts are native ES modules in ``web/static/js`` (no bundler): each page
+loads one entry module (``MAP_PAGE_JS``, ``PROFILE_JS``), and :func:`module_urls` walks its
+``import`` statements so the page can list every module it needs as ``modulepreload`` (the
+browser then fetches them in parallel instead of one import level at a time).
 """
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 from pathlib import Path
 
 import folium
@@ -21,10 +28,52 @@ TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
 LEAFLET_JS = vendor_path("leaflet", "dist/leaflet.js")
 LEAFLET_CSS = vendor_path("leaflet", "dist/leaflet.css")
-APP_JS = "/static/js/ketahanan.js"
+STATIC_URL = "/static/"
+MAP_PAGE_JS = "/static/js/map-page.js"
+PROFILE_JS = "/static/js/profile.js"
 DRAW_LOCALE_JS = "/static/js/draw-locale.js"
 APP_CSS = "/static/css/ketahanan.css"
 FAVICON = "/static/favicon.svg"
+
+
+_IMPORT = re.compile(r"""^\s*(?:import|export)\b[^;]*?\bfrom\s*["'](\.{1,2}/[^"']+)["']""", re.M)
+"""A static ``import ... from "./x.js"`` (or ``export ... from``) of a page module."""
+
+
+@lru_cache
+def module_urls(entry: str) -> tuple[str, ...]:
+    """URLs of an entry module and every module it imports, directly or not (entry first).
+
+    Raises
+    ------
+    FileNotFoundError
+        When a module names an import that is not in ``web/static``.
+    """
+    order: list[str] = []
+    todo = [entry]
+    while todo:
+        url = todo.pop(0)
+        if url in order:
+            continue
+        order.append(url)
+        path = STATIC_DIR / url.removeprefix(STATIC_URL)
+        base = url.rsplit("/", 1)[0]
+        for target in _IMPORT.findall(path.read_text(encoding="utf-8")):
+            parts = base.split("/")
+            for step in target.split("/"):
+                if step == "..":
+                    parts.pop()
+                elif step != ".":
+                    parts.append(step)
+            todo.append("/".join(parts))
+    return tuple(order)
+
+
+def module_tags(entry: str) -> str:
+    """The ``<script type="module">`` of an entry and a ``modulepreload`` for each import."""
+    urls = module_urls(entry)
+    preloads = "".join(f'<link rel="modulepreload" href="{u}"/>' for u in urls[1:])
+    return f'<script type="module" src="{entry}"></script>{preloads}'
 
 
 def _includes(*pairs: tuple[str, str]) -> list[tuple[str, str]]:

@@ -1,9 +1,12 @@
 """Planner pages: the pillar map (folium), the kelurahan profile and friendly error pages.
 
-The map page is a folium figure whose layers are empty feature groups; the page script
-(``web/static/js/ketahanan.js``) fills them from the OGC API items routes at the
+The map page is a folium figure whose layers are empty feature groups; the page's ES modules
+(``web/static/js``, entry ``map-page.js``) fill them from the OGC API items routes at the
 generalisation the current zoom needs, so the HTML stays small and the data stays in the API.
-Every label comes from :mod:`web.i18n`; the script gets the catalogue as JSON in the page.
+Every label comes from :mod:`web.i18n`. The scripts get everything they would otherwise have
+to spell as JSON in the page (:func:`script_vocabulary`, :func:`script_styles`): the
+pillars, levels, classification methods, the k range, action statuses, their labels and
+every colour they draw with.
 """
 
 from __future__ import annotations
@@ -18,19 +21,23 @@ from typing import Any
 import folium
 import jinja2
 from branca.element import Element
+from branca.utilities import color_brewer
 
+from geo.actions.model import ActionIn, Status
 from geo.settings import Settings
 from web.assets import (
     APP_CSS,
-    APP_JS,
     FAVICON,
     LEAFLET_CSS,
     LEAFLET_JS,
+    MAP_PAGE_JS,
+    PROFILE_JS,
     TEMPLATES_DIR,
     LocalDraw,
     LocalFullscreen,
     LocalMap,
     LocalMarkerCluster,
+    module_tags,
 )
 from web.data import LEVELS, PILLARS, SCORE_COLUMNS, BuildTables
 from web.i18n import Translator, normalise_lang
@@ -39,6 +46,11 @@ JAKARTA_CENTRE = (-6.2, 106.83)
 START_ZOOM = 11
 CLASSIFICATIONS = ("quantiles", "fisher_jenks", "equal_interval")
 K_RANGE = (3, 9)
+K_DEFAULT = 5
+PROFILE_LEVEL = "kelurahan"
+"""The level whose units have a profile page (``/kelurahan/{kode}``)."""
+NUMBER_LOCALES = {"id": "id-ID", "en": "en-GB"}
+"""The ``Intl.NumberFormat`` locale of each page language."""
 
 OVERLAYS: dict[str, tuple[str, ...]] = {
     "siap": ("flood_rw_2007", "flood_2017_rw_max", "pumps", "floodgates"),
@@ -49,6 +61,35 @@ OVERLAYS: dict[str, tuple[str, ...]] = {
 
 CLUSTERED = frozenset({"tj_stops"})
 """Point overlays drawn as marker clusters."""
+
+OVERLAY_STYLES: dict[str, dict[str, Any]] = {
+    "flood_rw_2007": {"color": "#1565c0", "weight": 1, "fillColor": "#64b5f6", "fillOpacity": 0.45},
+    "flood_2017_rw_max": {
+        "color": "#0d47a1",
+        "weight": 1,
+        "fillColor": "#1e88e5",
+        "fillOpacity": 0.55,
+    },
+    "pumps": {"color": "#004d40", "fillColor": "#26a69a", "radius": 6},
+    "floodgates": {"color": "#311b92", "fillColor": "#7e57c2", "radius": 6},
+    "slum_rw": {"color": "#6d4c41", "weight": 1, "fillColor": "#a1887f", "fillOpacity": 0.55},
+    "tj_stops": {"color": "#b71c1c", "fillColor": "#e53935", "radius": 4},
+    "tj_routes": {"color": "#c62828", "weight": 2, "opacity": 0.7},
+    "rail_stations": {"color": "#212121", "fillColor": "#fdd835", "radius": 6},
+    "rail_lines": {"color": "#212121", "weight": 3, "opacity": 0.8, "dashArray": "6 4"},
+}
+"""Leaflet path options of each overlay layer."""
+
+STATUS_COLOURS = {
+    Status.planned: "#1e88e5",
+    Status.in_progress: "#fb8c00",
+    Status.done: "#2e7d32",
+    Status.cancelled: "#757575",
+}
+"""The colour an action is drawn in, by its status."""
+
+RAMP = "YlOrRd"
+"""The ColorBrewer scheme of the choropleth classes (low = light yellow, high = dark red)."""
 
 NAME_FIELDS: dict[str, tuple[str, ...]] = {
     "pumps": ("name",),
@@ -97,7 +138,7 @@ class MapParams:
     level: str = "kelurahan"
     indicator: str | None = None
     classification: str = "quantiles"
-    k: int = 5
+    k: int = K_DEFAULT
     lang: str = "id"
 
     @property
@@ -138,7 +179,7 @@ def parse_map_params(
     if method not in CLASSIFICATIONS:
         raise PageParameterError("klasifikasi", f"use one of {', '.join(CLASSIFICATIONS)}")
     try:
-        classes = int(k) if k not in (None, "") else 5
+        classes = int(k) if k not in (None, "") else K_DEFAULT
     except ValueError:
         raise PageParameterError("k", "must be a whole number") from None
     if not K_RANGE[0] <= classes <= K_RANGE[1]:
@@ -227,9 +268,7 @@ def map_page(settings: Settings, tables: BuildTables, params: MapParams) -> str:
     folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
 
     config = {
-        "page": "map",
-        "lang": t.lang,
-        "strings": t.strings,
+        **_script_config(t),
         "pillar": params.pillar,
         "level": params.level,
         "indicator": _indicator_meta(tables, params, t),
@@ -243,9 +282,7 @@ def map_page(settings: Settings, tables: BuildTables, params: MapParams) -> str:
         ],
         "classification": params.classification,
         "k": params.k,
-        "pillars": list(PILLARS),
-        "levels": list(LEVELS),
-        "classifications": list(CLASSIFICATIONS),
+        "profiles": params.level == PROFILE_LEVEL,  # a unit click opens its profile
         "map": fmap.get_name(),
         "groups": {
             "choropleth": choropleth.get_name(),
@@ -256,7 +293,6 @@ def map_page(settings: Settings, tables: BuildTables, params: MapParams) -> str:
             "clusters": clusters,
         },
         "nameFields": NAME_FIELDS,
-        "api": {"params": API_PARAMS},
         "kelurahan": tables.search_index(),
     }
     _finish_figure(fmap, t, config)
@@ -270,7 +306,7 @@ def _finish_figure(fmap: folium.Map, t: Translator, config: dict[str, Any]) -> N
     header.add_child(Element(f"<title>{_escape(t('app.title'))}</title>"), name="title")
     header.add_child(Element(f'<link rel="icon" href="{FAVICON}"/>'), name="favicon")
     header.add_child(Element(f'<link rel="stylesheet" href="{APP_CSS}"/>'), name="app_css")
-    header.add_child(Element(f'<script defer src="{APP_JS}"></script>'), name="app_js")
+    header.add_child(Element(module_tags(MAP_PAGE_JS)), name="app_js")
     body = figure.html  # type: ignore[attr-defined]
     body.add_child(
         Element(
@@ -284,6 +320,66 @@ def _finish_figure(fmap: folium.Map, t: Translator, config: dict[str, Any]) -> N
         ),
         name="ketahanan_config",
     )
+
+
+def script_vocabulary(t: Translator) -> dict[str, Any]:
+    """The domain words the page scripts need, each with its label: the one hand-off to the JS.
+
+    Pillars, levels, the classification methods the map offers, the k range and default,
+    and the action statuses (with the default of a new action). The scripts spell none of
+    them; they read them from here.
+    """
+
+    def words(kind: str, ids: Any) -> list[dict[str, str]]:
+        return [{"id": str(i), "label": t(f"{kind}.{i}")} for i in ids]
+
+    return {
+        "pillars": words("pillar", PILLARS),
+        "levels": words("level", LEVELS),
+        "classifications": words("classification", CLASSIFICATIONS),
+        "k": {"min": K_RANGE[0], "max": K_RANGE[1], "default": K_DEFAULT},
+        "statuses": words("status", Status),
+        "status_default": str(ActionIn.model_fields["status"].default),
+    }
+
+
+def script_styles() -> dict[str, Any]:
+    """Every colour and line style the page scripts draw with.
+
+    ``ramps[n]`` holds the fill colours of a classification with ``n`` classes (ColorBrewer
+    YlOrRd; fewer than three classes take alternate colours of the four-class ramp).
+    """
+    ramps = {n: color_brewer(RAMP, n) for n in range(3, K_RANGE[1] + 1)}
+    ramps |= {n: color_brewer(RAMP, 4)[1::2][:n] for n in (1, 2)}
+    return {
+        "ramps": {str(n): ramps[n] for n in sorted(ramps)},
+        "unit": {"color": "#5d4037", "weight": 0.6, "fillOpacity": 0.75},
+        "nodata": {"color": "#616161", "weight": 0.6, "fillColor": "#d6d6d6", "fillOpacity": 0.9},
+        "statuses": {str(s): colour for s, colour in STATUS_COLOURS.items()},
+        "overlays": OVERLAY_STYLES,
+        "gap": {"color": "#d81b60", "weight": 3, "fill": False, "dashArray": "4 3"},
+        "highlight": {"color": "#00bcd4", "weight": 4, "fill": False},
+        "profile_unit": {"color": "#bd0026", "weight": 2, "fillOpacity": 0.15},
+    }
+
+
+def _script_config(t: Translator) -> dict[str, Any]:
+    """What both pages' scripts read: strings, vocabulary, styles, API parameter names."""
+    return {
+        "lang": t.lang,
+        "otherLang": _other_lang(t.lang),
+        "numberLocale": NUMBER_LOCALES[t.lang],
+        "strings": t.strings,
+        "vocabulary": script_vocabulary(t),
+        "profileLevel": PROFILE_LEVEL,
+        "styles": script_styles(),
+        "api": {"params": API_PARAMS},
+    }
+
+
+def _other_lang(lang: str) -> str:
+    """The language the page's switch links to."""
+    return "en" if lang == "id" else "id"
 
 
 def _escape(text: str) -> str:
@@ -333,18 +429,12 @@ def profile_page(
                 "no_data_reason": d.get("no_data_reason"),
             }
         )
-    config = {
-        "page": "profile",
-        "lang": t.lang,
-        "strings": t.strings,
-        "kode": str(row["kode"]),
-        "api": {"params": API_PARAMS},
-    }
+    config = {**_script_config(t), "kode": str(row["kode"])}
     template = _env.get_template("profile.html")
     return template.render(
         t=t,
         lang=t.lang,
-        other_lang="en" if t.lang == "id" else "id",
+        other_lang=_other_lang(t.lang),
         kel={k: _clean(row.get(k)) for k in ("kode", "nama", "nama_kecamatan", "nama_kota")},
         population=_format(_clean(row.get("population")), t.lang),
         area=_format(_clean(row.get("area_km2")), t.lang, decimals=2),
@@ -354,7 +444,7 @@ def profile_page(
         config_json=_json_for_script(config),
         leaflet_js=LEAFLET_JS,
         leaflet_css=LEAFLET_CSS,
-        app_js=APP_JS,
+        app_modules=module_tags(PROFILE_JS),
         app_css=APP_CSS,
         favicon=FAVICON,
     )

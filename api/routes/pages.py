@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -16,6 +17,7 @@ from web.pages import PageParameterError, error_page, map_page, parse_map_params
 router = APIRouter(tags=["pages"])
 
 _HTML_HEADERS = {"Cache-Control": "no-cache"}
+_ASCII_NUMBER = re.compile(r"[0-9]{1,3}", re.ASCII)
 _HTML = {"type": "string"}
 
 
@@ -55,6 +57,9 @@ def peta(
     if isinstance(tables, HTMLResponse):
         return tables
     try:
+        if k is not None and k != "" and not _ASCII_NUMBER.fullmatch(k):
+            # int() would read other scripts' digits ("١٥" is 15) and overflow on long text
+            raise PageParameterError("k", "must be a whole number (digits 0-9)")
         params = parse_map_params(tables, pilar, tingkat, indikator, klasifikasi, k, lang)
     except PageParameterError as exc:
         message = f"{exc.field}: {exc.message}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -106,6 +107,107 @@ def matched(app: WebApp, collection: str) -> int:
     response = httpx.get(f"{app.base}/collections/{collection}/items?limit=1", timeout=30)
     response.raise_for_status()
     return int(response.json()["numberMatched"])
+
+
+def page_config(page: Any) -> dict[str, Any]:
+    """The config web/pages.py rendered into the page."""
+    config: dict[str, Any] = json.loads(page.locator("#ketahanan-config").text_content())
+    return config
+
+
+def unit_paths(page: Any, codes: list[str]) -> dict[str, dict[str, str]]:
+    """The fill and class attributes of each unit's SVG path on screen, by code."""
+    result: dict[str, dict[str, str]] = page.evaluate(
+        """codes => Object.fromEntries(codes.map(c => {
+            const path = window.ketahanan.choropleth.unit(c)._path;
+            return [c, {fill: path.getAttribute('fill'), cls: path.getAttribute('class')}];
+        }))""",
+        codes,
+    )
+    return result
+
+
+def test_units_are_filled_by_the_class_the_server_returns(
+    watched: Watched, web_app: WebApp
+) -> None:
+    page = open_map(
+        watched, web_app, "?pilar=terhubung&tingkat=kecamatan&klasifikasi=fisher_jenks&k=4"
+    )
+    styles = page_config(page)["styles"]
+    served = httpx.get(
+        f"{web_app.base}/collections/kecamatan/items",
+        params={
+            "limit": 1000,
+            "properties": "kode,class",
+            "classify": "fisher_jenks",
+            "classify_by": "score_terhubung",
+            "k": 4,
+        },
+        timeout=30,
+    ).json()
+    classes = {f["properties"]["kode"]: f["properties"]["class"] for f in served["features"]}
+    ramp = styles["ramps"][str(served["classification"]["k"])]
+    assert len(ramp) == 4
+    paths = unit_paths(page, list(classes))
+    for kode, cls in classes.items():
+        if cls is None:
+            assert paths[kode]["fill"] == styles["nodata"]["fillColor"], kode
+            assert "ketahanan-nodata" in paths[kode]["cls"], kode
+        else:
+            assert paths[kode]["fill"] == ramp[cls], kode
+            assert f"class-{cls}" in paths[kode]["cls"].split(), kode
+    assert None in classes.values()  # Kepulauan Seribu has no score: "no data" is drawn too
+    assert {ramp[c] for c in classes.values() if c is not None} == set(ramp)
+
+
+def test_colours_follow_the_served_class_not_the_breaks(watched: Watched, web_app: WebApp) -> None:
+    """The script must draw the server's class, never work one out again from the breaks.
+
+    The items answer is the real one with every class turned upside down (class i of k
+    becomes k-1-i) and the breaks left as they are, so a script that re-classifies values
+    against the breaks paints every unit differently from one that reads ``class``.
+    """
+    served: dict[str, int | None] = {}
+    breaks: list[float] = []
+
+    def reversed_classes(route: Any) -> None:
+        response = route.fetch()
+        body = response.json()
+        k = body["classification"]["k"]
+        breaks[:] = body["classification"]["breaks"]
+        for feature in body["features"]:
+            props = feature["properties"]
+            if props["class"] is not None:
+                props["class"] = k - 1 - props["class"]
+            served[props["kode"]] = props["class"]
+        route.fulfill(response=response, json=body)
+
+    watched.page.route(
+        lambda url: urlsplit(url).path == "/collections/kelurahan/items", reversed_classes
+    )
+    page = open_map(watched, web_app)
+    ramp = page_config(page)["styles"]["ramps"][str(len(breaks))]
+    values = httpx.get(
+        f"{web_app.base}/collections/kelurahan/items",
+        params={"limit": 1000, "properties": "kode,score_siap"},
+        timeout=30,
+    ).json()["features"]
+    by_breaks = {
+        f["properties"]["kode"]: next(i for i, b in enumerate(breaks) if v <= b)
+        for f in values
+        if (v := f["properties"]["score_siap"]) is not None
+    }
+    assert len(served) == KELURAHAN
+    paths = unit_paths(page, list(served))
+    differ = 0
+    for kode, cls in served.items():
+        if cls is None:
+            continue
+        assert paths[kode]["fill"] == ramp[cls], kode
+        differ += ramp[cls] != ramp[by_breaks[kode]]
+    assert differ > 200  # the middle class maps onto itself; every other unit changes colour
+    legend = legend_breaks(page)
+    assert legend == pytest.approx(breaks)
 
 
 @pytest.mark.parametrize("pillar", ["siap", "sehat", "terhubung"])
@@ -270,7 +372,7 @@ def test_action_title_with_markup_is_text(watched: Watched, web_app: WebApp) -> 
     page.evaluate(
         """id => {
             const k = window.ketahanan;
-            const layer = k.state.actionLayers[id];
+            const layer = k.actions.layer(id);
             const where = layer.getLayers()[0].getLatLng();
             k.map.setView(where, 15);
             layer.openPopup(where);
@@ -346,7 +448,7 @@ def test_edit_and_delete_from_the_popup(watched: Watched, web_app: WebApp) -> No
     page = open_map(watched, web_app)
     page.evaluate("t => sessionStorage.setItem('ketahanan.planner-token', t)", web_app.token)
     open_popup = """id => {
-        const layer = window.ketahanan.state.actionLayers[id];
+        const layer = window.ketahanan.actions.layer(id);
         const where = layer.getLayers()[0].getLatLng();
         window.ketahanan.map.setView(where, 15);
         layer.openPopup(where);
@@ -370,7 +472,7 @@ def test_edit_and_delete_from_the_popup(watched: Watched, web_app: WebApp) -> No
     delete = page.locator(".action-popup .action-delete")
     delete.click()
     delete.click()
-    wait_until(page, f"!window.ketahanan.state.actionLayers[{json.dumps(action_id)}]")
+    wait_until(page, f"!window.ketahanan.actions.layer({json.dumps(action_id)})")
     gone = httpx.get(f"{web_app.base}/collections/actions/items/{action_id}", timeout=30)
     assert gone.status_code in (404, 410)
     assert watched.dialogs == []

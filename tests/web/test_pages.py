@@ -10,11 +10,17 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from geo.actions.model import Status
 from geo.settings import Settings
 from web import vendor_assets
+from web.assets import MAP_PAGE_JS, PROFILE_JS, STATIC_DIR, module_urls
+from web.data import LEVELS, PILLARS
 from web.i18n import LANGUAGES, Translator, catalogue
-from web.pages import _json_for_script
+from web.pages import CLASSIFICATIONS, K_RANGE, _json_for_script, script_vocabulary
 
+JS_DIR = STATIC_DIR / "js"
+CLASSIC_SCRIPTS = {"draw-locale.js"}
+"""Scripts that are not modules: draw-locale.js must run before folium's inline map script."""
 EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["'](https?:)?//""", re.IGNORECASE)
 OSM = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 
@@ -53,6 +59,66 @@ def test_config_json_cannot_close_its_script_element() -> None:
     text = _json_for_script({"title": "</script><script>alert(1)</script>"})
     assert "</script>" not in text
     assert json.loads(text)["title"] == "</script><script>alert(1)</script>"
+
+
+def page_config(html: str) -> dict[str, object]:
+    found = re.search(r'id="ketahanan-config">(.*?)</script>', html, re.S)
+    assert found is not None
+    config: dict[str, object] = json.loads(found.group(1))
+    return config
+
+
+def test_every_page_module_belongs_to_a_page() -> None:
+    """Each module in web/static/js is loaded by the map page or the profile (none is stale)."""
+    modules = {p.name for p in JS_DIR.glob("*.js")} - CLASSIC_SCRIPTS
+    reached = {url.rsplit("/", 1)[1] for url in module_urls(MAP_PAGE_JS) + module_urls(PROFILE_JS)}
+    assert reached == modules
+    assert module_urls(MAP_PAGE_JS)[0] == MAP_PAGE_JS
+    for path in JS_DIR.glob("*.js"):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        assert lines[0].startswith("/*"), f"{path.name} starts with its header comment"
+        assert len(lines) < 250, f"{path.name} is {len(lines)} lines"
+
+
+def test_scripts_spell_no_vocabulary_and_no_colour() -> None:
+    """Pillars, levels, methods and statuses, and every colour, come from the page config."""
+    words = [*PILLARS, *LEVELS, *CLASSIFICATIONS, *(str(s) for s in Status)]
+    quoted = re.compile("[\"'`](" + "|".join(words) + ")[\"'`]")
+    colour = re.compile(r"#[0-9a-fA-F]{3,8}\b")
+    for path in JS_DIR.glob("*.js"):
+        text = path.read_text(encoding="utf-8")
+        assert quoted.findall(text) == [], path.name
+        assert colour.findall(text) == [], path.name
+        assert "classOf" not in text
+
+
+def test_script_vocabulary() -> None:
+    vocabulary = script_vocabulary(Translator("en"))
+    assert [w["id"] for w in vocabulary["pillars"]] == list(PILLARS)
+    assert [w["id"] for w in vocabulary["levels"]] == list(LEVELS)
+    assert [w["id"] for w in vocabulary["classifications"]] == list(CLASSIFICATIONS)
+    assert [w["id"] for w in vocabulary["statuses"]] == [str(s) for s in Status]
+    assert vocabulary["status_default"] == "planned"
+    assert vocabulary["k"] == {"min": K_RANGE[0], "max": K_RANGE[1], "default": 5}
+    assert vocabulary["statuses"][1]["label"] == catalogue("en")["status.in_progress"]
+
+
+@pytest.mark.realdata
+def test_pages_load_their_modules_preloaded_and_as_javascript(web_client: TestClient) -> None:
+    for url, entry in (("/peta", MAP_PAGE_JS), ("/kelurahan/31.71.01.1001", PROFILE_JS)):
+        html = web_client.get(url).text
+        assert f'<script type="module" src="{entry}"></script>' in html
+        preloaded = re.findall(r'<link rel="modulepreload" href="([^"]+)"', html)
+        assert [entry, *preloaded] == list(module_urls(entry))
+        for module in module_urls(entry):
+            response = web_client.get(module)
+            assert response.status_code == 200, module
+            # a browser refuses a module served with any other type (nosniff is on)
+            assert response.headers["content-type"].startswith("text/javascript"), module
+    ramps = page_config(web_client.get("/peta").text)["styles"]["ramps"]  # type: ignore[index]
+    assert sorted(ramps, key=int) == [str(n) for n in range(1, K_RANGE[1] + 1)]  # type: ignore[arg-type]
+    for n, ramp in ramps.items():  # type: ignore[attr-defined]
+        assert len(ramp) == int(n) and len(set(ramp)) == int(n)
 
 
 @pytest.mark.realdata

@@ -1,0 +1,83 @@
+/*
+ * The panel in the map's top-left corner: the language switch and the pillar, level,
+ * indicator and classification choosers (each choice opens another /peta link, so a map is
+ * always a shareable URL), with slots that the search and the coverage-gap toggle fill.
+ * Calls no API.
+ */
+import { query } from "./api.js";
+import { cfg, el, t } from "./page.js";
+
+/* The /peta URL of this map with some of its parameters changed. */
+export function pageUrl(changes) {
+  const params = {
+    pilar: cfg.pillar,
+    tingkat: cfg.level,
+    indikator: cfg.indicator.score ? "" : cfg.indicator.id,
+    klasifikasi: cfg.classification,
+    k: cfg.k,
+    lang: cfg.lang,
+    ...changes,
+  };
+  if (params.k === cfg.vocabulary.k.default) {
+    params.k = "";
+  }
+  return `/peta${query(params)}`;
+}
+
+function go(changes) {
+  window.location.href = pageUrl(changes);
+}
+
+function select(name, text, options, current, onChange) {
+  const sel = el("select", { name, id: `ketahanan-${name}` });
+  for (const [value, optionText] of options) {
+    const option = el("option", { value, text: optionText });
+    option.selected = String(value) === String(current);
+    sel.append(option);
+  }
+  sel.addEventListener("change", () => onChange(sel.value));
+  return el("label", { className: "field" }, [el("span", { text }), sel]);
+}
+
+const words = (kind) => cfg.vocabulary[kind].map((w) => [w.id, w.label]);
+
+function choosers() {
+  const indicators = [["", t("indicator.score")], ...cfg.indicators.map((i) => [i.id, i.name])];
+  const current = cfg.indicator.score ? "" : cfg.indicator.id;
+  return [
+    select("pilar", t("pillar.label"), words("pillars"), cfg.pillar, (v) =>
+      go({ pilar: v, indikator: "" }),
+    ),
+    select("tingkat", t("level.label"), words("levels"), cfg.level, (v) => go({ tingkat: v })),
+    select("indikator", t("indicator.label"), indicators, current, (v) => go({ indikator: v })),
+    select("klasifikasi", t("classification.label"), words("classifications"),
+      cfg.classification, (v) => go({ klasifikasi: v })),
+  ];
+}
+
+/* Add the panel to the map; returns the slots {search, gaps} for the other modules. */
+export function createPanel(map) {
+  const slots = { search: el("div", { className: "search" }), gaps: el("div") };
+  const Panel = L.Control.extend({
+    options: { position: "topleft" },
+    onAdd() {
+      const other = cfg.otherLang;
+      const box = el("div", { id: "ketahanan-panel", className: "ketahanan-panel" }, [
+        el("div", { className: "panel-head" }, [
+          el("h1", { text: t("map.title") }),
+          el("a", { href: pageUrl({ lang: other }), className: "lang-switch", hreflang: other,
+            text: t("nav.language") }),
+        ]),
+        ...choosers(),
+        slots.search,
+        slots.gaps,
+        el("p", { className: "hint", text: t("action.draw_hint") }),
+      ]);
+      L.DomEvent.disableClickPropagation(box);
+      L.DomEvent.disableScrollPropagation(box);
+      return box;
+    },
+  });
+  new Panel().addTo(map);
+  return slots;
+}
