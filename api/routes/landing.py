@@ -7,15 +7,20 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse
 
-from api.deps import SettingsDep, resolve_lang
+from api.deps import resolve_lang
 from api.params import reject_unknown_query
 from api.responses import content
-from api.store import holder_of
-from geo.build import list_layers, read_report
-from geo.errors import InvalidParameterError
+from api.store import served_build
+from geo.errors import InvalidParameterError, NoBuildError
 from geo.params import shown
+from geo.vocabulary import DEFAULT_LANGUAGE, Text
 
 router = APIRouter(tags=["landing"], dependencies=[Depends(reject_unknown_query)])
+
+DESCRIPTION = Text(
+    "Ketahanan Jakarta: peta risiko per pilar (Siap, Sehat, Terhubung)",
+    "Jakarta resilience: risk maps per pillar (Siap, Sehat, Terhubung)",
+)
 
 
 def wants_html(request: Request) -> bool:
@@ -26,6 +31,7 @@ def wants_html(request: Request) -> bool:
 
 @router.get(
     "/",
+    name="landing",
     response_model=None,
     responses={
         200: content("the landing page", json={"type": "object"}),
@@ -51,10 +57,7 @@ def landing(
     base = str(request.base_url).rstrip("/")
     return {
         "title": "Ketahanan",
-        "description": (
-            "Ketahanan Jakarta: peta risiko per pilar (Siap, Sehat, Terhubung) / "
-            "Jakarta resilience: risk maps per pillar (Siap, Sehat, Terhubung)"
-        ),
+        "description": DESCRIPTION(chosen or DEFAULT_LANGUAGE),
         "links": [
             {
                 "href": f"{base}/",
@@ -97,17 +100,19 @@ def landing(
 
 
 @router.get("/health")
-def health(settings: SettingsDep, request: Request) -> dict[str, Any]:
-    """Health: whether a build output exists, what it holds, and reload checks made."""
-    build = settings.build_path
-    checks = holder_of(request.app).checks
-    if not build.exists():
-        return {"status": "no_build", "build_path": str(build), "build_checks": checks}
-    report = read_report(settings.report_path) if settings.report_path.exists() else {}
+async def health(request: Request) -> dict[str, Any]:
+    """Health: whether a build is served, what it holds, and reload checks made."""
+    served = served_build(request.app)
+    try:
+        snapshot = await served.snapshot()
+    except NoBuildError:
+        path = str(served.snapshots.path)
+        return {"status": "no_build", "build_path": path, "build_checks": served.checks}
     return {
         "status": "ok",
-        "build_path": str(build),
-        "built": report.get("finished"),
-        "layers": list_layers(build),
-        "build_checks": checks,
+        "build_path": str(snapshot.path),
+        "built": (snapshot.report or {}).get("finished"),
+        "loaded": snapshot.loaded_at,
+        "layers": list(snapshot.layer_names),
+        "build_checks": served.checks,
     }

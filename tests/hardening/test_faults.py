@@ -354,17 +354,17 @@ def _kelurahan_state(http: httpx.Client) -> tuple[str, int]:
 def _after_a_reload_check(http: httpx.Client) -> tuple[str, int]:
     """The kelurahan state as served once the app has looked at the build output again.
 
-    /health counts the app's looks at the build file (at most one per reload interval, made
-    by a request); the state is read by the request during which the count moves on.
+    /health counts the app's looks at the build file (``build_checks``: at most one per
+    reload interval, made by a request, /health included, which also reads a replaced build
+    before it answers). Once the count has moved on, every request serves what that look
+    found, so the state is read right after.
     """
     before = http.get("/health").json()["build_checks"]
     deadline = time.monotonic() + 60
-    while True:
-        state = _kelurahan_state(http)
-        if http.get("/health").json()["build_checks"] > before:
-            return state
+    while http.get("/health").json()["build_checks"] <= before:
         assert time.monotonic() < deadline, "the app never looked at the build output again"
         time.sleep(0.2)
+    return _kelurahan_state(http)
 
 
 def _build_cmd() -> list[str]:

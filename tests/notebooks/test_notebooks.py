@@ -18,7 +18,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from geo.indicators import INDICATORS
+from geo.indicators.definitions import INDICATORS
 from geo.settings import Settings
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
