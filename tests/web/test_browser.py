@@ -210,6 +210,18 @@ def test_colours_follow_the_served_class_not_the_breaks(watched: Watched, web_ap
     assert legend == pytest.approx(breaks)
 
 
+VISIBLE_UNITS = """() => {
+    const styles = JSON.parse(document.getElementById("ketahanan-config").textContent).styles;
+    return Array.from(document.querySelectorAll("path.ketahanan-unit")).filter((p) => {
+        const want = styles[p.classList.contains("ketahanan-nodata") ? "nodata" : "unit"];
+        const s = getComputedStyle(p);
+        return s.fill !== "none" && Number(s.fillOpacity) === want.fillOpacity
+            && Number(s.strokeOpacity) > 0;
+    }).length;
+}"""
+"""How many choropleth units are drawn with their style's fill and a visible outline."""
+
+
 @pytest.mark.parametrize("pillar", ["siap", "sehat", "terhubung"])
 def test_pillar_map_screenshot(watched: Watched, web_app: WebApp, pillar: str) -> None:
     page = open_map(watched, web_app, f"?pilar={pillar}")
@@ -228,6 +240,8 @@ def test_pillar_map_screenshot(watched: Watched, web_app: WebApp, pillar: str) -
                 page, f"document.querySelectorAll('path.overlay-{layer}').length === {expected}"
             )
     assert page.locator("path.ketahanan-unit").count() == KELURAHAN
+    # and every unit is drawn as the page's styles say: filled and outlined, not invisible
+    assert page.evaluate(VISIBLE_UNITS) == KELURAHAN
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"peta-{pillar}.png"
     page.screenshot(path=str(path))
