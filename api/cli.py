@@ -218,7 +218,8 @@ def data_checksums(
             write_catalogue(refreshed, settings.catalogue_path)
             console.print(f"written {plain(settings.catalogue_path)}")
         else:
-            console.print(dump_catalogue(refreshed), markup=False)
+            # plain text, not rich: the console would wrap long lines and break the JSON
+            typer.echo(dump_catalogue(refreshed), nl=False)
 
 
 @layer_app.command("add")

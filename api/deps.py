@@ -16,7 +16,7 @@ from api.store import served_build
 from geo.actions.auth import Role, Token, authenticate, require
 from geo.actions.service import Expected
 from geo.actions.store import ActionStore
-from geo.errors import InvalidParameterError
+from geo.errors import InvalidParameterError, NoBuildError
 from geo.ogc.providers.base import CollectionProvider, WritableProvider, writable
 from geo.ogc.providers.registry import Registry
 from geo.params import shown
@@ -123,8 +123,12 @@ def token_of(request: Request) -> Token | None:
 
 
 async def get_registry(request: Request) -> Registry:
-    """Every collection of the request: the served build's layers, the actions, the gaps."""
-    snapshot = await get_snapshot(request)
+    """Every collection of the request: the served build's layers, the actions, the gaps
+    (before any build, the actions alone)."""
+    try:
+        snapshot = await get_snapshot(request)
+    except NoBuildError as missing:
+        return Registry(None, lambda: get_action_store(request), no_build=missing)
     return Registry(snapshot, lambda: get_action_store(request))
 
 

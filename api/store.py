@@ -129,6 +129,11 @@ class ServedBuild:
         """The key of the snapshot being served (None before the first)."""
         return self._served
 
+    @property
+    def checks(self) -> int:
+        """How many times the build output was looked at for a replacement (shown by /health)."""
+        return self.snapshots.checks
+
 
 def served_build(app: FastAPI) -> ServedBuild:
     """The app's :class:`ServedBuild` (created on first use)."""

@@ -16,6 +16,7 @@ other module reads ``os.environ``.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -123,11 +124,17 @@ class StoreSettings(BaseSettings):
 
     @model_validator(mode="after")
     def _known_database(self) -> StoreSettings:
-        scheme = self.database_url.partition(":")[0].partition("+")[0].lower()
-        if scheme not in ("sqlite", "postgresql"):
+        # only a URL's scheme is ever named: the rest may hold a password
+        found = re.match(r"([A-Za-z][A-Za-z0-9+.-]*)://", self.database_url)
+        if found is None:
+            raise ValueError(
+                f"{env_name('database_url')} is not a database URL: give a sqlite:/// or "
+                "postgresql+psycopg:// URL"
+            )
+        if found[1].partition("+")[0].lower() not in ("sqlite", "postgresql"):
             raise ValueError(
                 f"{env_name('database_url')} must be a sqlite:/// or postgresql+psycopg:// URL, "
-                f"not a {scheme or 'schemeless'} one"
+                f"not {found[0]}"
             )
         return self
 

@@ -332,6 +332,8 @@ class SnapshotHolder:
         self.layers = None if layers is None else tuple(layers)
         self.warm_zooms = tuple(warm_zooms)
         self.check_every = check_every
+        self.checks = 0
+        """How many times the file was looked at for a replacement (:meth:`is_stale`)."""
         self._snapshot: BuildSnapshot | None = None
         self._checked = 0.0
         self._replaced = False
@@ -355,6 +357,7 @@ class SnapshotHolder:
         if now - self._checked < self.check_every:
             return False
         self._checked = now
+        self.checks += 1
         try:
             self._replaced = BuildStamp.of(self.path) != snapshot.stamp
         except OSError:

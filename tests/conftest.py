@@ -1,37 +1,28 @@
 """Shared test configuration.
 
-With ``CI=true`` a skipped test fails the run: a skip in CI means a gap, not a pass.
+* In CI (any truthy ``CI``: ``true``, ``1``, ``yes``, ``on``, any case) a skipped test fails
+  the run: a skip in CI means a gap, not a pass (:mod:`ciskip`).
+* The ``realdata`` marker is exactly the tests that read the real Jakarta data, checked at
+  collection; every other test sees an empty data folder (:mod:`realdata_guard`). So
+  ``pytest -m "not realdata"`` runs everything that needs no data.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Generator
-from typing import Any
-
 import pytest
+from ciskip import IN_CI, pytest_runtest_makereport, pytest_sessionfinish
+from realdata_guard import empty_data_dir, no_data_unless_marked, pytest_collection_modifyitems
 
 from geo.settings import Settings
 
-IN_CI = os.environ.get("CI", "").lower() == "true"
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[Any]:
-    """In CI, report a skipped test as failed, with its skip reason."""
-    outcome = yield
-    report = outcome.get_result()
-    if IN_CI and report.skipped and not hasattr(report, "wasxfail"):
-        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
-        report.outcome = "failed"
-        report.longrepr = f"skipped in CI (CI=true turns a skip into a failure): {reason}"
-
-
-def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """In CI, a skip anywhere (collection included) fails the run."""
-    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
-    if IN_CI and reporter is not None and reporter.stats.get("skipped"):
-        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+__all__ = [
+    "IN_CI",
+    "empty_data_dir",
+    "no_data_unless_marked",
+    "pytest_collection_modifyitems",
+    "pytest_runtest_makereport",
+    "pytest_sessionfinish",
+]
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -43,13 +43,22 @@ def settings_env(settings: Settings, **extra: str) -> dict[str, str]:
     }
 
 
-def start_app(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
-    """Start uvicorn serving the app on 127.0.0.1:``port``, output appended to ``log``."""
+QUIET = ("--log-level", "warning")
+"""uvicorn's logging options of most live servers: warnings and errors only."""
+
+
+def start_app(
+    env: dict[str, str], port: int, log: Path, *, log_args: Sequence[str] = QUIET
+) -> subprocess.Popen[bytes]:
+    """Start uvicorn serving the app on 127.0.0.1:``port``, output appended to ``log``.
+
+    ``log_args`` are uvicorn's logging options (e.g. ``--log-config FILE --access-log``).
+    """
     with log.open("ab") as out:
         return subprocess.Popen(
             [
                 *(sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory"),
-                *("--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"),
+                *("--host", "127.0.0.1", "--port", str(port), *log_args),
             ],
             env=env,
             stdout=out,

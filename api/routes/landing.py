@@ -101,16 +101,18 @@ def landing(
 
 @router.get("/health")
 async def health(request: Request) -> dict[str, Any]:
-    """Health: whether a build is served and what it holds."""
+    """Health: whether a build is served, what it holds, and reload checks made."""
     served = served_build(request.app)
     try:
         snapshot = await served.snapshot()
     except NoBuildError:
-        return {"status": "no_build", "build_path": str(served.snapshots.path)}
+        path = str(served.snapshots.path)
+        return {"status": "no_build", "build_path": path, "build_checks": served.checks}
     return {
         "status": "ok",
         "build_path": str(snapshot.path),
         "built": (snapshot.report or {}).get("finished"),
         "loaded": snapshot.loaded_at,
         "layers": list(snapshot.layer_names),
+        "build_checks": served.checks,
     }

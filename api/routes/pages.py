@@ -44,7 +44,7 @@ def _tables_or_page(request: Request, lang: str | None) -> BuildTables | HTMLRes
         return BuildTables.of(served_build(request.app).current())
     except NoBuildError:
         t = Translator(normalise_lang(lang))
-        body = error_page(503, "error.generic", t("error.load"), lang)
+        body = error_page(503, "error.generic", t("error.no_build"), lang)
         return HTMLResponse(body, status_code=503)
 
 

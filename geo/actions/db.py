@@ -28,7 +28,6 @@ from geo.actions.schema import Tables, make_tables
 from geo.errors import (
     DataError,
     InsufficientStorageError,
-    InvalidParameterError,
     ServiceUnavailableError,
 )
 
@@ -64,13 +63,14 @@ def create_db_engine(url: str, *, busy_timeout_ms: int = 15_000) -> Engine:
 
     Raises
     ------
-    InvalidParameterError
-        For a URL that is not SQLite or PostgreSQL.
+    ServiceUnavailableError
+        For a URL that is not SQLite or PostgreSQL (a setting of the server, not a fault of
+        any request: the store answers 503 until it is fixed).
     """
     try:
         parsed = sa.make_url(url)
     except sa.exc.ArgumentError:
-        raise InvalidParameterError(
+        raise ServiceUnavailableError(
             f"KETAHANAN_DATABASE_URL is not a database URL: {redact_url(url)}"
         ) from None
     backend = parsed.get_backend_name()
@@ -81,8 +81,9 @@ def create_db_engine(url: str, *, busy_timeout_ms: int = 15_000) -> Engine:
             parsed, pool_pre_ping=True, pool_size=10, max_overflow=20, pool_timeout=30
         )
     if backend != "sqlite":
-        raise InvalidParameterError(
-            f"the actions store needs SQLite or PostgreSQL, not {backend!r} ({redact_url(url)})"
+        raise ServiceUnavailableError(
+            f"KETAHANAN_DATABASE_URL: the actions store needs SQLite or PostgreSQL, not "
+            f"{backend!r} ({redact_url(url)})"
         )
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)

@@ -15,6 +15,8 @@ from geo.actions.store import ActionStore
 from geo.errors import ConflictError, InvalidParameterError, UnauthorizedError
 from geo.settings import Settings
 
+pytestmark = pytest.mark.realdata
+
 ITEMS = "/collections/actions/items"
 
 

@@ -17,6 +17,8 @@ from geo.settings import Settings, get_settings
 
 HEAD = ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
 
+pytestmark = pytest.mark.realdata
+
 
 def test_token_create_and_revoke(
     tmp_path: Path, real_build: Settings, monkeypatch: pytest.MonkeyPatch

@@ -6,6 +6,8 @@ import pytest
 from actionkit import Tokens, point_feature
 from fastapi.testclient import TestClient
 
+pytestmark = pytest.mark.realdata
+
 ITEMS = "/collections/actions/items"
 AGENCY = "Dinas SDA & PU"
 

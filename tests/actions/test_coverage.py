@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pyogrio
+import pytest
 from actionkit import Tokens, point_feature
 from fastapi.testclient import TestClient
 
@@ -13,6 +14,8 @@ from api.app import create_app
 from geo.actions.store import ActionStore
 from geo.build import load_layer
 from geo.settings import Settings
+
+pytestmark = pytest.mark.realdata
 
 
 def _scored_build(settings: Settings, folder: Path) -> Path:

@@ -12,6 +12,8 @@ from fastapi.testclient import TestClient
 
 from geo.actions.store import ActionStore
 
+pytestmark = pytest.mark.realdata
+
 ITEMS = "/collections/actions/items"
 
 

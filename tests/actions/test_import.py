@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from actionkit import Tokens, counts, point_feature
 from fastapi.testclient import TestClient
 
 from geo.actions.store import ActionStore
+
+pytestmark = pytest.mark.realdata
 
 ITEMS = "/collections/actions/items"
 

@@ -7,9 +7,12 @@ import time
 from collections import Counter
 
 import httpx
+import pytest
 from actionkit import Server, Tokens, point_feature
 
 from geo.actions.store import ActionStore
+
+pytestmark = pytest.mark.realdata
 
 ITEMS = "/collections/actions/items"
 THREADS = 16

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
 from api.cli import app
 from geo.build import load_layer
+from geo.catalogue import load_catalogue
 from geo.settings import Settings, get_settings
 
 
@@ -42,16 +46,21 @@ def test_data_verify_passes_on_the_real_data(cli_settings: Settings) -> None:
     assert "files verified" in out
 
 
-@pytest.mark.realdata
-def test_data_verify_names_a_changed_file(
-    cli_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture()
+def data_copy(cli_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the real data folder (to change), set as KETAHANAN_DATA_DIR."""
     data = tmp_path / "data"
     shutil.copytree(cli_settings.data_dir, data)
-    (data / "sehat/bank_sampah_3r/jakarta_3r_bank_sampah.csv").write_text("wilayah\nx\n")
-    (data / "transit/rail_2021/rail_stations_trafi.geojson").unlink()
     monkeypatch.setenv("KETAHANAN_DATA_DIR", str(data))
     get_settings.cache_clear()
+    return data
+
+
+@pytest.mark.realdata
+def test_data_verify_names_a_changed_file(data_copy: Path) -> None:
+    data = data_copy
+    (data / "sehat/bank_sampah_3r/jakarta_3r_bank_sampah.csv").write_text("wilayah\nx\n")
+    (data / "transit/rail_2021/rail_stations_trafi.geojson").unlink()
     code, out = _run("data", "verify")
     assert code == 1
     assert "changed" in out and "sehat/bank_sampah_3r/jakarta_3r_bank_sampah.csv" in out
@@ -85,6 +94,19 @@ def test_layer_add_then_build_changes_the_sehat_scores(
     assert after_kel["sehat_clean_water_access"].notna().sum() == 267
     changed = (after_kel["score_sehat"] - before.reindex(after_kel.index)).abs() > 1e-9
     assert changed.sum() > 100
+
+    # layer remove: unregistered, and the next build is back to the scores without it
+    code, out = _run("layer", "remove", "sehat_clean_water_access")
+    assert code == 0 and "removed sehat_clean_water_access" in out, out
+    code, out = _run("layer", "list")
+    assert code == 0 and "sehat_clean_water_access" not in out
+    code, out = _run("layer", "remove", "sehat_clean_water_access")
+    assert code == 2 and "no planner layer is registered" in out
+    code, out = _run("build")
+    assert code == 0, out
+    again = load_layer(cli_settings.build_path, "kelurahan").set_index("kode")
+    assert again["sehat_clean_water_access"].isna().all()
+    assert np.allclose(again["score_sehat"], before.reindex(again.index), equal_nan=True)
 
 
 @pytest.mark.realdata
@@ -122,3 +144,48 @@ def test_bad_weights_stop_the_build_and_keep_the_output(
     assert code != 0
     assert "error" in out.lower() and "Traceback" not in out
     assert cli_settings.build_path.read_bytes() == before
+
+
+@pytest.mark.realdata
+def test_data_checksums_follow_a_deliberate_data_update(
+    cli_settings: Settings, data_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = data_copy
+    catalogue = tmp_path / "catalogue.json"
+    shutil.copy(cli_settings.catalogue_path, catalogue)
+    monkeypatch.setenv("KETAHANAN_CATALOGUE_PATH", str(catalogue))
+    get_settings.cache_clear()
+    original = catalogue.read_text(encoding="utf-8")
+
+    # unchanged data: the recomputed catalogue is the catalogue, byte for byte
+    code, out = _run("data", "checksums")
+    assert code == 0 and out == original
+
+    # a deliberate update: one file changed, one added
+    changed = data / "sehat/bank_sampah_3r/jakarta_3r_bank_sampah.csv"
+    changed.write_bytes(changed.read_bytes() + b"\n")
+    added = data / "sehat/bank_sampah_3r/CATATAN.md"
+    added.write_text("# catatan\n", encoding="utf-8")
+    code, printed = _run("data", "checksums")
+    assert code == 0
+    files = {f["path"]: f for s in json.loads(printed)["sources"] for f in s["files"]}
+    rel = changed.relative_to(data).as_posix()
+    assert files[rel]["sha256"] == hashlib.sha256(changed.read_bytes()).hexdigest()
+    assert files[rel]["bytes"] == changed.stat().st_size
+    assert added.relative_to(data).as_posix() in files
+    assert catalogue.read_text(encoding="utf-8") == original, "written without --write"
+    assert _run("data", "verify")[0] == 1
+
+    code, out = _run("data", "checksums", "--write")
+    assert code == 0 and f"written {catalogue}" in " ".join(out.split())
+    assert catalogue.read_text(encoding="utf-8") == printed  # what was shown is what is kept
+    assert load_catalogue(catalogue).ids == load_catalogue(cli_settings.catalogue_path).ids
+    code, out = _run("data", "verify")
+    assert code == 0, out
+
+    # a source folder gone: a clear error, the catalogue untouched
+    shutil.rmtree(data / "strategy")
+    before = catalogue.read_text(encoding="utf-8")
+    code, out = _run("data", "checksums", "--write")
+    assert code == 2 and "strategy" in out and "Traceback" not in out
+    assert catalogue.read_text(encoding="utf-8") == before

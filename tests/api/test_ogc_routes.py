@@ -514,9 +514,3 @@ def test_gzip_for_large_responses(client: TestClient) -> None:
 def test_cors(client: TestClient) -> None:
     r = client.get("/collections", headers={"Origin": "http://example.org"})
     assert r.headers["access-control-allow-origin"] in ("*", "http://example.org")
-
-
-def test_repeated_requests_hit_the_cache(client: TestClient) -> None:
-    a = client.get(ITEMS, params={"limit": 7, "zoom": 12})
-    b = client.get(ITEMS, params={"zoom": 12, "limit": 7})
-    assert a.content == b.content  # one normalised key: same bytes, same timeStamp

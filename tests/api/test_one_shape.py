@@ -29,8 +29,6 @@ from geo.settings import PROJECT_ROOT, Settings
 from geo.user_layers import add_user_layer
 from geo.vocabulary import K_DEFAULT, K_MAX, K_MIN, Status
 
-pytestmark = pytest.mark.realdata
-
 ITEMS = "/collections/kelurahan/items"
 
 
@@ -49,6 +47,7 @@ def _routes(app: Any) -> list[APIRoute]:
     return found
 
 
+@pytest.mark.realdata
 def test_no_two_routes_answer_the_same_request(api_settings: Settings) -> None:
     """api/app.py relied on router order so /collections/actions/... won over the generic
     collection routes; now no request matches two routes, so the order cannot matter."""
@@ -62,6 +61,7 @@ def test_no_two_routes_answer_the_same_request(api_settings: Settings) -> None:
             assert full == [route.path], f"{method} {sample} matches {full}"
 
 
+@pytest.mark.realdata
 def test_openapi_states_this_instances_limits(api_settings: Settings) -> None:
     """OpenAPI documented the class defaults (10000), not the running instance's limits."""
     settings = api_settings.model_copy(update={"items_limit_default": 25, "items_limit_max": 500})
@@ -75,6 +75,7 @@ def test_openapi_states_this_instances_limits(api_settings: Settings) -> None:
     assert classify["schema"]["enum"] == ["quantiles", "fisher_jenks", "equal_interval", "user"]
 
 
+@pytest.mark.realdata
 def test_page_api_and_openapi_share_one_k_range(client: TestClient) -> None:
     """The page took k 3..9, the API 2..20: a map of 12 classes could be asked for and never
     drawn, and a 2-class map link was refused by the page."""
@@ -93,6 +94,7 @@ def test_page_api_and_openapi_share_one_k_range(client: TestClient) -> None:
     assert set(config["styles"]["ramps"]) >= {str(n) for n in range(K_MIN, K_MAX + 1)}
 
 
+@pytest.mark.realdata
 def test_build_weights_give_back_the_stored_score_exactly(
     api_settings: Settings, real_build: Settings
 ) -> None:
@@ -109,6 +111,7 @@ def test_build_weights_give_back_the_stored_score_exactly(
         assert same.all(), weights
 
 
+@pytest.mark.realdata
 def test_a_layer_registered_after_the_build_is_not_a_weight(
     api_settings: Settings, tmp_path: Path
 ) -> None:
@@ -125,6 +128,7 @@ def test_a_layer_registered_after_the_build_is_not_a_weight(
     assert "sehat_green_space" in refused.json()["description"]
 
 
+@pytest.mark.realdata
 @pytest.mark.parametrize("collection", ["kelurahan", "tj_stops", "actions", "coverage_gaps_siap"])
 def test_an_unknown_filter_is_a_400_on_every_collection(
     client: TestClient, collection: str
@@ -136,6 +140,7 @@ def test_an_unknown_filter_is_a_400_on_every_collection(
     assert "colour" in r.json()["description"]
 
 
+@pytest.mark.realdata
 def test_the_gaps_page_and_download_like_any_collection(client: TestClient) -> None:
     """The gaps had no paging, no links and no downloads."""
     first = client.get("/collections/coverage_gaps_siap/items", params={"limit": 10})
@@ -210,6 +215,7 @@ def _what_each_serves(client: TestClient, code: str) -> tuple[str, float, bool]:
     return shown, round(api, 2), code in gaps
 
 
+@pytest.mark.realdata
 def test_after_a_rebuild_page_api_and_gaps_serve_the_same_build(
     two_builds: tuple[Settings, Path, str],
 ) -> None:

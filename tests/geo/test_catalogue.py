@@ -284,7 +284,6 @@ def test_duplicate_ids_and_files_outside_folder_are_rejected(
         load_catalogue(catalogue_path)
 
 
-@pytest.mark.realdata
 def test_real_catalogue_shape() -> None:
     catalogue = load_catalogue(Settings().catalogue_path)
     assert {s.id: s.folder for s in catalogue.sources} == REQUIRED_IDS

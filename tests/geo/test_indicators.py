@@ -143,6 +143,7 @@ def world() -> tuple[dict[str, Any], dict[str, Any]]:
 import json  # noqa: E402
 
 import pytest  # noqa: E402
+from geopandas.testing import assert_geodataframe_equal  # noqa: E402
 
 from geo.indicators.compute import IndicatorResult, compute_indicators  # noqa: E402
 from geo.indicators.definitions import INDICATORS  # noqa: E402
@@ -279,10 +280,13 @@ def test_scores_in_range(result: IndicatorResult) -> None:
 
 
 def test_compute_is_idempotent(result: IndicatorResult) -> None:
+    """Computing again on an already computed kelurahan layer gives the same result exactly."""
     layers, grids = world()
     layers["kelurahan"] = result.kelurahan
     again = compute_indicators(layers, grids, None)
-    assert list(again.kelurahan.columns) == list(result.kelurahan.columns)
+    for level in ("kelurahan", "kecamatan", "kota"):
+        assert_geodataframe_equal(again.layer(level), result.layer(level), check_less_precise=False)
+    assert again.dictionary == result.dictionary
 
 
 # ---------------------------------------------------------------------------------------------
@@ -290,11 +294,12 @@ def test_compute_is_idempotent(result: IndicatorResult) -> None:
 
 
 @pytest.fixture(scope="session")
-def real_result(real_settings: Settings) -> IndicatorResult:
-    from geo.build import build_layers
+def real_result(real_build: Settings) -> IndicatorResult:
+    """The indicators of the session's real build, as the build wrote them (and the app reads)."""
+    from geo.build import load_layers
 
-    built = build_layers(real_settings, verify=False)
-    return compute_indicators(built.layers, built.grids, None)
+    layers = load_layers(real_build)
+    return IndicatorResult(layers["kelurahan"], layers["kecamatan"], layers["kota"], [])
 
 
 @pytest.mark.realdata
@@ -343,3 +348,58 @@ def test_real_counts(real_result: IndicatorResult) -> None:
     slum_kota = set(kel.loc[kel["sehat_slum_rw_share"].notna(), "kode_kota"])
     assert slum_kota == {"31.71", "31.72", "31.74"}
     assert kel["sehat_clean_water_access"].isna().all()
+
+
+# ---------------------------------------------------------------------------------------------
+# a source layer absent: its indicators are null ("no data") with the reason, never 0
+
+ABSENT: dict[str, list[str]] = {
+    "flood_rw_2007": ["siap_flood_share_2007", "siap_people_exposed_2007"],
+    "flood_2017_rw_max": [
+        "siap_rw_flooded_2017_count",
+        "siap_rw_flooded_2017_share",
+        "siap_depth_class_2017_max",
+    ],
+    "flood_depth_current": ["siap_depth_mean", "siap_depth_share_gt_0_5m"],
+    "pumps": ["siap_pumps_1km"],
+    "floodgates": ["siap_floodgates_1km"],
+    "slum_rw": ["sehat_slum_rw_count", "sehat_slum_rw_share"],
+    "waste_banks": ["sehat_waste_banks_count", "sehat_waste_banks_per_10k"],
+    "river_waste": ["sehat_river_waste_t_day"],
+    "tj_stops": [
+        "terhubung_tj_stops",
+        "terhubung_tj_stops_per_km2",
+        "terhubung_tj_500m_share",
+        "terhubung_tj_departures_500m",
+    ],
+    "rail_stations": ["terhubung_rail_1km_share", "terhubung_rail_distance_km"],
+}
+"""Each source layer (or grid) of the build and the indicators computed from it."""
+
+
+def test_every_indicator_with_a_source_is_covered() -> None:
+    covered = [i for ids in ABSENT.values() for i in ids]
+    assert len(covered) == len(set(covered))
+    # the one indicator without a source is the open slot a planner fills
+    assert set(INDICATORS) - set(covered) == {"sehat_clean_water_access"}
+
+
+@pytest.mark.parametrize("source", list(ABSENT))
+def test_an_absent_source_leaves_its_indicators_null(result: IndicatorResult, source: str) -> None:
+    layers, grids = world()
+    (grids if source in grids else layers).pop(source)
+    without = compute_indicators(layers, grids, None)
+    ids = ABSENT[source]
+    pillar = INDICATORS[ids[0]].pillar
+    for level in ("kelurahan", "kecamatan", "kota"):
+        frame, full = without.layer(level), result.layer(level)
+        for ind in ids:  # null everywhere, where the full world has values
+            assert frame[ind].isna().all(), (level, ind)
+        # the other pillars do not depend on it
+        others = [i for i, d in INDICATORS.items() if d.pillar != pillar]
+        pd.testing.assert_frame_equal(frame[others], full[others])
+    reasons = {d["id"]: d["no_data_reason"] for d in without.dictionary}
+    for ind in ids:
+        assert reasons[ind] == f"layer '{source}' not in the build", ind
+        # with the source, the same indicator has values somewhere: the null is the absence
+        assert any(result.layer(lv)[ind].notna().any() for lv in ("kelurahan", "kecamatan")), ind

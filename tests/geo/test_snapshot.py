@@ -17,8 +17,6 @@ from geo.settings import Settings
 from geo.snapshot import SnapshotHolder, latest_snapshot, load_snapshot, places_reader
 from geo.vocabulary import Level
 
-pytestmark = pytest.mark.realdata
-
 
 def _copy(src: Path, dst: Path) -> None:
     """Put a copy of a build at ``dst`` the way a build does: a new file renamed into place."""
@@ -27,6 +25,7 @@ def _copy(src: Path, dst: Path) -> None:
     os.replace(tmp, dst)
 
 
+@pytest.mark.realdata
 def test_snapshot_holds_what_the_build_wrote(real_build: Settings) -> None:
     snapshot = load_snapshot(real_build.build_path, catalogue_path=real_build.catalogue_path)
     assert {str(level) for level in Level} <= set(snapshot.collections)
@@ -57,6 +56,7 @@ def test_no_build_is_one_error(tmp_path: Path) -> None:
         assert caught.value.status == 503 and caught.value.code == "no_build"
 
 
+@pytest.mark.realdata
 def test_a_rebuild_swaps_the_snapshot_and_frees_the_old_one(
     real_build: Settings, tmp_path: Path
 ) -> None:
@@ -79,6 +79,7 @@ def test_a_rebuild_swaps_the_snapshot_and_frees_the_old_one(
     assert old_snapshot() is None and old_places() is None
 
 
+@pytest.mark.realdata
 def test_readers_of_one_build_share_one_snapshot(real_build: Settings) -> None:
     path = real_build.build_path
     one = latest_snapshot(path, layers=("kelurahan",))

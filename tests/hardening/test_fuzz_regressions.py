@@ -16,6 +16,7 @@ ITEMS = "/collections/{collectionId}/items"
 ITEM = "/collections/{collectionId}/items/{featureId}"
 
 
+@pytest.mark.realdata
 def test_geometry_type_that_is_a_list_is_a_422_not_a_500(harness: Harness) -> None:
     """Finding 1: ``geometry.type`` holding a list (unhashable) crashed the DEPTH lookup."""
     body = point_feature()
@@ -36,6 +37,7 @@ def test_parse_geometry_names_a_non_string_type(kind: Any) -> None:
     assert errors[0]["field"] == "geometry.type"
 
 
+@pytest.mark.realdata
 def test_errors_are_declared_as_json_error_bodies(harness: Harness) -> None:
     """Finding 2: error statuses were undeclared or typed as the route's GeoJSON media type."""
     doc = harness.client.get("/api").json()
@@ -49,6 +51,7 @@ def test_errors_are_declared_as_json_error_bodies(harness: Harness) -> None:
     assert r.headers["content-type"] == "application/json"
 
 
+@pytest.mark.realdata
 def test_validation_errors_are_documented_as_400_not_fastapis_422(harness: Harness) -> None:
     """Finding 3: FastAPI documented a 422 HTTPValidationError; the app answers 400."""
     doc = harness.client.get("/api").json()
@@ -59,6 +62,7 @@ def test_validation_errors_are_documented_as_400_not_fastapis_422(harness: Harne
     assert r.status_code == 400 and r.json()["code"] == "invalid_parameter"
 
 
+@pytest.mark.realdata
 def test_geojson_routes_declare_geo_json_media_types(harness: Harness) -> None:
     """Finding 4: GeoJSON answers (application/geo+json) were documented as application/json."""
     doc = harness.client.get("/api").json()
@@ -68,6 +72,7 @@ def test_geojson_routes_declare_geo_json_media_types(harness: Harness) -> None:
     assert r.headers["content-type"] == "application/geo+json"
 
 
+@pytest.mark.realdata
 def test_downloads_declare_the_geopackage_media_type(harness: Harness) -> None:
     """Finding 4b: f=gpkg answers application/geopackage+sqlite3, which must be declared."""
     doc = harness.client.get("/api").json()
@@ -78,6 +83,7 @@ def test_downloads_declare_the_geopackage_media_type(harness: Harness) -> None:
     assert r.headers["content-type"] == "application/geopackage+sqlite3"
 
 
+@pytest.mark.realdata
 def test_html_pages_declare_their_friendly_error_pages(harness: Harness) -> None:
     """Finding 5: /peta answers 400 and /kelurahan/{kode} 404 as HTML pages, now declared."""
     doc = harness.client.get("/api").json()
@@ -87,6 +93,7 @@ def test_html_pages_declare_their_friendly_error_pages(harness: Harness) -> None
     assert r.status_code == 400 and r.headers["content-type"].startswith("text/html")
 
 
+@pytest.mark.realdata
 def test_conditional_answers_are_declared(harness: Harness) -> None:
     """Finding 6: 304 (If-None-Match) and 303 (landing page for browsers) were undeclared."""
     doc = harness.client.get("/api").json()
@@ -99,6 +106,7 @@ def test_conditional_answers_are_declared(harness: Harness) -> None:
     assert r.status_code == 304
 
 
+@pytest.mark.realdata
 def test_writes_declare_bearer_auth_and_if_match(harness: Harness) -> None:
     """Finding 7: the bearer scheme and the If-Match header were not in the document."""
     doc = harness.client.get("/api").json()
@@ -108,6 +116,7 @@ def test_writes_declare_bearer_auth_and_if_match(harness: Harness) -> None:
     assert any(p["name"] == "If-Match" and p["in"] == "header" for p in put["parameters"])
 
 
+@pytest.mark.realdata
 def test_action_bodies_are_described_by_a_feature_schema(harness: Harness) -> None:
     """Finding 8: bodies were `type: object`; the schema now names pillar, status, geometry."""
     doc = harness.client.get("/api").json()

@@ -13,6 +13,8 @@ import pytest
 from fuzzkit import Harness, harness, point_feature
 from propkit import BASE, auth, current_etag, fingerprint, raw_request
 
+pytestmark = pytest.mark.realdata
+
 __all__ = ["harness"]
 
 JSON_TYPE = (b"content-type", b"application/json")

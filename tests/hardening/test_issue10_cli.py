@@ -34,6 +34,7 @@ def _run(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
+@pytest.mark.realdata
 def test_layer_add_of_a_folder_is_a_plain_error(
     cli_env: Path, real_build: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -47,6 +48,7 @@ def test_layer_add_of_a_folder_is_a_plain_error(
     assert "not a regular file" in " ".join(out.split())
 
 
+@pytest.mark.realdata
 def test_layer_add_of_a_named_pipe_returns_at_once(cli_env: Path, real_build: Settings) -> None:
     """A FIFO named like a CSV blocked the command forever; now it is refused unread."""
     fifo = cli_env / "wards.csv"

@@ -25,6 +25,7 @@ def _post(h: Harness, body: bytes, path: str = f"{BASE}/items") -> Answer:
 # 1. unbounded integers in query parameters -------------------------------------------------
 
 
+@pytest.mark.realdata
 @pytest.mark.parametrize(
     "query",
     [
@@ -41,6 +42,7 @@ def test_1_offset_beyond_64_bits_is_a_400_not_an_overflow(harness: Harness, quer
         assert "offset must be" in answer.json()["description"]
 
 
+@pytest.mark.realdata
 def test_1_limit_zoom_and_k_are_bounded_the_same_way(harness: Harness) -> None:
     """Every integer parameter goes through the one bounded parser."""
     for query in (
@@ -56,6 +58,7 @@ def test_1_limit_zoom_and_k_are_bounded_the_same_way(harness: Harness) -> None:
 # 2. datetime outside the representable range ----------------------------------------------
 
 
+@pytest.mark.realdata
 @pytest.mark.parametrize(
     "value", ["0000-01-01", "0001-01-01T00:00:00%2B01:00", "9999-12-31T23:00:00-05:00"]
 )
@@ -69,6 +72,7 @@ def test_2_datetime_outside_years_1_to_9999_in_utc_is_a_400(harness: Harness, va
         assert "0001..9999" in answer.json()["description"]
 
 
+@pytest.mark.realdata
 def test_2_datetime_at_the_edges_of_the_range_still_works(harness: Harness) -> None:
     """The documented range is usable to its ends."""
     for value in (b"0001-01-01T00:00:00Z/..", b"../9999-12-31T23:59:59Z"):
@@ -81,6 +85,7 @@ def test_2_datetime_at_the_edges_of_the_range_still_works(harness: Harness) -> N
 # 3. If-Match parsed with int() on anything isdigit() accepts ------------------------------
 
 
+@pytest.mark.realdata
 @pytest.mark.parametrize("tag", [b'"\xb2"', b'"\xb9"', b'"\xb3"', b'"' + b"1" * 4301 + b'"'])
 @pytest.mark.parametrize("route", ["PATCH", "PUT", "DELETE", "restore"])
 def test_3_if_match_with_superscript_digits_or_4301_digits(
@@ -103,6 +108,7 @@ def test_3_if_match_with_superscript_digits_or_4301_digits(
 # 4. integer coordinates too big for a float ------------------------------------------------
 
 
+@pytest.mark.realdata
 @pytest.mark.parametrize(
     "coordinates",
     [
@@ -136,6 +142,7 @@ def test_4_integer_coordinates_too_big_for_a_float_are_a_422(
 # 5. deep nesting ----------------------------------------------------------------------------
 
 
+@pytest.mark.realdata
 @pytest.mark.parametrize("depth", [900, 1000, 100_000])
 @pytest.mark.parametrize("where", ["top", "property", "geometry.type", "object"])
 def test_5_deep_nesting_is_refused_before_decoding(
@@ -159,6 +166,7 @@ def test_5_deep_nesting_is_refused_before_decoding(
 # 6. a lone surrogate in a member name that reaches an error message -----------------------
 
 
+@pytest.mark.realdata
 @pytest.mark.parametrize(
     ("method", "body"),
     [
@@ -205,6 +213,7 @@ def test_6_the_error_renderer_cannot_fail_on_what_it_renders() -> None:
 # 7. siblings ---------------------------------------------------------------------------------
 
 
+@pytest.mark.realdata
 def test_7a_content_length_with_a_superscript_digit_is_a_400(harness: Harness) -> None:
     """The body limit read Content-Length with isdigit() and int(): 0xB2 crashed both."""
     for value in (b"\xb2", b"\xb9\xb9", b"-1", b"1e3", b"9" * 40):
@@ -216,6 +225,7 @@ def test_7a_content_length_with_a_superscript_digit_is_a_400(harness: Harness) -
         assert fingerprint(harness) == before
 
 
+@pytest.mark.realdata
 def test_7b_a_query_string_that_is_not_utf8_is_a_400(harness: Harness) -> None:
     """The items route built its cache key from request.url, which decodes strict UTF-8."""
     for path in ("/collections/kelurahan/items", f"{BASE}/items", "/collections"):

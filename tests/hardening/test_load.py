@@ -21,6 +21,7 @@ CLIENTS = int(os.environ.get("KETAHANAN_LOAD_CLIENTS", "12"))
 WARMUP = min(20.0, SECONDS / 6)
 
 
+@pytest.mark.realdata
 def test_load_and_soak(real_build: Settings, tmp_path: Path) -> None:
     db_url, secret = load.prepare_database(real_build, tmp_path)
     env = load.server_env(real_build, db_url)

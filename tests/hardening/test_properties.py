@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
+import pytest
 from fuzzkit import Harness, harness
 from hypothesis import example, given
 from hypothesis import strategies as st
@@ -44,6 +45,8 @@ from propkit import (
 )
 
 __all__ = ["harness"]
+
+pytestmark = pytest.mark.realdata
 
 JSON_TYPE = (b"content-type", b"application/geo+json")
 BODY_ROUTES = ("POST items", "POST import", "PUT item", "PATCH item")

@@ -42,6 +42,7 @@ def _assert_secure(response: object, label: str) -> str:
     return csp
 
 
+@pytest.mark.realdata
 def test_every_kind_of_response_carries_the_security_headers(harness: Harness) -> None:
     """JSON, GeoJSON, GeoPackage, HTML, a static file, a 404 and a 401 all carry them."""
     c = harness.client
@@ -63,6 +64,7 @@ def test_every_kind_of_response_carries_the_security_headers(harness: Harness) -
     assert cases["error 401"].status_code == 401
 
 
+@pytest.mark.realdata
 def test_map_page_allows_exactly_its_inline_scripts_by_hash(harness: Harness) -> None:
     """folium's inline scripts run by sha256 hash; no 'unsafe-inline' for scripts."""
     r = harness.client.get("/peta")
@@ -101,6 +103,7 @@ WRITES = [
 ]
 
 
+@pytest.mark.realdata
 @pytest.mark.parametrize(("method", "path"), WRITES)
 def test_oversized_body_is_413_on_every_write_route(
     harness: Harness, method: str, path: str
@@ -116,6 +119,7 @@ def test_oversized_body_is_413_on_every_write_route(
     _assert_secure(r, f"{method} {path}")
 
 
+@pytest.mark.realdata
 @pytest.mark.parametrize(("method", "path"), WRITES[:4])
 def test_streamed_oversized_body_is_413_on_every_write_route(
     harness: Harness, method: str, path: str
@@ -138,6 +142,7 @@ def test_streamed_oversized_body_is_413_on_every_write_route(
     assert r.json()["code"] == "payload_too_large"
 
 
+@pytest.mark.realdata
 def test_token_secret_never_appears_in_logs(
     harness: Harness, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -156,6 +161,7 @@ def test_token_secret_never_appears_in_logs(
     assert secret[:16] not in caplog.text
 
 
+@pytest.mark.realdata
 def test_token_is_read_only_from_the_authorization_header(harness: Harness) -> None:
     """A secret in the query string or a cookie does not authenticate a write."""
     c = harness.client
@@ -170,6 +176,7 @@ def test_token_is_read_only_from_the_authorization_header(harness: Harness) -> N
     assert harness.store.query()[1] == before
 
 
+@pytest.mark.realdata
 def test_tokens_are_stored_only_as_hashes(harness: Harness) -> None:
     """The tokens table holds sha256 digests, never the secret."""
     import sqlalchemy as sa

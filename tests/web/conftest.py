@@ -120,16 +120,19 @@ class Watched:
     allowed_console: list[str] = field(default_factory=list)
 
     def problems(self) -> list[str]:
-        """Every blocked request and unexpected console error."""
+        """Every blocked request, unexpected console error and dialog."""
         errors = [e for e in self.console_errors if not any(a in e for a in self.allowed_console)]
-        return [f"request left 127.0.0.1: {u}" for u in self.blocked] + [
-            f"console error: {e}" for e in errors
-        ]
+        return (
+            [f"request left 127.0.0.1: {u}" for u in self.blocked]
+            + [f"console error: {e}" for e in errors]
+            + [f"dialog opened: {d}" for d in self.dialogs]
+        )
 
 
 @pytest.fixture
 def watched(browser_context: Any, web_app: WebApp) -> Iterator[Watched]:
-    """A new tab that records and aborts non-local requests; fails on console errors."""
+    """A new tab that records and aborts non-local requests; fails on console errors and
+    dialogs."""
     page = browser_context.new_page()
     w = Watched(page)
 

@@ -13,9 +13,11 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
+from PIL import Image
 
 from geo.settings import PROJECT_ROOT
 from web.i18n import catalogue
+from web.pages import CLUSTERED, OVERLAYS
 
 
 def wait_until(page: Any, expression: str, timeout_s: float = 30.0) -> None:
@@ -98,6 +100,13 @@ def test_kelurahan_choropleth_and_legend_follow_the_api(watched: Watched, web_ap
     assert sehat == pytest.approx(api_breaks(web_app, "sehat"))
     assert sehat != pytest.approx(siap)
     assert page.locator("#ketahanan-legend h2").inner_text().endswith("(0-1)")
+
+
+def matched(app: WebApp, collection: str) -> int:
+    """How many features the API has in a collection."""
+    response = httpx.get(f"{app.base}/collections/{collection}/items?limit=1", timeout=30)
+    response.raise_for_status()
+    return int(response.json()["numberMatched"])
 
 
 def page_config(page: Any) -> dict[str, Any]:
@@ -201,20 +210,56 @@ def test_colours_follow_the_served_class_not_the_breaks(watched: Watched, web_ap
     assert legend == pytest.approx(breaks)
 
 
+VISIBLE_UNITS = """() => {
+    const styles = JSON.parse(document.getElementById("ketahanan-config").textContent).styles;
+    return Array.from(document.querySelectorAll("path.ketahanan-unit")).filter((p) => {
+        const want = styles[p.classList.contains("ketahanan-nodata") ? "nodata" : "unit"];
+        const s = getComputedStyle(p);
+        return s.fill !== "none" && Number(s.fillOpacity) === want.fillOpacity
+            && Number(s.strokeOpacity) > 0;
+    }).length;
+}"""
+"""How many choropleth units are drawn with their style's fill and a visible outline."""
+
+
 @pytest.mark.parametrize("pillar", ["siap", "sehat", "terhubung"])
 def test_pillar_map_screenshot(watched: Watched, web_app: WebApp, pillar: str) -> None:
     page = open_map(watched, web_app, f"?pilar={pillar}")
-    # Show every overlay of the pillar so the screenshot shows them loading from the API.
+    # Show every overlay of the pillar and wait until each has drawn every feature the API has.
     boxes = page.locator(".leaflet-control-layers-overlays input[type=checkbox]")
     for i in range(boxes.count()):
         if not boxes.nth(i).is_checked():
             boxes.nth(i).check()
-    page.wait_for_load_state("networkidle")
+    for layer in OVERLAYS[pillar]:
+        if layer in CLUSTERED:  # clustered points: one marker or cluster icon per group
+            wait_until(page, "document.querySelectorAll('.stop-icon, .marker-cluster').length > 0")
+        else:
+            expected = matched(web_app, layer)
+            assert expected > 0, layer
+            wait_until(
+                page, f"document.querySelectorAll('path.overlay-{layer}').length === {expected}"
+            )
+    assert page.locator("path.ketahanan-unit").count() == KELURAHAN
+    # and every unit is drawn as the page's styles say: filled and outlined, not invisible
+    assert page.evaluate(VISIBLE_UNITS) == KELURAHAN
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"peta-{pillar}.png"
     page.screenshot(path=str(path))
-    assert path.stat().st_size > 10_000
-    assert page.locator("path.ketahanan-unit").count() == KELURAHAN
+    # The picture shows a drawn map, not an empty frame: many colours, no one colour dominant.
+    box = page.locator(".folium-map").bounding_box()
+    with Image.open(path) as shot:
+        area = shot.convert("RGB").crop(
+            (
+                int(box["x"]),
+                int(box["y"]),
+                int(box["x"] + box["width"]),
+                int(box["y"] + box["height"]),
+            )
+        )
+        colours = area.getcolors(maxcolors=area.width * area.height) or []
+    top = max(count for count, _ in colours)
+    assert len(colours) > 100, f"{len(colours)} colours in the map area"
+    assert top / (area.width * area.height) < 0.8, "one colour fills most of the map"
 
 
 def draw_polygon(page: Any) -> None:
@@ -275,6 +320,41 @@ def test_validation_error_shows_next_to_its_field(watched: Watched, web_app: Web
     assert "invalid" in (form.locator("[data-field=title]").get_attribute("class") or "")
 
 
+LIVE_MARKUP_TRAP = """
+window.__liveMarkup = [];
+new MutationObserver(function (records) {
+  records.forEach(function (r) {
+    r.addedNodes.forEach(function (n) {
+      if (n.nodeType !== 1) { return; }
+      [n].concat(Array.from(n.querySelectorAll("*"))).forEach(function (e) {
+        if (Array.from(e.attributes).some(function (a) { return /^on/i.test(a.name); })) {
+          window.__liveMarkup.push(e.outerHTML);
+        }
+      });
+    });
+  });
+}).observe(document, { childList: true, subtree: true });
+"""
+"""Records every element with an inline event handler added to the page, when it is added."""
+
+PAGE_TIME_MS = 10 * 60 * 1000
+"""How far the fake clock runs the page on, so a timer set for later fires now."""
+
+
+def assert_no_alert_ever(watched: Watched) -> None:
+    """No dialog opened, none can still come from a timer, and no markup became live.
+
+    Every network answer is in (networkidle), then the page's fake clock runs ten minutes
+    on, firing each timer due in that time: an alert scheduled for later opens now and is
+    recorded. Markup from user text that became elements is recorded as it is added.
+    """
+    page = watched.page
+    page.wait_for_load_state("networkidle")
+    page.clock.run_for(PAGE_TIME_MS)
+    assert page.evaluate("window.__liveMarkup") == []
+    assert watched.dialogs == []
+
+
 def test_action_title_with_markup_is_text(watched: Watched, web_app: WebApp) -> None:
     feature = {
         "type": "Feature",
@@ -289,8 +369,12 @@ def test_action_title_with_markup_is_text(watched: Watched, web_app: WebApp) -> 
     response = web_app.post_action(feature)
     assert response.status_code == 201, response.text
     action_id = response.json()["id"]
+    kode = response.json()["properties"]["kelurahan"][0]
 
-    page = open_map(watched, web_app)
+    page = watched.page
+    page.clock.install()  # real time flows on; run_for below jumps it forward
+    page.add_init_script(LIVE_MARKUP_TRAP)
+    open_map(watched, web_app)
     page.evaluate(
         """id => {
             const k = window.ketahanan;
@@ -306,12 +390,15 @@ def test_action_title_with_markup_is_text(watched: Watched, web_app: WebApp) -> 
     assert popup.locator(".action-title").inner_text() == XSS_TITLE
     assert "<b>BPBD</b>" in popup.inner_text()
     assert page.locator(".leaflet-popup img").count() == 0
-    page.wait_for_timeout(300)
-    assert watched.dialogs == []
+    assert_no_alert_ever(watched)
 
-    page.goto(f"{web_app.base}/kelurahan/31.71.01.1001")
+    # the profile of the kelurahan it touches lists it, as text too
+    page.goto(f"{web_app.base}/kelurahan/{kode}")
     assert page.locator("h1").count() == 1
-    assert watched.dialogs == []
+    wait_until(page, "!document.querySelector('#profile-actions').textContent.includes('Memuat')")
+    assert XSS_TITLE in page.locator("#profile-actions").inner_text()
+    assert page.locator("#profile-actions img").count() == 0
+    assert_no_alert_ever(watched)
 
 
 def test_english_labels(watched: Watched, web_app: WebApp) -> None:

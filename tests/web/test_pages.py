@@ -220,6 +220,7 @@ def test_unknown_kelurahan_is_a_friendly_escaped_404(web_client: TestClient) -> 
     assert "&lt;img src=x onerror=alert(1)&gt;" in response.text
 
 
+@pytest.mark.realdata
 def test_profile_numbers_follow_the_language(web_client: TestClient) -> None:
     """Bahasa Indonesia writes 11.011.862 and 0,39; English 11,011,862 and 0.39."""
     kel = web_client.get("/collections/kelurahan/items/31.71.01.1001").json()["properties"]

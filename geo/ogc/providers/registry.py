@@ -2,7 +2,9 @@
 
 A :class:`Registry` is made per request from the build snapshot being served and a function
 giving the actions store (opened only when a collection needs it), so every collection comes
-from one build and the build layers never wait on the database.
+from one build and the build layers never wait on the database. Before any build the actions
+still answer: a registry without a snapshot serves them, and every other collection is the
+:class:`~geo.errors.NoBuildError` (503) saying to run ``ketahanan build``.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from geo.actions.store import ActionStore
-from geo.errors import NotFoundError
+from geo.errors import NoBuildError, NotFoundError
 from geo.ogc.providers.actions import ACTIONS, ActionsProvider
 from geo.ogc.providers.base import CollectionProvider
 from geo.ogc.providers.gaps import GapsProvider, gaps_id
@@ -20,18 +22,49 @@ from geo.vocabulary import Level, Pillar
 
 
 class Registry:
-    """The providers of one build snapshot and one actions store."""
+    """The providers of one build snapshot (None before any build) and one actions store.
 
-    def __init__(self, snapshot: BuildSnapshot, store: Callable[[], ActionStore]) -> None:
-        self.snapshot = snapshot
+    Parameters
+    ----------
+    snapshot : BuildSnapshot or None
+        The build served; None when there is none (``no_build`` then says why).
+    store : callable
+        Gives the actions store.
+    no_build : NoBuildError, optional
+        Why there is no snapshot (its message names the build path).
+    """
+
+    def __init__(
+        self,
+        snapshot: BuildSnapshot | None,
+        store: Callable[[], ActionStore],
+        *,
+        no_build: NoBuildError | None = None,
+    ) -> None:
+        self._snapshot = snapshot
+        self._no_build = no_build
         self._store = store
         self.actions = ActionsProvider(store)
-        kelurahan = snapshot.collections.get(Level.kelurahan)
+        kelurahan = None if snapshot is None else snapshot.collections.get(Level.kelurahan)
         self.gaps = (
             {}
             if kelurahan is None
             else {gaps_id(p): GapsProvider(kelurahan, p, self._covered) for p in Pillar}
         )
+
+    @property
+    def snapshot(self) -> BuildSnapshot:
+        """The build served.
+
+        Raises
+        ------
+        NoBuildError
+            There is no build yet (only the actions answer then).
+        """
+        if self._snapshot is None:
+            reason = self._no_build.message if self._no_build else "run `ketahanan build` first"
+            raise NoBuildError(reason)
+        return self._snapshot
 
     def _covered(self, pillar: Pillar) -> set[str]:
         return self._store().covered_kelurahan(str(pillar))
