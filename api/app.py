@@ -10,7 +10,18 @@ from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
 from api.responses import ERROR_REF, ErrorBody
-from api.routes import actions, collections, conformance, coverage, docs, items, landing, pages
+from api.routes import (
+    actions,
+    auth,
+    collections,
+    conformance,
+    context,
+    coverage,
+    docs,
+    items,
+    landing,
+    pages,
+)
 from api.security import BodyLimitMiddleware, SecurityHeadersMiddleware
 from api.store import store_lifespan
 from geo.settings import Settings, get_settings
@@ -86,12 +97,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(landing.router)
     app.include_router(conformance.router)
+    app.include_router(auth.router)
     # actions and coverage gaps before the generic collections, so their paths win
     app.include_router(actions.router)
     app.include_router(coverage.router)
     app.router.lifespan_context = actions.with_actions_startup(app.router.lifespan_context)
     app.include_router(collections.router)
     app.include_router(items.router)
+    app.include_router(context.router)
     app.include_router(pages.router)
     app.include_router(docs.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -7,7 +7,7 @@ folium keeps its includes as class attributes (``default_js`` / ``default_css``,
 internet.
 
 The app's own scripts are native ES modules in ``web/static/js`` (no bundler): each page
-loads one entry module (``MAP_PAGE_JS``, ``PROFILE_JS``), and :func:`module_urls` walks its
+loads one entry module (``MAP_PAGE_JS``, ``PROFILE_JS``, ``TRACKER_JS``, ``RANKING_JS``), and :func:`module_urls` walks its
 ``import`` statements so the page can list every module it needs as ``modulepreload`` (the
 browser then fetches them in parallel instead of one import level at a time).
 """
@@ -31,6 +31,8 @@ LEAFLET_CSS = vendor_path("leaflet", "dist/leaflet.css")
 STATIC_URL = "/static/"
 MAP_PAGE_JS = "/static/js/map-page.js"
 PROFILE_JS = "/static/js/profile.js"
+TRACKER_JS = "/static/js/aksi-page.js"
+RANKING_JS = "/static/js/peringkat-page.js"
 DRAW_LOCALE_JS = "/static/js/draw-locale.js"
 APP_CSS = "/static/css/ketahanan.css"
 FAVICON = "/static/favicon.svg"

@@ -1,22 +1,35 @@
-"""Planner pages: the pillar map and the kelurahan profile (HTML, built by ``web/``)."""
+"""Planner pages: the map, the actions tracker, the ranking and the kelurahan profile (HTML).
+
+Each page is built by ``web/``; a bad parameter is a friendly 400 page and a missing build a
+friendly 503 page, both in the page's language.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from api.deps import SettingsDep
+from api.deps import SettingsDep, get_store
 from api.responses import content
+from geo.errors import DataError
+from geo.features import FeatureStore
 from web.data import BuildTables, build_tables
 from web.i18n import Translator, normalise_lang
-from web.pages import PageParameterError, error_page, map_page, parse_map_params, profile_page
+from web.mapdata import class_plan, unit_values, weights_checker
+from web.pages import map_page
+from web.params import MapParams, PageParameterError, parse_map_params
+from web.profile import profile_page
+from web.render import error_page
+from web.tracker import tracker_page
 
 router = APIRouter(tags=["pages"])
 
 _HTML_HEADERS = {"Cache-Control": "no-cache"}
 _HTML = {"type": "string"}
+
+Text = Annotated[str | None, Query()]
 
 
 def _page_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -29,17 +42,42 @@ def _page_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {s: content(text[s], html=_HTML) for s in statuses}
 
 
-def _tables_or_page(settings: SettingsDep, lang: str | None) -> BuildTables | HTMLResponse:
+def _unavailable(lang: str | None) -> HTMLResponse:
+    t = Translator(normalise_lang(lang))
+    return HTMLResponse(error_page(503, "error.unavailable", t("error.no_build"), lang), 503)
+
+
+def _bad(exc: PageParameterError, lang: str | None) -> HTMLResponse:
+    t = Translator(normalise_lang(lang))
+    return HTMLResponse(error_page(400, "error.bad_parameter", exc.text(t), lang), 400)
+
+
+async def _build(request: Request, settings: SettingsDep) -> tuple[BuildTables, FeatureStore]:
+    """The page tables and the engine's store of the current build (FileNotFoundError if none)."""
     try:
-        return build_tables(settings)
+        return build_tables(settings), await get_store(request)
+    except DataError as exc:
+        raise FileNotFoundError(str(exc)) from None
+
+
+async def _map_state(
+    request: Request, settings: SettingsDep, values: dict[str, str | None]
+) -> tuple[BuildTables, FeatureStore, MapParams] | HTMLResponse:
+    lang = values.get("lang")
+    try:
+        tables, store = await _build(request, settings)
     except FileNotFoundError:
-        t = Translator(normalise_lang(lang))
-        body = error_page(503, "error.generic", t("error.load"), lang)
-        return HTMLResponse(body, status_code=503)
+        return _unavailable(lang)
+    try:
+        params = parse_map_params(tables, values, weights_checker(store))
+    except PageParameterError as exc:
+        return _bad(exc, lang)
+    return tables, store, params
 
 
 @router.get("/peta", response_class=HTMLResponse, responses=_page_responses(400, 503))
-def peta(
+async def peta(
+    request: Request,
     settings: SettingsDep,
     pilar: Annotated[str | None, Query(description="siap, sehat or terhubung")] = None,
     tingkat: Annotated[str | None, Query(description="kelurahan, kecamatan or kota")] = None,
@@ -48,18 +86,40 @@ def peta(
         str | None, Query(description="quantiles, fisher_jenks or equal_interval")
     ] = None,
     k: Annotated[str | None, Query(description="number of classes, 3-9")] = None,
+    weights: Annotated[str | None, Query(description="indicator weights id:w,...")] = None,
+    fokus: Annotated[str | None, Query(description="code of a unit to zoom to")] = None,
     lang: Annotated[str | None, Query(description="id (default) or en")] = None,
 ) -> HTMLResponse:
     """Pillar risk map (HTML page; layers load from the items routes)."""
-    tables = _tables_or_page(settings, lang)
-    if isinstance(tables, HTMLResponse):
-        return tables
+    state = await _map_state(request, settings, dict(locals_of(request)))
+    if isinstance(state, HTMLResponse):
+        return state
+    tables, store, params = state
+    values, _ = unit_values(store, store.get(params.level), params)
+    page = map_page(settings, tables, params, class_plan(values, params))
+    return HTMLResponse(page, headers=_HTML_HEADERS)
+
+
+def locals_of(request: Request) -> dict[str, str | None]:
+    """The page parameters of a request (the last value of each)."""
+    names = ("pilar", "tingkat", "indikator", "klasifikasi", "k", "weights", "lang")
+    extra = ("kota", "kecamatan", "fokus")
+    return {n: request.query_params.get(n) for n in (*names, *extra)}
+
+
+@router.get("/aksi", response_class=HTMLResponse, responses=_page_responses(503))
+async def aksi(
+    request: Request,
+    settings: SettingsDep,
+    lang: Annotated[str | None, Query(description="id (default) or en")] = None,
+) -> HTMLResponse:
+    """Actions tracker: filter, read, change status and progress, history, delete and undo."""
     try:
-        params = parse_map_params(tables, pilar, tingkat, indikator, klasifikasi, k, lang)
-    except PageParameterError as exc:
-        message = f"{exc.field}: {exc.message}"
-        return HTMLResponse(error_page(400, "error.bad_parameter", message, lang), 400)
-    return HTMLResponse(map_page(settings, tables, params), headers=_HTML_HEADERS)
+        tables = build_tables(settings)
+    except FileNotFoundError:
+        return _unavailable(lang)
+    page = tracker_page(tables, dict(request.query_params), lang)
+    return HTMLResponse(page, headers=_HTML_HEADERS)
 
 
 @router.get("/kelurahan/{kode}", response_class=HTMLResponse, responses=_page_responses(404, 503))
@@ -69,9 +129,10 @@ def kelurahan_profile(
     lang: Annotated[str | None, Query(description="id (default) or en")] = None,
 ) -> HTMLResponse:
     """Kelurahan profile: indicators, pillar scores and ranks, actions, downloads."""
-    tables = _tables_or_page(settings, lang)
-    if isinstance(tables, HTMLResponse):
-        return tables
+    try:
+        tables = build_tables(settings)
+    except FileNotFoundError:
+        return _unavailable(lang)
     page = profile_page(settings, tables, kode.strip(), lang)
     if page is None:
         t = Translator(normalise_lang(lang))

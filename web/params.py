@@ -1,0 +1,152 @@
+"""The shareable state of a map or ranking page: its query string, checked.
+
+``/peta`` and ``/peringkat`` take the same parameters (``pilar``, ``tingkat``, ``indikator``,
+``klasifikasi``, ``k``, ``weights``, ``lang``); the ranking adds ``kota`` and ``kecamatan``
+filters and the map ``fokus`` (a unit to zoom to). A bad value is a :class:`PageParameterError`,
+which the routes render as a friendly 400 page in the page's language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from web.data import LEVELS, PILLARS, SCORE_COLUMNS, BuildTables
+from web.i18n import Translator, normalise_lang
+
+CLASSIFICATIONS = ("quantiles", "fisher_jenks", "equal_interval")
+K_RANGE = (3, 9)
+K_DEFAULT = 5
+MAX_PARAM_CHARS = 2_000
+"""Longest value a page parameter may have (a weights list of every indicator fits)."""
+
+
+class PageParameterError(ValueError):
+    """A map or profile query parameter is not valid (rendered as a friendly 400 page).
+
+    ``key`` names the catalogue string that explains the problem to a planner; ``value`` is
+    the offending text (shown escaped).
+    """
+
+    def __init__(self, field: str, key: str, value: str = "") -> None:
+        super().__init__(f"{field}: {key}")
+        self.field = field
+        self.key = key
+        self.value = value
+
+    def text(self, t: Translator) -> str:
+        """The message in the page's language."""
+        shown = f" ({self.value[:80]})" if self.value else ""
+        return f"{t('param.' + self.field)}: {t(self.key)}{shown}"
+
+
+@dataclass(frozen=True)
+class MapParams:
+    """The shareable state of a map page (its query string)."""
+
+    pillar: str = "siap"
+    level: str = "kelurahan"
+    indicator: str | None = None
+    classification: str = "quantiles"
+    k: int = K_DEFAULT
+    lang: str = "id"
+    weights: str = ""
+    kota: str | None = None
+    kecamatan: str | None = None
+    focus: str | None = None
+
+    @property
+    def column(self) -> str:
+        """The column the choropleth shows: the indicator or the pillar score."""
+        return self.indicator or SCORE_COLUMNS[self.pillar]
+
+    def query(self, **changes: Any) -> dict[str, Any]:
+        """The page's query parameters (defaults left out), with ``changes`` applied."""
+        values: dict[str, Any] = {
+            "pilar": self.pillar,
+            "tingkat": self.level,
+            "indikator": self.indicator or "",
+            "klasifikasi": self.classification,
+            "k": "" if self.k == K_DEFAULT else self.k,
+            "weights": self.weights,
+            "kota": self.kota or "",
+            "kecamatan": self.kecamatan or "",
+            "lang": self.lang,
+        }
+        values.update(changes)
+        return {k: v for k, v in values.items() if v not in (None, "")}
+
+
+def _word(name: str, value: str | None, default: str, allowed: tuple[str, ...]) -> str:
+    text = (value or default).strip().lower()
+    if text not in allowed:
+        raise PageParameterError(name, "param.unknown_value", value or "")
+    return text
+
+
+def _code(name: str, value: str | None, known: set[str]) -> str | None:
+    text = (value or "").strip()
+    if not text:
+        return None
+    if text not in known:
+        raise PageParameterError(name, "param.unknown_unit", text)
+    return text
+
+
+def parse_map_params(
+    tables: BuildTables,
+    query: dict[str, str | None],
+    check_weights: Callable[[str, str], str] | None = None,
+) -> MapParams:
+    """Check a map or ranking page's query values.
+
+    Parameters
+    ----------
+    tables : BuildTables
+        The build's units and data dictionary (to check indicators and unit codes).
+    query : dict
+        Raw values by parameter name (``pilar``, ``tingkat``, ... ``fokus``).
+    check_weights : callable, optional
+        ``check_weights(level, text)`` returns the weights normalised or raises
+        :class:`PageParameterError` (the API's own weights parser, so both agree).
+
+    Raises
+    ------
+    PageParameterError
+        Unknown pillar, level, indicator, classification or unit; k out of range; bad weights.
+    """
+    for name, value in query.items():
+        if value is not None and len(value) > MAX_PARAM_CHARS:
+            raise PageParameterError(name, "param.too_long")
+    pillar = _word("pilar", query.get("pilar"), "siap", PILLARS)
+    level = _word("tingkat", query.get("tingkat"), "kelurahan", LEVELS)
+    indicator = (query.get("indikator") or "").strip() or None
+    known = {d["id"] for d in tables.indicators(pillar)} | {SCORE_COLUMNS[pillar]}
+    if indicator is not None and indicator not in known:
+        raise PageParameterError("indikator", "param.not_of_pillar", indicator)
+    if indicator == SCORE_COLUMNS[pillar]:
+        indicator = None
+    method = _word("klasifikasi", query.get("klasifikasi"), "quantiles", CLASSIFICATIONS)
+    raw_k = (query.get("k") or "").strip()
+    if raw_k and not raw_k.isdecimal():
+        raise PageParameterError("k", "param.whole_number", raw_k)
+    classes = int(raw_k) if raw_k else K_DEFAULT
+    if not K_RANGE[0] <= classes <= K_RANGE[1]:
+        raise PageParameterError("k", "param.k_range", raw_k)
+    weights = (query.get("weights") or "").strip()
+    if weights and check_weights is not None:
+        weights = check_weights(level, weights)
+    codes = tables.codes()
+    return MapParams(
+        pillar=pillar,
+        level=level,
+        indicator=indicator,
+        classification=method,
+        k=classes,
+        lang=normalise_lang(query.get("lang")),
+        weights=weights,
+        kota=_code("kota", query.get("kota"), codes["kota"]),
+        kecamatan=_code("kecamatan", query.get("kecamatan"), codes["kecamatan"]),
+        focus=_code("fokus", query.get("fokus"), codes[level]),
+    )

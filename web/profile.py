@@ -1,0 +1,100 @@
+"""The kelurahan profile page (Jinja): every indicator with unit, source and formula, the three
+pillar scores with their rank, the actions touching it (drawn by ``profile.js``), downloads.
+
+Indicator names, units and formulas are shown in the page's language (:mod:`web.wording`);
+a score's missing inputs are named, never given as raw ids.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from geo.settings import Settings
+from web.assets import APP_CSS, FAVICON, LEAFLET_CSS, LEAFLET_JS, PROFILE_JS, module_tags
+from web.data import SCORE_COLUMNS, BuildTables
+from web.i18n import Translator, normalise_lang
+from web.pages import script_config
+from web.render import clean, env, format_number, header, json_for_script
+from web.wording import formula_text, unit_text
+
+PERSONS_UNIT = "persons (estimate)"
+"""The unit of a count of people: shown without decimals."""
+
+
+def _missing_names(tables: BuildTables, text: Any, lang: str) -> str | None:
+    """The names of a score's missing inputs (the build stores their ids, comma-separated)."""
+    if not isinstance(text, str) or not text.strip():
+        return None
+    return ", ".join(tables.name_of(i.strip(), lang) for i in text.split(",") if i.strip())
+
+
+def _scores(tables: BuildTables, row: Any, index: Any, t: Translator) -> list[dict[str, Any]]:
+    kel = tables.kelurahan
+    scores = []
+    for pillar, column in SCORE_COLUMNS.items():
+        value = clean(row.get(column)) if column in kel else None
+        rank = tables.ranks(column).loc[index] if column in kel else None
+        scores.append(
+            {
+                "pillar": pillar,
+                "label": t(f"pillar.{pillar}"),
+                "value": None if value is None else format_number(float(value), t.lang, 2),
+                "rank": None if rank is None or not math.isfinite(rank) else int(rank),
+                "missing": _missing_names(tables, row.get(f"{column}_missing"), t.lang),
+            }
+        )
+    return scores
+
+
+def _indicators(tables: BuildTables, row: Any, t: Translator) -> list[dict[str, Any]]:
+    kel = tables.kelurahan
+    rows = []
+    for d in tables.dictionary:
+        column = d["id"]
+        value = clean(row.get(column)) if column in kel else None
+        decimals = 0 if d.get("unit") == PERSONS_UNIT else 3
+        rows.append(
+            {
+                "id": column,
+                "pillar": t(f"pillar.{d.get('pillar')}"),
+                "name": tables.name_of(column, t.lang),
+                "value": format_number(value, t.lang, decimals=decimals),
+                "unit": unit_text(d.get("unit"), t),
+                "sources": ", ".join(d.get("sources") or []),
+                "formula": formula_text(d, t),
+                "estimate": bool(d.get("estimate")),
+                "no_data_reason": d.get("no_data_reason"),
+            }
+        )
+    return rows
+
+
+def profile_page(
+    settings: Settings, tables: BuildTables, kode: str, lang: str | None
+) -> str | None:
+    """Render the profile of one kelurahan, or None when ``kode`` is unknown."""
+    t = Translator(normalise_lang(lang))
+    kel = tables.kelurahan
+    match = kel[kel["kode"] == kode]
+    if match.empty:
+        return None
+    row = match.iloc[0]
+    config = {**script_config(t, tables), "kode": str(row["kode"])}
+    return env.get_template("profile.html").render(
+        t=t,
+        lang=t.lang,
+        header=header(t, "", {}, path=f"/kelurahan/{row['kode']}"),
+        kel={k: clean(row.get(k)) for k in ("kode", "nama", "nama_kecamatan", "nama_kota")},
+        population=format_number(clean(row.get("population")), t.lang),
+        area=format_number(clean(row.get("area_km2")), t.lang, decimals=2),
+        scores=_scores(tables, row, match.index[0], t),
+        total=len(kel),
+        indicators=_indicators(tables, row, t),
+        config_json=json_for_script(config),
+        leaflet_js=LEAFLET_JS,
+        leaflet_css=LEAFLET_CSS,
+        app_modules=module_tags(PROFILE_JS),
+        app_css=APP_CSS,
+        favicon=FAVICON,
+    )
