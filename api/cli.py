@@ -273,6 +273,24 @@ def db_upgrade() -> None:
     console.print(f"[green]ok[/]: {redact_url(settings.database_url)} at revision {revision}")
 
 
+@db_app.command("check")
+def db_check() -> None:
+    """Migrate, then run `alembic check`: exit 1 when the model and the migrations differ."""
+    from geo.actions.db import check_schema, redact_url
+
+    settings = _settings()
+    with _errors():
+        store = _action_store(settings)
+        drift = check_schema(store.engine)
+        store.dispose()
+    if drift:
+        for line in drift:
+            err.print(f"[bold red]drift[/]: {line}")
+        err.print("the tables in geo/actions/schema.py need a new migration in migrations/versions")
+        raise typer.Exit(code=1)
+    console.print(f"[green]ok[/]: {redact_url(settings.database_url)} matches the model")
+
+
 @token_app.command("create")
 def token_create(
     name: Annotated[str, typer.Option("--name", help="Who uses it; recorded on every change.")],

@@ -1,5 +1,8 @@
 """API tokens: bearer secrets with a role, stored only as a sha256 hash.
 
+Creation, hashing, authentication, revocation and role checks live here; the SQL is
+:class:`geo.actions.repository.TokenRepository`'s. Nothing here knows about actions.
+
 A token is ``secrets.token_urlsafe(32)``; the database keeps its sha256 hex digest, and a
 presented token is hashed and compared with :func:`hmac.compare_digest`. Tokens are printed
 once when created and never logged.
@@ -14,10 +17,9 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Protocol
 
-import sqlalchemy as sa
-
-from geo.actions.store import ActionStore
+from geo.actions.repository import TokenRepository, TokenRow
 from geo.errors import (
     ConflictError,
     ForbiddenError,
@@ -59,12 +61,25 @@ def hash_token(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
-def create_token(store: ActionStore, name: str, role: Role | str) -> tuple[str, Token]:
+class TokenStore(Protocol):
+    """Whatever holds the tokens table, such as :class:`geo.actions.store.ActionStore`."""
+
+    @property
+    def token_repository(self) -> TokenRepository:
+        """The SQL over ``api_tokens``."""
+        ...
+
+
+def _token(row: TokenRow) -> Token:
+    return Token(row.id, row.name, Role(row.role), row.created_at, row.revoked_at)
+
+
+def create_token(store: TokenStore, name: str, role: Role | str) -> tuple[str, Token]:
     """Create a token.
 
     Parameters
     ----------
-    store : ActionStore
+    store : TokenStore
         The store (tokens live in its database).
     name : str
         A unique name, 1 to 100 characters; it is recorded on every change the token makes.
@@ -93,25 +108,13 @@ def create_token(store: ActionStore, name: str, role: Role | str) -> tuple[str, 
     if not 1 <= len(name) <= 100:
         raise InvalidParameterError("a token name must have 1 to 100 characters")
     secret = secrets.token_urlsafe(32)
-    t = store.tables.tokens
-    token = Token(str(uuid.uuid4()), name, role, datetime.now(UTC), None)
-    with store.write() as conn:
-        if conn.execute(sa.select(t.c.id).where(t.c.name == name)).first() is not None:
-            raise ConflictError(f"a token named {name!r} exists; revoke it or pick another name")
-        conn.execute(
-            sa.insert(t).values(
-                id=token.id,
-                name=name,
-                role=str(role),
-                token_hash=hash_token(secret),
-                created_at=token.created_at,
-                revoked_at=None,
-            )
-        )
-    return secret, token
+    row = TokenRow(str(uuid.uuid4()), name, str(role), hash_token(secret), datetime.now(UTC), None)
+    if not store.token_repository.insert_if_name_free(row):
+        raise ConflictError(f"a token named {name!r} exists; revoke it or pick another name")
+    return secret, _token(row)
 
 
-def revoke_token(store: ActionStore, name_or_id: str) -> Token:
+def revoke_token(store: TokenStore, name_or_id: str) -> Token:
     """Revoke a token by name or id; it stops working at once.
 
     Raises
@@ -119,28 +122,18 @@ def revoke_token(store: ActionStore, name_or_id: str) -> Token:
     NotFoundError
         No token has this name or id.
     """
-    t = store.tables.tokens
-    now = datetime.now(UTC)
-    with store.write() as conn:
-        row = conn.execute(
-            sa.select(t).where(sa.or_(t.c.name == name_or_id, t.c.id == name_or_id))
-        ).first()
-        if row is None:
-            raise NotFoundError(f"no token named {name_or_id!r}")
-        revoked = row.revoked_at or now
-        conn.execute(sa.update(t).where(t.c.id == row.id).values(revoked_at=revoked))
-    return Token(row.id, row.name, Role(row.role), row.created_at, revoked)
+    row = store.token_repository.revoke(name_or_id, datetime.now(UTC))
+    if row is None:
+        raise NotFoundError(f"no token named {name_or_id!r}")
+    return _token(row)
 
 
-def list_tokens(store: ActionStore) -> list[Token]:
+def list_tokens(store: TokenStore) -> list[Token]:
     """Every token (names, roles, dates; no secrets)."""
-    t = store.tables.tokens
-    with store.read() as conn:
-        rows = conn.execute(sa.select(t).order_by(t.c.created_at)).all()
-    return [Token(r.id, r.name, Role(r.role), r.created_at, r.revoked_at) for r in rows]
+    return [_token(row) for row in store.token_repository.all()]
 
 
-def authenticate(store: ActionStore, secret: str) -> Token:
+def authenticate(store: TokenStore, secret: str) -> Token:
     """Return the live token for a presented secret.
 
     Raises
@@ -149,14 +142,12 @@ def authenticate(store: ActionStore, secret: str) -> Token:
         Unknown or revoked token.
     """
     digest = hash_token(secret)
-    t = store.tables.tokens
-    with store.read() as conn:
-        row = conn.execute(sa.select(t).where(t.c.token_hash == digest)).first()
+    row = store.token_repository.by_hash(digest)
     if row is None or not hmac.compare_digest(row.token_hash, digest):
         raise UnauthorizedError("the bearer token is not valid")
     if row.revoked_at is not None:
         raise UnauthorizedError("the bearer token has been revoked")
-    return Token(row.id, row.name, Role(row.role), row.created_at, row.revoked_at)
+    return _token(row)
 
 
 def require(token: Token | None, needed: Role) -> Token:

@@ -1,8 +1,12 @@
-"""The tables of the actions store, for one SQL dialect.
+"""The tables of the actions store, for one SQL dialect: the model the migrations must match.
 
 Geometry is a PostGIS ``geometry(GEOMETRY, 4326)`` column (GeoAlchemy2) on PostgreSQL and
-WKB in a BLOB on SQLite; :mod:`geo.actions.store` hides the difference. The bounding-box
+WKB in a BLOB on SQLite; :mod:`geo.actions.repository` hides the difference. The bounding-box
 columns serve the ``bbox`` filter the same way on both.
+
+This is the alembic ``target_metadata`` (see ``migrations/env.py``): a change here without a
+new revision in ``migrations/versions`` is drift, and ``alembic check``
+(:func:`geo.actions.db.check_schema`, ``ketahanan db check``) reports it.
 """
 
 from __future__ import annotations
@@ -49,6 +53,48 @@ def make_tables(dialect: str) -> Tables:
     """
     md = sa.MetaData()
     tz = sa.DateTime(timezone=True)
+    actions = _actions_table(md, dialect)
+    action_kelurahan = sa.Table(
+        "action_kelurahan",
+        md,
+        sa.Column(
+            "action_id",
+            sa.String(36),
+            sa.ForeignKey("actions.id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
+        sa.Column("kode", sa.String(16), primary_key=True),
+        sa.Index("ix_action_kelurahan_kode", "kode"),
+    )
+    history = sa.Table(
+        "action_history",
+        md,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("action_id", sa.String(36), sa.ForeignKey("actions.id"), nullable=False),
+        sa.Column("version", sa.Integer, nullable=False),
+        sa.Column("operation", sa.String(16), nullable=False),
+        sa.Column("snapshot", sa.JSON, nullable=False),
+        sa.Column("changed_by", sa.Text, nullable=False),
+        sa.Column("changed_at", tz, nullable=False),
+        sa.UniqueConstraint("action_id", "version", name="uq_action_history_version"),
+        sa.Index("ix_action_history_action", "action_id", "version"),
+    )
+    tokens = sa.Table(
+        "api_tokens",
+        md,
+        sa.Column("id", sa.String(36), primary_key=True),
+        sa.Column("name", sa.String(100), nullable=False, unique=True),
+        sa.Column("role", sa.String(16), nullable=False),
+        sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+        sa.Column("created_at", tz, nullable=False),
+        sa.Column("revoked_at", tz),
+    )
+    return Tables(md, actions, action_kelurahan, history, tokens)
+
+
+def _actions_table(md: sa.MetaData, dialect: str) -> sa.Table:
+    """The ``actions`` table: one row per action, its current version."""
+    tz = sa.DateTime(timezone=True)
     actions = sa.Table(
         "actions",
         md,
@@ -77,38 +123,8 @@ def make_tables(dialect: str) -> Tables:
         sa.Column("updated_at", tz, nullable=False),
         sa.Column("deleted", sa.Boolean, nullable=False),
         sa.Column("version", sa.Integer, nullable=False),
+        sa.Index("ix_actions_updated", "deleted", "created_at"),
     )
-    action_kelurahan = sa.Table(
-        "action_kelurahan",
-        md,
-        sa.Column(
-            "action_id",
-            sa.String(36),
-            sa.ForeignKey("actions.id", ondelete="CASCADE"),
-            primary_key=True,
-        ),
-        sa.Column("kode", sa.String(16), primary_key=True),
-    )
-    history = sa.Table(
-        "action_history",
-        md,
-        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-        sa.Column("action_id", sa.String(36), sa.ForeignKey("actions.id"), nullable=False),
-        sa.Column("version", sa.Integer, nullable=False),
-        sa.Column("operation", sa.String(16), nullable=False),
-        sa.Column("snapshot", sa.JSON, nullable=False),
-        sa.Column("changed_by", sa.Text, nullable=False),
-        sa.Column("changed_at", tz, nullable=False),
-        sa.UniqueConstraint("action_id", "version", name="uq_action_history_version"),
-    )
-    tokens = sa.Table(
-        "api_tokens",
-        md,
-        sa.Column("id", sa.String(36), primary_key=True),
-        sa.Column("name", sa.String(100), nullable=False, unique=True),
-        sa.Column("role", sa.String(16), nullable=False),
-        sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
-        sa.Column("created_at", tz, nullable=False),
-        sa.Column("revoked_at", tz),
-    )
-    return Tables(md, actions, action_kelurahan, history, tokens)
+    if dialect == "postgresql":
+        sa.Index("ix_actions_geom", actions.c.geom, postgresql_using="gist")
+    return actions

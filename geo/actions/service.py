@@ -1,0 +1,403 @@
+"""What the actions store decides: validation, versions, merge-patch, import, restore, history.
+
+:class:`ActionService` checks every body against the build's kelurahan, builds each new
+version of an action and hands it to :class:`~geo.actions.repository.ActionRepository`, which
+only runs the SQL. When a versioned write matches no row, the service reads the action again
+to say why (gone, not deleted, or changed by someone else).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+from geo.actions.model import ACTIVE_STATUSES
+from geo.actions.places import Places, normalise_unit_code
+from geo.actions.records import Action, ActionFilter, Bounds, iso_utc
+from geo.actions.repository import ActionRepository
+from geo.actions.validate import CheckedAction, check_feature, merge_patch, require_feature
+from geo.errors import (
+    ConflictError,
+    GoneError,
+    InvalidParameterError,
+    NotFoundError,
+    PreconditionFailedError,
+    ValidationError,
+)
+
+PATCHABLE = frozenset({"type", "id", "properties", "geometry"})
+"""Members a merge patch may hold (``type`` and ``id`` are ignored)."""
+
+
+class ActionService:
+    """Actions and their history, checked and versioned.
+
+    Parameters
+    ----------
+    repository : ActionRepository
+        Where the actions are stored.
+    places : callable
+        Returns the build's kelurahan (:class:`Places`), called when first needed.
+    max_vertices : int
+        Most positions an action geometry may have.
+    max_import_features : int
+        Most features one import may hold.
+    """
+
+    def __init__(
+        self,
+        repository: ActionRepository,
+        places: Callable[[], Places],
+        *,
+        max_vertices: int = 10_000,
+        max_import_features: int = 2_000,
+    ) -> None:
+        self.repository = repository
+        self._places = places
+        self.max_vertices = max_vertices
+        self.max_import_features = max_import_features
+
+    @property
+    def places(self) -> Places:
+        """The build's kelurahan."""
+        return self._places()
+
+    def check(self, body: Any) -> CheckedAction:
+        """Validate a Feature body against the build's kelurahan (422 on any error)."""
+        return require_feature(body, self.places, self.max_vertices)
+
+    # --- reads ------------------------------------------------------------------------------
+
+    def get(self, action_id: str, *, include_deleted: bool = False) -> Action:
+        """Return one action.
+
+        Raises
+        ------
+        NotFoundError
+            No action has this id.
+        GoneError
+            The action was deleted (and ``include_deleted`` is false).
+        """
+        action = self.repository.find(_uuid_or_404(action_id))
+        if action is None:
+            raise NotFoundError(f"no action with id {action_id}")
+        if action.deleted and not include_deleted:
+            raise GoneError(
+                f"action {action_id} was deleted (version {action.version}); "
+                "POST to its /restore to bring it back",
+                details={"version": action.version},
+            )
+        return action
+
+    def query(
+        self, flt: ActionFilter | None = None, *, limit: int | None = None, offset: int = 0
+    ) -> tuple[list[Action], int]:
+        """List live actions, oldest first.
+
+        Parameters
+        ----------
+        flt : ActionFilter, optional
+            Filters; all must hold.
+        limit : int, optional
+            Page size (None: all).
+        offset : int
+            Rows to skip.
+
+        Returns
+        -------
+        tuple of (list of Action, int)
+            The page and the number of actions matching the filters.
+
+        Raises
+        ------
+        InvalidParameterError
+            ``flt.kelurahan`` is not a kelurahan code.
+        """
+        flt = flt or ActionFilter()
+        if flt.kelurahan:
+            code = normalise_unit_code(flt.kelurahan)
+            if code is None:
+                raise InvalidParameterError(
+                    f"kelurahan={flt.kelurahan!r} is not a kelurahan code like 31.71.01.1001"
+                )
+            flt = replace(flt, kelurahan=code)
+        return self.repository.page(flt, limit=limit, offset=offset)
+
+    def history(self, action_id: str) -> list[dict[str, Any]]:
+        """Every version of an action, oldest first, with who changed it, when and how.
+
+        Raises
+        ------
+        NotFoundError
+            No action has this id.
+        """
+        rows = self.repository.history(_uuid_or_404(action_id))
+        if not rows:
+            raise NotFoundError(f"no action with id {action_id}")
+        return [
+            {
+                "version": r.version,
+                "operation": r.operation,
+                "changed_by": r.changed_by,
+                "changed_at": iso_utc(r.changed_at),
+                "feature": r.snapshot,
+            }
+            for r in rows
+        ]
+
+    def covered_kelurahan(self, pillar: str) -> set[str]:
+        """Kelurahan touched by a live planned or in-progress action of ``pillar``."""
+        return self.repository.covered(pillar, [str(s) for s in ACTIVE_STATUSES])
+
+    def integrity_problems(self) -> list[str]:
+        """Check the database and the store's own invariants; an empty list means healthy.
+
+        SQLite runs ``PRAGMA integrity_check`` and ``foreign_key_check``; on both backends each
+        action's version must equal its newest history row, history versions must run 1..n
+        and every kelurahan link must point at an action.
+        """
+        return self.repository.integrity_problems()
+
+    # --- new versions -----------------------------------------------------------------------
+
+    def _bounds(self, checked: CheckedAction) -> Bounds | None:
+        """The box the ``bbox`` filter uses: the geometry's, or its kelurahan's."""
+        if checked.geometry is not None:
+            minx, miny, maxx, maxy = (float(b) for b in checked.geometry.bounds)
+            return (minx, miny, maxx, maxy)
+        return self.places.bounds_of(checked.kelurahan)
+
+    @staticmethod
+    def _version_of(
+        action_id: str, checked: CheckedAction, base: Action | None, actor: str, now: datetime
+    ) -> Action:
+        """The version after ``base`` (None: the first) with the content of ``checked``."""
+        props = checked.props.model_dump()
+        props["pillar"] = str(checked.props.pillar)
+        props["status"] = str(checked.props.status)
+        return Action(
+            id=action_id,
+            props=props,
+            geometry=checked.geometry,
+            kelurahan=checked.kelurahan,
+            created_by=base.created_by if base else actor,
+            created_at=base.created_at if base else now,
+            updated_by=actor,
+            updated_at=now,
+            version=base.version + 1 if base else 1,
+        )
+
+    @staticmethod
+    def _expect(current: Action, expected: int | None) -> None:
+        if expected is not None and expected != current.version:
+            raise PreconditionFailedError(
+                f'action {current.id} changed: If-Match was "{expected}" but the current '
+                f"version is {current.etag}; GET it again and reapply your change",
+                details={"current_etag": current.etag, "sent_etag": f'"{expected}"'},
+            )
+
+    def _why_not(self, action_id: str, expected: int, *, want_deleted: bool = False) -> Exception:
+        """Why a versioned write of ``action_id`` at ``expected`` matched no row."""
+        state = self.repository.state(action_id)
+        if state is None:
+            return NotFoundError(f"no action with id {action_id}")
+        version, deleted = state
+        if deleted != want_deleted:
+            if want_deleted:
+                return ConflictError(f"action {action_id} is not deleted; nothing to restore")
+            return GoneError(f"action {action_id} was deleted; POST to its /restore first")
+        return PreconditionFailedError(
+            f'action {action_id} changed: If-Match was "{expected}" but the current version is '
+            f'"{version}"; GET it again and reapply your change',
+            details={"current_etag": f'"{version}"', "sent_etag": f'"{expected}"'},
+        )
+
+    # --- writes -----------------------------------------------------------------------------
+
+    def _insert(
+        self, items: list[tuple[str, CheckedAction]], actor: str, operation: str
+    ) -> list[Action]:
+        now = datetime.now(UTC)
+        rows = [
+            (self._version_of(action_id, checked, None, actor, now), self._bounds(checked))
+            for action_id, checked in items
+        ]
+        self.repository.insert(rows, operation)
+        return [action for action, _ in rows]
+
+    def create(self, body: Any, actor: str) -> Action:
+        """Create an action from a GeoJSON Feature; the server assigns its id."""
+        checked = self.check(body)
+        return self._insert([(str(uuid.uuid4()), checked)], actor, "create")[0]
+
+    def _update(
+        self, current: Action, checked: CheckedAction, actor: str, operation: str
+    ) -> Action:
+        action = self._version_of(current.id, checked, current, actor, datetime.now(UTC))
+        if not self.repository.update(action, self._bounds(checked), current.version, operation):
+            raise self._why_not(current.id, current.version)
+        return action
+
+    def replace(self, action_id: str, body: Any, expected: int | None, actor: str) -> Action:
+        """Replace an action (PUT) if it is still at version ``expected`` (None: any)."""
+        current = self.get(action_id)
+        self._expect(current, expected)
+        return self._update(current, self.check(body), actor, "replace")
+
+    def patch(self, action_id: str, patch: Any, expected: int | None, actor: str) -> Action:
+        """Apply a JSON Merge Patch (RFC 7396) of ``properties`` and/or ``geometry`` (PATCH).
+
+        Raises
+        ------
+        ValidationError
+            The patch is not an object, names other members, or its result is not a valid
+            action.
+        """
+        members = _patch_members(patch)
+        current = self.get(action_id)
+        self._expect(current, expected)
+        feature = current.to_feature()
+        doc = {
+            "type": "Feature",
+            "geometry": feature["geometry"],
+            "properties": feature["properties"],
+        }
+        merged = merge_patch(doc, members)
+        merged["type"] = "Feature"
+        merged.setdefault("properties", {})
+        merged.setdefault("geometry", None)
+        return self._update(current, self.check(merged), actor, "update")
+
+    def _flip(self, current: Action, actor: str, *, deleted: bool) -> Action:
+        action = replace(
+            current,
+            updated_by=actor,
+            updated_at=datetime.now(UTC),
+            version=current.version + 1,
+            deleted=deleted,
+        )
+        if not self.repository.set_deleted(action, current.version):
+            raise self._why_not(current.id, current.version, want_deleted=not deleted)
+        return action
+
+    def delete(self, action_id: str, expected: int | None, actor: str) -> Action:
+        """Soft-delete an action if it is still at version ``expected`` (None: any)."""
+        current = self.get(action_id)
+        self._expect(current, expected)
+        return self._flip(current, actor, deleted=True)
+
+    def restore(self, action_id: str, expected: int | None, actor: str) -> Action:
+        """Bring back a deleted action (its last content, as a new version)."""
+        current = self.get(action_id, include_deleted=True)
+        if not current.deleted:
+            raise ConflictError(f"action {action_id} is not deleted; nothing to restore")
+        self._expect(current, expected)
+        return self._flip(current, actor, deleted=False)
+
+    # --- import -----------------------------------------------------------------------------
+
+    def import_features(self, body: Any, actor: str) -> list[Action]:
+        """Import a GeoJSON FeatureCollection: all features or none.
+
+        A feature whose ``id`` is a UUID keeps it (so an export can be imported elsewhere).
+
+        Raises
+        ------
+        ValidationError
+            When any feature is wrong; ``details`` names each one as
+            ``{"feature": i, "field": "features.i....", "message": ...}`` and nothing is stored.
+        """
+        features = _import_features(body, self.max_import_features)
+        items, errors = self._check_import(features)
+        if not errors and items:
+            errors = self._ids_taken(items)
+        if errors:
+            bad = sorted({e["feature"] for e in errors})
+            raise ValidationError(
+                f"{len(bad)} of {len(features)} features are not valid; nothing was imported",
+                details=errors,
+            )
+        return self._insert(items, actor, "import")
+
+    def _check_import(
+        self, features: list[Any]
+    ) -> tuple[list[tuple[str, CheckedAction]], list[dict[str, Any]]]:
+        """Check each feature; give each an id (its own UUID or a new one)."""
+        errors: list[dict[str, Any]] = []
+        items: list[tuple[str, CheckedAction]] = []
+        places = self.places
+        seen: set[str] = set()
+        for i, feature in enumerate(features):
+            checked, problems = check_feature(feature, places, self.max_vertices)
+            errors += [_feature_error(i, p["field"], p["message"]) for p in problems]
+            if checked is None:
+                continue
+            action_id = checked.feature_id or str(uuid.uuid4())
+            if action_id in seen:
+                errors.append(_feature_error(i, "id", "id repeated in this import"))
+            seen.add(action_id)
+            items.append((action_id, checked))
+        return items, errors
+
+    def _ids_taken(self, items: list[tuple[str, CheckedAction]]) -> list[dict[str, Any]]:
+        """An error for each item whose id an action already has."""
+        taken = self.repository.existing_ids(a for a, _ in items)
+        return [
+            _feature_error(i, "id", f"an action {action_id} already exists")
+            for i, (action_id, _) in enumerate(items)
+            if action_id in taken
+        ]
+
+
+def _import_features(body: Any, most: int) -> list[Any]:
+    """The ``features`` of an import body, or a :class:`ValidationError` saying what is wrong."""
+    if not isinstance(body, dict) or body.get("type") != "FeatureCollection":
+        raise ValidationError(
+            "an import must be a GeoJSON FeatureCollection",
+            details=[{"field": "type", "message": "must be 'FeatureCollection'"}],
+        )
+    features = body.get("features")
+    if not isinstance(features, list) or not features:
+        raise ValidationError(
+            "the FeatureCollection holds no features",
+            details=[{"field": "features", "message": "must be a non-empty array"}],
+        )
+    if len(features) > most:
+        raise ValidationError(
+            f"too many features: {len(features):,} (at most {most:,})",
+            details=[{"field": "features", "message": "too many features"}],
+        )
+    return features
+
+
+def _feature_error(i: int, field: str, message: str) -> dict[str, Any]:
+    return {"feature": i, "field": f"features.{i}.{field}", "message": message}
+
+
+def _patch_members(patch: Any) -> dict[str, Any]:
+    """The ``properties`` and ``geometry`` of a merge patch (422 for anything else)."""
+    if not isinstance(patch, dict):
+        raise ValidationError(
+            "a merge patch must be a JSON object",
+            details=[{"field": "body", "message": "must be a JSON object"}],
+        )
+    unknown = sorted(set(patch) - PATCHABLE)
+    if unknown:
+        raise ValidationError(
+            f"cannot patch {', '.join(unknown)}",
+            details=[
+                {"field": k, "message": "only properties and geometry can be patched"}
+                for k in unknown
+            ],
+        )
+    return {k: patch[k] for k in ("properties", "geometry") if k in patch}
+
+
+def _uuid_or_404(action_id: str) -> str:
+    try:
+        return str(uuid.UUID(action_id))
+    except ValueError:
+        raise NotFoundError(f"no action with id {action_id!r} (ids are UUIDs)") from None
