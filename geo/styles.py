@@ -23,5 +23,3 @@ def class_colours(n: int) -> list[str]:
     if n >= 3:
         return [str(c) for c in color_brewer(RAMP, n)]
     return [str(c) for c in color_brewer(RAMP, 4)[1::2][:n]]
-
-

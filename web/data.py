@@ -112,7 +112,9 @@ def _places(path: str, layers: set[str]) -> tuple[tuple[str, str, float, float, 
         xs, ys = shapely.get_x(points), shapely.get_y(points)
         for i, row in enumerate(frame.itertuples()):
             up = str(getattr(row, parent)) if parent else ""
-            rows.append((str(row.kode), str(row.nama), round(float(xs[i]), 5), round(float(ys[i]), 5), up))
+            rows.append(
+                (str(row.kode), str(row.nama), round(float(xs[i]), 5), round(float(ys[i]), 5), up)
+            )
     return tuple(rows)
 
 

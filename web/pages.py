@@ -33,9 +33,9 @@ from web.data import LEVELS, PILLARS, BuildTables
 from web.i18n import Translator
 from web.mapdata import ClassPlan
 from web.params import CLASSIFICATIONS, K_DEFAULT, K_RANGE, MapParams
-from web.render import escape, header, json_for_script, other_lang
+from web.render import escape, header, json_for_script, other_lang, page_url
 from web.styles import CLUSTERED, NAME_FIELDS, OVERLAYS, script_styles
-from web.wording import indicator_text, unit_text
+from web.wording import indicator_text, names_of, unit_text
 
 JAKARTA_CENTRE = (-6.2, 106.83)
 START_ZOOM = 11
@@ -43,6 +43,8 @@ PROFILE_LEVEL = "kelurahan"
 """The level whose units have a profile page (``/kelurahan/{kode}``)."""
 NUMBER_LOCALES = {"id": "id-ID", "en": "en-GB"}
 """The ``Intl.NumberFormat`` locale of each page language."""
+LESS_EXPOSED = "higher_less_exposed"
+"""The direction of an indicator where a higher value is better (ranked lowest first)."""
 CODE_LEVELS = {"2": "kota", "3": "kecamatan", "4": "kelurahan"}
 """The level of a unit code by its number of parts (31.71, 31.71.01, 31.71.01.1001)."""
 DRAW_COLOUR = "#1565c0"
@@ -109,12 +111,16 @@ def indicator_meta(tables: BuildTables, params: MapParams, t: Translator) -> dic
     if entry is None:
         return {
             "id": params.column,
-            "name": f"{t('indicator.score')}: {t('pillar.' + params.pillar)}",
+            "name": f"{t('indicator.score')} {t('pillar.' + params.pillar)}",
             "unit": t("unit.score"),
             "formula": t("indicator.score_formula"),
             "score": True,
+            "higherIsWorse": True,
         }
-    return {"id": params.column, **indicator_text(entry, t), "score": False}
+    worse = entry.get("direction") != LESS_EXPOSED
+    names = names_of(tables.dictionary, t)
+    meta = indicator_text(entry, t, names)
+    return {"id": params.column, **meta, "score": False, "higherIsWorse": worse}
 
 
 def weights_meta(tables: BuildTables, params: MapParams, t: Translator) -> list[dict[str, Any]]:
@@ -125,7 +131,7 @@ def weights_meta(tables: BuildTables, params: MapParams, t: Translator) -> list[
             "id": d["id"],
             "name": indicator_text(d, t)["name"],
             "unit": unit_text(d.get("unit"), t, d),
-            "default": float(d.get("weight") if d.get("weight") is not None else 0),
+            "default": float(d.get("weight") or 0),
             "value": float(given[d["id"]]) if d["id"] in given else None,
         }
         for d in tables.indicators(params.pillar)
@@ -159,6 +165,23 @@ def _layers(fmap: folium.Map, t: Translator, params: MapParams, offline: bool) -
     }
 
 
+def choropleth_url(params: MapParams, plan: ClassPlan, zoom: int = START_ZOOM) -> str:
+    """The items URL of the map's first choropleth load (preloaded by the page's head).
+
+    The script asks for exactly this URL at the start zoom, so the browser's preload serves it.
+    """
+    props = ["kode", "nama", params.column, *(["class"] if plan.method else [])]
+    query = {
+        API_PARAMS["limit"]: 1000,
+        API_PARAMS["zoom"]: zoom,
+        API_PARAMS["properties"]: ",".join(props),
+        API_PARAMS["weights"]: params.weights,
+        API_PARAMS["lang"]: params.lang,
+        **plan.query(params.column),
+    }
+    return page_url(f"/collections/{params.level}/items", query)
+
+
 def _controls(fmap: folium.Map, drawn: folium.FeatureGroup, t: Translator) -> None:
     """Add the draw, fullscreen and layer controls."""
     shape = {"shapeOptions": {"color": DRAW_COLOUR}}
@@ -183,9 +206,7 @@ def _controls(fmap: folium.Map, drawn: folium.FeatureGroup, t: Translator) -> No
     folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
 
 
-def map_page(
-    settings: Settings, tables: BuildTables, params: MapParams, plan: ClassPlan
-) -> str:
+def map_page(settings: Settings, tables: BuildTables, params: MapParams, plan: ClassPlan) -> str:
     """Render the pillar map page (HTML) for ``params``, classified as ``plan`` says."""
     t = Translator(params.lang)
     basemap = settings.basemap_url.strip()
@@ -194,7 +215,7 @@ def map_page(
         location=JAKARTA_CENTRE,
         zoom_start=START_ZOOM,
         tiles=None,
-        control_scale=True,
+        control_scale=False,  # the page adds a metric-only scale
         # Map options (not the tile layer's): marker clusters need the map's maxZoom.
         minZoom=8,
         maxZoom=18,
@@ -224,20 +245,27 @@ def map_page(
         "weights": params.weights,
         "weightsPanel": weights_meta(tables, params, t),
         "focus": params.focus,
+        "startZoom": START_ZOOM,
+        "firstUrl": choropleth_url(params, plan),
         "profiles": params.level == PROFILE_LEVEL,
         "map": fmap.get_name(),
         "tiles": tiles.get_name() if tiles is not None else None,
         "groups": groups,
         "nameFields": NAME_FIELDS,
     }
-    _finish_figure(fmap, t, config, header(t, "peta", params.query()))
+    _finish_figure(fmap, t, config, header(t, "peta", params.query()), config["firstUrl"])
     page: str = fmap.get_root().render()
     return page.replace("<html>", f'<html lang="{t.lang}">', 1)
 
 
-def _finish_figure(fmap: folium.Map, t: Translator, config: dict[str, Any], top: str) -> None:
+def _finish_figure(
+    fmap: folium.Map, t: Translator, config: dict[str, Any], top: str, first_url: str
+) -> None:
     figure = fmap.get_root()
     head = figure.header  # type: ignore[attr-defined]
+    # The choropleth's data start loading with the scripts, not after them.
+    preload = f'<link rel="preload" as="fetch" crossorigin="anonymous" href="{escape(first_url)}"/>'
+    head.add_child(Element(preload), name="choropleth_preload")
     head.add_child(Element(f"<title>{escape(t('app.title'))}</title>"), name="title")
     head.add_child(Element(f'<link rel="icon" href="{FAVICON}"/>'), name="favicon")
     head.add_child(Element(f'<link rel="stylesheet" href="{APP_CSS}"/>'), name="app_css")

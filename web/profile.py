@@ -16,7 +16,7 @@ from web.data import SCORE_COLUMNS, BuildTables
 from web.i18n import Translator, normalise_lang
 from web.pages import script_config
 from web.render import clean, env, format_number, header, json_for_script
-from web.wording import formula_text, unit_text
+from web.wording import formula_text, names_of, unit_text
 
 PERSONS_UNIT = "persons (estimate)"
 """The unit of a count of people: shown without decimals."""
@@ -47,8 +47,11 @@ def _scores(tables: BuildTables, row: Any, index: Any, t: Translator) -> list[di
     return scores
 
 
-def _indicators(tables: BuildTables, row: Any, t: Translator) -> list[dict[str, Any]]:
+def _indicators(
+    tables: BuildTables, row: Any, t: Translator, sources: dict[str, str]
+) -> list[dict[str, Any]]:
     kel = tables.kelurahan
+    names = names_of(tables.dictionary, t)
     rows = []
     for d in tables.dictionary:
         column = d["id"]
@@ -61,8 +64,8 @@ def _indicators(tables: BuildTables, row: Any, t: Translator) -> list[dict[str, 
                 "name": tables.name_of(column, t.lang),
                 "value": format_number(value, t.lang, decimals=decimals),
                 "unit": unit_text(d.get("unit"), t),
-                "sources": ", ".join(d.get("sources") or []),
-                "formula": formula_text(d, t),
+                "sources": "; ".join(sources.get(s, s) for s in d.get("sources") or []),
+                "formula": formula_text(d, t, names),
                 "estimate": bool(d.get("estimate")),
                 "no_data_reason": d.get("no_data_reason"),
             }
@@ -71,9 +74,17 @@ def _indicators(tables: BuildTables, row: Any, t: Translator) -> list[dict[str, 
 
 
 def profile_page(
-    settings: Settings, tables: BuildTables, kode: str, lang: str | None
+    settings: Settings,
+    tables: BuildTables,
+    kode: str,
+    lang: str | None,
+    source_titles: dict[str, dict[str, str]] | None = None,
 ) -> str | None:
-    """Render the profile of one kelurahan, or None when ``kode`` is unknown."""
+    """Render the profile of one kelurahan, or None when ``kode`` is unknown.
+
+    ``source_titles`` names each source layer of an indicator by language (``{layer: {lang:
+    title}}``), so the page shows titles, not layer ids.
+    """
     t = Translator(normalise_lang(lang))
     kel = tables.kelurahan
     match = kel[kel["kode"] == kode]
@@ -90,7 +101,9 @@ def profile_page(
         area=format_number(clean(row.get("area_km2")), t.lang, decimals=2),
         scores=_scores(tables, row, match.index[0], t),
         total=len(kel),
-        indicators=_indicators(tables, row, t),
+        indicators=_indicators(
+            tables, row, t, {k: v[t.lang] for k, v in (source_titles or {}).items()}
+        ),
         config_json=json_for_script(config),
         leaflet_js=LEAFLET_JS,
         leaflet_css=LEAFLET_CSS,

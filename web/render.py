@@ -78,9 +78,7 @@ def page_url(path: str, params: Mapping[str, Any]) -> str:
     return f"{path}?{urlencode(kept)}" if kept else path
 
 
-def header(
-    t: Translator, active: str, params: Mapping[str, Any], path: str | None = None
-) -> str:
+def header(t: Translator, active: str, params: Mapping[str, Any], path: str | None = None) -> str:
     """The pages' header: brand, navigation, language switch and the sign-in slot (HTML).
 
     ``params`` are the current page's query parameters: the language switch keeps them, and

@@ -23,18 +23,16 @@ PAGE_SIZE = 50
 
 
 def _units(tables: BuildTables) -> tuple[list[dict[str, str]], list[dict[str, Any]]]:
-    kota = [
-        {"kode": p[0], "nama": p[1]} for p in tables.places if p[0].count(".") == 1
-    ]
+    kota = [{"kode": p[0], "nama": p[1]} for p in tables.places if p[0].count(".") == 1]
     names = {k["kode"]: k["nama"] for k in kota}
     groups: dict[str, list[dict[str, str]]] = {k["kode"]: [] for k in kota}
     for kode, nama, _, _, parent in tables.places:
         if kode.count(".") == 2 and parent in groups:
             groups[parent].append({"kode": kode, "nama": nama, "parent": parent})
-    kecamatan = [
-        {"kota": names[code], "units": sorted(units, key=lambda u: u["nama"])}
-        for code, units in groups.items()
-    ]
+    kecamatan: list[dict[str, Any]] = []
+    for code, units in groups.items():
+        units.sort(key=lambda unit: unit["nama"])
+        kecamatan.append({"kota": names[code], "units": units})
     return kota, kecamatan
 
 

@@ -35,7 +35,9 @@ def context_geojson(store: FeatureStore) -> bytes:
     found = context_lines(polygons["kota"], polygons["kecamatan"], lines)  # type: ignore[arg-type]
     geoms = _geometry_json(np.array([g for _, g in found], dtype=object), DECIMALS)
     features = [
-        b'{"type":"Feature","properties":' + orjson.dumps({"kind": kind}) + b',"geometry":'
+        b'{"type":"Feature","properties":'
+        + orjson.dumps({"kind": kind})
+        + b',"geometry":'
         + g
         + b"}"
         for (kind, _), g in zip(found, geoms, strict=True)

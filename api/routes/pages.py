@@ -10,9 +10,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
 
-from api.deps import SettingsDep, get_store
+from api.deps import ActionStoreDep, SettingsDep, get_store
 from api.responses import content
+from api.store import CachedResponse, holder_of
 from geo.errors import DataError
 from geo.features import FeatureStore
 from web.data import BuildTables, build_tables
@@ -21,6 +23,7 @@ from web.mapdata import class_plan, unit_values, weights_checker
 from web.pages import map_page
 from web.params import MapParams, PageParameterError, parse_map_params
 from web.profile import profile_page
+from web.ranking_page import ranking_page
 from web.render import error_page
 from web.tracker import tracker_page
 
@@ -95,9 +98,20 @@ async def peta(
     if isinstance(state, HTMLResponse):
         return state
     tables, store, params = state
-    values, _ = unit_values(store, store.get(params.level), params)
-    page = map_page(settings, tables, params, class_plan(values, params))
-    return HTMLResponse(page, headers=_HTML_HEADERS)
+    holder = holder_of(request.app)
+
+    def make() -> CachedResponse:
+        values, _ = unit_values(store, store.get(params.level), params)
+        page = map_page(settings, tables, params, class_plan(values, params))
+        return CachedResponse.make(page.encode("utf-8"), "text/html")
+
+    # The page depends only on its parameters and the build: made once, kept with the API's.
+    key = ("peta-page", params, store.mtime)
+    entry = holder.cache.get(key)
+    if entry is None:
+        entry = await run_in_threadpool(make)
+        holder.cache.put(key, entry)
+    return HTMLResponse(entry.body, headers=_HTML_HEADERS)
 
 
 def locals_of(request: Request) -> dict[str, str | None]:
@@ -105,6 +119,34 @@ def locals_of(request: Request) -> dict[str, str | None]:
     names = ("pilar", "tingkat", "indikator", "klasifikasi", "k", "weights", "lang")
     extra = ("kota", "kecamatan", "fokus")
     return {n: request.query_params.get(n) for n in (*names, *extra)}
+
+
+@router.get("/peringkat", response_class=HTMLResponse, responses=_page_responses(400, 503))
+async def peringkat(
+    request: Request,
+    settings: SettingsDep,
+    actions: ActionStoreDep,
+    pilar: Annotated[str | None, Query(description="siap, sehat or terhubung")] = None,
+    tingkat: Annotated[str | None, Query(description="kelurahan, kecamatan or kota")] = None,
+    indikator: Annotated[str | None, Query(description="indicator id (default: score)")] = None,
+    klasifikasi: Annotated[
+        str | None, Query(description="quantiles, fisher_jenks or equal_interval")
+    ] = None,
+    k: Annotated[str | None, Query(description="number of classes, 3-9")] = None,
+    weights: Annotated[str | None, Query(description="indicator weights id:w,...")] = None,
+    kota: Annotated[str | None, Query(description="kota code, e.g. 31.72")] = None,
+    kecamatan: Annotated[str | None, Query(description="kecamatan code, e.g. 31.72.01")] = None,
+    lang: Annotated[str | None, Query(description="id (default) or en")] = None,
+) -> HTMLResponse:
+    """Ranked units of a pillar score or indicator, with classes and actions per unit."""
+    state = await _map_state(request, settings, dict(locals_of(request)))
+    if isinstance(state, HTMLResponse):
+        return state
+    tables, store, params = state
+    parts = {"kelurahan": 4, "kecamatan": 3, "kota": 2}[params.level]
+    counts = await run_in_threadpool(actions.actions_touching, params.pillar, parts)
+    page = await run_in_threadpool(ranking_page, store, tables, params, counts)
+    return HTMLResponse(page, headers=_HTML_HEADERS)
 
 
 @router.get("/aksi", response_class=HTMLResponse, responses=_page_responses(503))
@@ -123,17 +165,22 @@ async def aksi(
 
 
 @router.get("/kelurahan/{kode}", response_class=HTMLResponse, responses=_page_responses(404, 503))
-def kelurahan_profile(
+async def kelurahan_profile(
+    request: Request,
     settings: SettingsDep,
     kode: str,
     lang: Annotated[str | None, Query(description="id (default) or en")] = None,
 ) -> HTMLResponse:
     """Kelurahan profile: indicators, pillar scores and ranks, actions, downloads."""
     try:
-        tables = build_tables(settings)
+        tables, store = await _build(request, settings)
     except FileNotFoundError:
         return _unavailable(lang)
-    page = profile_page(settings, tables, kode.strip(), lang)
+    titles = {
+        name: {lang: coll.title(lang) for lang in ("id", "en")}
+        for name, coll in store.collections.items()
+    }
+    page = profile_page(settings, tables, kode.strip(), lang, titles)
     if page is None:
         t = Translator(normalise_lang(lang))
         message = f"{t('error.kelurahan_not_found')}: {kode}"

@@ -149,6 +149,14 @@ class ActionRepository:
         if flt.kelurahan:
             link = sa.exists().where(ak.c.action_id == t.c.id, ak.c.kode == flt.kelurahan)
             clauses.append(link)
+        for unit in (flt.kecamatan, flt.kota):
+            if unit:
+                inside = ak.c.kode.like(f"{unit}.%", escape="\\")
+                clauses.append(sa.exists().where(ak.c.action_id == t.c.id, inside))
+        for word in (flt.text or "").split():
+            pattern = "%" + _escape_like(word.lower()) + "%"
+            texts = (t.c.title, t.c.description, t.c.lead_agency, sa.cast(t.c.partners, sa.Text))
+            clauses.append(sa.or_(*(sa.func.lower(c).like(pattern, escape="\\") for c in texts)))
         if flt.bbox:
             minx, miny, maxx, maxy = flt.bbox
             clauses += [t.c.maxx >= minx, t.c.minx <= maxx, t.c.maxy >= miny, t.c.miny <= maxy]
@@ -201,6 +209,17 @@ class ActionRepository:
         t = self.tables.actions
         with self.db.read() as conn:
             return set(conn.execute(sa.select(t.c.id).where(t.c.id.in_(list(ids)))).scalars())
+
+    def links(self, pillar: str) -> list[tuple[str, str]]:
+        """``(kelurahan code, action id)`` of every live action of ``pillar``."""
+        t, ak = self.tables.actions, self.tables.action_kelurahan
+        query = (
+            sa.select(ak.c.kode, ak.c.action_id)
+            .join(t, t.c.id == ak.c.action_id)
+            .where(t.c.deleted.is_(False), t.c.pillar == pillar)
+        )
+        with self.db.read() as conn:
+            return [(str(k), str(a)) for k, a in conn.execute(query).all()]
 
     def covered(self, pillar: str, statuses: Sequence[str]) -> set[str]:
         """Kelurahan linked to a live action of ``pillar`` whose status is in ``statuses``."""
@@ -354,6 +373,11 @@ class ActionRepository:
                 .where(~sa.exists().where(t.c.id == ak.c.action_id))
             ).scalar_one()
         )
+
+
+def _escape_like(text: str) -> str:
+    """``text`` with LIKE's wildcards escaped (backslash is the escape character)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _sqlite_checks(conn: Connection) -> list[str]:

@@ -148,6 +148,26 @@ class ActionService:
             for r in rows
         ]
 
+    def actions_touching(self, pillar: str, parts: int) -> dict[str, int]:
+        """How many live actions of ``pillar`` touch each unit of a level.
+
+        Parameters
+        ----------
+        pillar : str
+        parts : int
+            The level, by the parts of its codes: 4 kelurahan, 3 kecamatan, 2 kota.
+
+        Returns
+        -------
+        dict of str to int
+            Unit code to number of distinct actions (units without any are left out).
+        """
+        seen: dict[str, set[str]] = {}
+        for kode, action_id in self.repository.links(pillar):
+            unit = ".".join(kode.split(".")[:parts])
+            seen.setdefault(unit, set()).add(action_id)
+        return {unit: len(ids) for unit, ids in seen.items()}
+
     def covered_kelurahan(self, pillar: str) -> set[str]:
         """Kelurahan touched by a live planned or in-progress action of ``pillar``."""
         return self.repository.covered(pillar, [str(s) for s in ACTIVE_STATUSES])

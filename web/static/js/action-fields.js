@@ -73,7 +73,7 @@ export function fieldList(feature) {
   }
   list.append(
     el("dt", { text: t("field.kelurahan") }),
-    el("dd", { "data-field": "kelurahan", text: (props.kelurahan || []).map((k) => placeName(k))
+    el("dd", { "data-field": "touched", text: (props.kelurahan || []).map((k) => placeName(k))
       .join(", ") || "–" }),
     el("dt", { text: t("action.created") }),
     el("dd", { text: whoWhen(props.created_by, props.created_at) }),

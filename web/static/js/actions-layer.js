@@ -10,16 +10,19 @@ import { actionPoint, actionStyle, actionSummary } from "./action-view.js";
 import { P, authHeaders, errorText, fetchAll, itemUrl, itemsUrl, query, request } from "./api.js";
 import { ensureWriter, tokenRefused } from "./auth.js";
 import { cfg, el, t, toast } from "./page.js";
+import { ACTIONS_PANE } from "./panes.js";
 
-export const ACTIONS_PANE = "ketahanan-actions";
 const PAGE = 1000;
 
+/* The marker at a unit's representative point (Leaflet hands each part of a geometry
+ * collection over as a feature without the id: the id travels in the properties). */
 function pin(feature, latlng) {
+  const id = String(feature.id ?? feature.properties.__id).replace(/[^0-9a-fA-F-]/g, "");
   const status = feature.properties.status || cfg.vocabulary.status_default;
   const colour = cfg.styles.statuses[status];
   const icon = L.divIcon({
     className: `ketahanan-action-pin status-${status}`,
-    html: `<span style="background:${colour}" data-action-id="${feature.id}"></span>`,
+    html: `<span style="background:${colour}" data-action-id="${id}"></span>`,
     iconSize: [18, 18],
     iconAnchor: [9, 18],
     popupAnchor: [0, -16],
@@ -136,7 +139,7 @@ export function createActionsLayer({ map, group, outlines, onEdit, onChange }) {
     if (!geometries.length) {
       return null;
     }
-    return { ...feature, properties: { ...feature.properties, __unit: true },
+    return { ...feature, properties: { ...feature.properties, __unit: true, __id: feature.id },
       geometry: { type: "GeometryCollection", geometries } };
   }
 

@@ -10,9 +10,9 @@
  */
 import { P, fetchAll, itemsUrl, zoomOf } from "./api.js";
 import { cfg, el, fmt, t, toast } from "./page.js";
+import { CHOROPLETH_PANE } from "./panes.js";
 
 const column = cfg.indicator.id;
-export const CHOROPLETH_PANE = "ketahanan-choropleth";
 
 function unitStyle(cls, ramp) {
   if (cls === null || cls === undefined || !ramp) {
@@ -72,7 +72,10 @@ export function createChoropleth({ map, group, onLoaded, onSelect, onAddAction }
     const zoom = zoomOf(map);
     document.body.setAttribute("data-choropleth", "loading");
     try {
-      const { features, first } = await fetchAll(itemsUrl(cfg.level, itemsQuery(zoom)));
+      // The first load asks for the URL the page preloads (same text, so the preload serves it).
+      const url = loadedZoom === null && zoom === cfg.startZoom ? cfg.firstUrl
+        : itemsUrl(cfg.level, itemsQuery(zoom));
+      const { features, first } = await fetchAll(url);
       const classification = first.classification || null;
       const ramp = classification ? cfg.styles.ramps[String(classification.k)] : null;
       byCode = {};

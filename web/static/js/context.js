@@ -7,8 +7,8 @@
  */
 import { query, request } from "./api.js";
 import { cfg, el, t } from "./page.js";
+import { CONTEXT_PANE } from "./panes.js";
 
-export const CONTEXT_PANE = "ketahanan-context";
 const FAILURES_BEFORE_GIVING_UP = 3;
 
 function notice(map, text) {

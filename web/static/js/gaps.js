@@ -7,8 +7,7 @@
  */
 import { query, request } from "./api.js";
 import { cfg, el, t } from "./page.js";
-
-export const GAPS_PANE = "ketahanan-gaps";
+import { GAPS_PANE } from "./panes.js";
 
 /* slot: the panel's; map, group: folium's; choropleth: drawn units; onFocus(kode). */
 export function createGaps(slot, { map, group, choropleth, onFocus }) {

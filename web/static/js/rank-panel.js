@@ -39,7 +39,7 @@ function classCell(props, loaded) {
 
 /* side: the <aside> beside the map; onFocus(kode) shows a unit on the map. */
 export function createRankPanel(side, { onFocus }) {
-  const kota = el("select", { id: "rank-kota", name: "kota" }, [
+  const kota = el("select", { id: "rank-kota" }, [
     el("option", { value: "", text: t("filter.all") }),
     ...Object.values(places).filter((p) => p.kode.split(".").length === 2)
       .map((p) => el("option", { value: p.kode, text: p.nama })),
