@@ -6,8 +6,8 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from starlette.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.gzip import GZipMiddleware
 
 from api.errors import install_error_handlers
 from api.responses import ERROR_REF, ErrorBody
@@ -27,7 +27,6 @@ from api.security import BodyLimitMiddleware, SecurityHeadersMiddleware
 from api.store import store_lifespan
 from geo.settings import Settings, get_settings
 from web.assets import STATIC_DIR
-
 
 GZIP_MIN_BYTES = 1024
 """Responses at least this large are sent gzip-compressed to clients that accept it."""

@@ -38,7 +38,7 @@ import httpx
 from geo.settings import PROJECT_ROOT, Settings, get_settings
 
 sys.path.insert(0, str(PROJECT_ROOT / "tests"))
-from serverkit import served_app, settings_env  # noqa: E402
+from serverkit import served_app, settings_env
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [

@@ -176,7 +176,7 @@ def test_filters_live_in_the_url_and_page_through_the_server(
     assert page.locator(f"tr[data-id='{selatan['id']}']").count() == 1
     assert form.locator("[name=pillar]").input_value() == "terhubung"
     form.locator("[name=agency]").fill("dinas perhubungan")
-    wait_until(page, f"new URLSearchParams(location.search).get('agency') === 'dinas perhubungan'")
+    wait_until(page, "new URLSearchParams(location.search).get('agency') === 'dinas perhubungan'")
     wait_until(page, "document.body.getAttribute('data-rows') === '1'")
     shots(page, "url-filters")
 

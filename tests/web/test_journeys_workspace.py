@@ -15,7 +15,7 @@ from xml.etree import ElementTree
 
 import httpx
 import pytest
-from journeykit import open_map, visible_map_share, wait_until, wider_than_viewport
+from journeykit import open_map, visible_map_share, wider_than_viewport
 
 from web.i18n import catalogue
 

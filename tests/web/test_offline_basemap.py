@@ -87,7 +87,8 @@ def test_without_a_basemap_the_context_is_the_background(
     wait_until(page, "Number(document.body.getAttribute('data-context')) > 0")
     assert page.evaluate("document.body.getAttribute('data-basemap')") == "none"
     kinds = page.evaluate(
-        "[...document.querySelectorAll('.ketahanan-context path')].map(p => p.getAttribute('class'))"
+        "[...document.querySelectorAll('.ketahanan-context path')]"
+        ".map(p => p.getAttribute('class'))"
     )
     for kind in ("coast", "kota", "kecamatan", "waterways", "rail_lines"):
         assert any(f"context-{kind}" in k for k in kinds), kind
