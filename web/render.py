@@ -87,12 +87,12 @@ def header(t: Translator, active: str, params: Mapping[str, Any], path: str | No
     """
     shared = {k: v for k, v in params.items() if k not in ("kota", "kecamatan", "fokus")}
     links = []
-    for key, path in NAV:
+    for key, target in NAV:
         carried = shared if key in ("peta", "peringkat") and active != "aksi" else {}
         links.append(
             {
                 "key": key,
-                "href": page_url(path, {**carried, "lang": t.lang}),
+                "href": page_url(target, {**carried, "lang": t.lang}),
                 "text": t(f"nav.{key}"),
                 "current": key == active,
             }

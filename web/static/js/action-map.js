@@ -41,7 +41,7 @@ export function createActionMap(node) {
       await outlines(feature.properties.unit_codes || [], style);
     }
     if (drawn.getLayers().length) {
-      map.fitBounds(drawn.getBounds(), { maxZoom: 15, padding: [12, 12] });
+      map.fitBounds(drawn.getBounds(), { maxZoom: 15, padding: [12, 12], animate: false });
     }
   }
 

@@ -97,7 +97,15 @@ function start() {
   layerList(map);
   let workspace = null; // the later modules, once loaded
   const later = (name) => (...args) => workspace?.[name](...args);
-  const slots = createPanel(map, { onTable: tableToggle(map, later("refreshTable")) });
+  const toggle = tableToggle(map, later("refreshTable"));
+  const slots = createPanel(map, {
+    onTable: (button) => {
+      toggle(button);
+      if (window.matchMedia(SMALL_SCREEN).matches) {
+        slots.fold(); // on a phone the table and the map share the screen, not the panel
+      }
+    },
+  });
   const legend = createLegend(map);
   const choropleth = createChoropleth({
     map,

@@ -60,12 +60,15 @@ export function createRankPanel(side, { onFocus }) {
   );
   let last = null;
 
+  const header = () => el("tr", {}, [
+    ["rank.rank", "number"], ["rank.name", "text"], ["rank.parents", "text"],
+    ["rank.value", "number"], ["rank.class", "number"], ["rank.actions", "number"],
+  ].map(([key, sort]) => el("th", { scope: "col", "data-sort": sort, text: t(key) })));
+  table.append(el("thead", {}, [header()]), el("tbody"));
+
   function render(loaded, count) {
     last = { loaded, count };
-    const head = el("tr", {}, [
-      ["rank.rank", "number"], ["rank.name", "text"], ["rank.parents", "text"],
-      ["rank.value", "number"], ["rank.class", "number"], ["rank.actions", "number"],
-    ].map(([key, sort]) => el("th", { scope: "col", "data-sort": sort, text: t(key) })));
+    const head = header();
     const prefix = kota.value ? `${kota.value}.` : "";
     const body = rankUnits(loaded.features)
       .filter(({ feature }) => !prefix || feature.properties.kode.startsWith(prefix))
