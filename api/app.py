@@ -65,7 +65,8 @@ class KetahananAPI(FastAPI):
                 auto = responses.get("422", {}).get("content", {}).get("application/json", {})
                 if auto.get("schema", {}).get("$ref", "").endswith("/HTTPValidationError"):
                     del responses["422"]
-                    responses.setdefault("400", _invalid_parameter())
+                # every route refuses an unknown or repeated query parameter (api/params.py)
+                responses.setdefault("400", _invalid_parameter())
         schemas = schema.setdefault("components", {}).setdefault("schemas", {})
         for name in ("HTTPValidationError", "ValidationError"):
             schemas.pop(name, None)

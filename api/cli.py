@@ -14,6 +14,7 @@ from typing import Annotated, Any
 import typer
 from pydantic import ValidationError as PydanticValidationError
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -34,12 +35,22 @@ console = Console()
 err = Console(stderr=True)
 
 
+def plain(value: object) -> str:
+    """``value`` as text that prints as it is: rich markup escaped, lone surrogates shown.
+
+    Arguments and file names are the user's text: ``[/]`` in them would otherwise be read as
+    markup (and fail), and bytes that are not UTF-8 reach Python as lone surrogates.
+    """
+    text = str(value).encode("utf-8", "backslashreplace").decode("utf-8")
+    return escape(text)
+
+
 @contextmanager
 def _errors() -> Iterator[None]:
     try:
         yield
     except KetahananError as exc:
-        err.print(f"[bold red]error[/] ({exc.code}): {exc.message}")
+        err.print(f"[bold red]error[/] ({exc.code}): {plain(exc.message)}")
         raise typer.Exit(code=2) from None
 
 
@@ -50,7 +61,7 @@ def _settings() -> Settings:
     except PydanticValidationError as exc:
         for error in exc.errors():
             name = "KETAHANAN_" + "_".join(str(p) for p in error["loc"][:1]).upper()
-            err.print(f"[bold red]error[/] (invalid_setting): {name}: {error['msg']}")
+            err.print(f"[bold red]error[/] (invalid_setting): {name}: {plain(error['msg'])}")
         raise typer.Exit(code=2) from None
 
 
@@ -85,10 +96,10 @@ def _print_report(report: dict[str, Any], settings: Settings) -> None:
         expected = report["expected"].get(name)
         flag = "" if expected is None or expected == count else " [yellow]≠[/]"
         table.add_row(
-            name,
+            plain(name),
             f"{count:,}{flag}",
             "" if expected is None else f"{expected:,}",
-            report["count_notes"].get(name, ""),
+            plain(report["count_notes"].get(name, "")),
         )
     console.print(table)
     console.print(
@@ -97,11 +108,12 @@ def _print_report(report: dict[str, Any], settings: Settings) -> None:
     )
     for row in report["set_aside"][:20]:
         console.print(
-            f"  set aside ({row['source']}): {row.get('name') or row.get('row')}: {row['reason']}"
+            f"  set aside ({row['source']}): {row.get('name') or row.get('row')}: {row['reason']}",
+            markup=False,
         )
     if report["unmatched"]:
         names = ", ".join(f"{u['name']} ({u['source']})" for u in report["unmatched"][:30])
-        console.print(f"  unmatched: {names}")
+        console.print(f"  unmatched: {names}", markup=False)
     links = report["checks"].get("rw_links", {})
     if links:
         console.print(
@@ -111,7 +123,9 @@ def _print_report(report: dict[str, Any], settings: Settings) -> None:
     timings = ", ".join(f"{k} {v:.1f}s" for k, v in report["timings_s"].items())
     console.print(f"timings: {timings}")
     console.print(f"peak memory (RSS of this process): {report['peak_rss_mb']} MB")
-    console.print(f"[green]written[/] {settings.build_path} and {settings.report_path}")
+    console.print(
+        f"[green]written[/] {plain(settings.build_path)} and {plain(settings.report_path)}"
+    )
 
 
 def run_build_with_progress(settings: Settings, *, verify: bool = True) -> dict[str, Any]:
@@ -142,7 +156,9 @@ def serve(
     host: Annotated[
         str | None, typer.Option(help="Address to bind (default from settings).")
     ] = None,
-    port: Annotated[int | None, typer.Option(help="Port (default from settings).")] = None,
+    port: Annotated[
+        int | None, typer.Option(min=1, max=65535, help="Port (default from settings).")
+    ] = None,
 ) -> None:
     """Serve the web app and API; builds first when no build output exists."""
     import uvicorn
@@ -150,7 +166,7 @@ def serve(
     settings = _settings()
     with _errors():
         if not settings.build_path.exists():
-            console.print(f"no build at {settings.build_path}: building first")
+            console.print(f"no build at {plain(settings.build_path)}: building first")
             run_build_with_progress(settings)
     uvicorn.run(
         "api.app:create_app",
@@ -176,16 +192,16 @@ def data_verify() -> None:
             task = bar.add_task("verify", total=total)
             result = verify(catalogue, settings.data_dir, progress=lambda _p: bar.advance(task))
     for path in result.missing:
-        err.print(f"[red]missing[/]  {path}")
+        err.print(f"[red]missing[/]  {plain(path)}")
     for path, expected, actual in result.changed:
-        err.print(f"[red]changed[/]  {path}: expected sha256 {expected}, found {actual}")
+        err.print(f"[red]changed[/]  {plain(path)}: expected sha256 {expected}, found {actual}")
     if not result.ok:
         err.print(
             f"{len(result.missing)} missing and {len(result.changed)} changed of "
             f"{result.checked} files in {settings.data_dir}"
         )
         raise typer.Exit(code=1)
-    console.print(f"[green]ok[/]: {result.checked} files verified in {settings.data_dir}")
+    console.print(f"[green]ok[/]: {result.checked} files verified in {plain(settings.data_dir)}")
 
 
 @data_app.command("checksums")
@@ -201,7 +217,7 @@ def data_checksums(
         refreshed = refresh_checksums(catalogue, settings.data_dir)
         if write:
             write_catalogue(refreshed, settings.catalogue_path)
-            console.print(f"written {settings.catalogue_path}")
+            console.print(f"written {plain(settings.catalogue_path)}")
         else:
             console.print(dump_catalogue(refreshed), markup=False)
 
@@ -225,7 +241,7 @@ def layer_add(
     settings = _settings()
     with _errors():
         entry = add_user_layer(path, indicator, settings, key=key_column, value_column=value_column)
-    console.print(f"[green]registered[/] {path} as {indicator}: {entry}")
+    console.print(f"[green]registered[/] {plain(path)} as {plain(indicator)}: {plain(entry)}")
     console.print("run `ketahanan build` to use it in the scores")
 
 
@@ -237,7 +253,7 @@ def layer_list() -> None:
     settings = _settings()
     with _errors():
         for entry in list_user_layers(settings):
-            console.print(entry)
+            console.print(plain(entry))
 
 
 @layer_app.command("remove")
@@ -250,7 +266,7 @@ def layer_remove(
     settings = _settings()
     with _errors():
         remove_user_layer(settings, indicator)
-    console.print(f"removed {indicator}")
+    console.print(f"removed {plain(indicator)}")
 
 
 def _action_store(settings: Settings) -> Any:
@@ -303,7 +319,7 @@ def token_create(
     with _errors():
         secret, token = create_token(_action_store(settings), name, role)
     err.print(
-        f"created token {token.name!r} (role {token.role}, id {token.id}); "
+        f"created token {plain(repr(token.name))} (role {token.role}, id {token.id}); "
         "store it now, it is not shown again:"
     )
     print(secret)
@@ -319,7 +335,7 @@ def token_revoke(
     settings = _settings()
     with _errors():
         token = revoke_token(_action_store(settings), name_or_id)
-    console.print(f"revoked token {token.name!r} ({token.id})")
+    console.print(f"revoked token {plain(repr(token.name))} ({token.id})")
 
 
 @token_app.command("list")
@@ -334,7 +350,7 @@ def token_list() -> None:
     for col in ("name", "role", "id", "created", "revoked"):
         table.add_column(col)
     for t in tokens:
-        table.add_row(t.name, str(t.role), t.id, str(t.created_at), str(t.revoked_at or ""))
+        table.add_row(plain(t.name), str(t.role), t.id, str(t.created_at), str(t.revoked_at or ""))
     console.print(table)
 
 

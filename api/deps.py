@@ -8,10 +8,12 @@ from typing import Annotated
 from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from api.headers import bearer_secret, preferred_language
 from geo.actions.auth import Token, authenticate
 from geo.actions.store import ActionStore
-from geo.errors import InvalidParameterError, UnauthorizedError
+from geo.errors import InvalidParameterError
 from geo.features import LANGUAGES, FeatureStore
+from geo.params import shown
 from geo.settings import Settings
 
 
@@ -40,27 +42,11 @@ def resolve_lang(query: str | None, accept_language: str | None) -> str:
         lang = query.strip().lower()
         if lang not in LANGUAGES:
             raise InvalidParameterError(
-                f"lang must be one of {', '.join(LANGUAGES)}, got {query!r}"
+                f"lang must be one of {', '.join(LANGUAGES)}, got {shown(query)}",
+                details=[{"field": "lang", "message": "id or en"}],
             )
         return lang
-    if accept_language:
-        ranked: list[tuple[float, int, str]] = []
-        for i, part in enumerate(accept_language.split(",")):
-            tag, _, params = part.strip().partition(";")
-            q = 1.0
-            if params.strip().startswith("q="):
-                try:
-                    q = float(params.strip()[2:])
-                except ValueError:
-                    q = 0.0
-            primary = tag.strip().lower().split("-")[0]
-            if primary in ("in",):  # the old ISO 639 code of Bahasa Indonesia
-                primary = "id"
-            if primary in LANGUAGES and q > 0:
-                ranked.append((-q, i, primary))
-        if ranked:
-            return min(ranked)[2]
-    return LANGUAGES[0]
+    return preferred_language(accept_language, LANGUAGES) or LANGUAGES[0]
 
 
 async def get_lang(request: Request) -> str:
@@ -116,10 +102,7 @@ def get_current_token(
     header = request.headers.get("authorization")
     if header is None:
         return None
-    scheme, _, secret = header.strip().partition(" ")
-    if scheme.lower() != "bearer" or not secret.strip():
-        raise UnauthorizedError("the Authorization header must be 'Bearer <token>'")
-    return authenticate(store, secret.strip())
+    return authenticate(store, bearer_secret(header))
 
 
 CurrentTokenDep = Annotated[Token | None, Depends(get_current_token)]

@@ -50,6 +50,7 @@ _ERROR_TEXT: dict[int, str] = {
     410: "The action was deleted (it can be restored)",
     412: "If-Match names an old version: someone changed the action first",
     413: "The request body is larger than the configured limit",
+    415: "The body is not sent as JSON or GeoJSON (Content-Type) in UTF-8",
     422: "A well-formed body that breaks a rule; details list every field error",
     428: "If-Match is required for this change",
     503: "A backing service (the actions database or the build) is not available",
@@ -57,7 +58,7 @@ _ERROR_TEXT: dict[int, str] = {
 
 READ_ERRORS = (400, 401, 403, 404, 503)
 """Errors any read of the actions store can answer with."""
-WRITE_ERRORS = (400, 401, 403, 404, 409, 410, 412, 413, 422, 428, 503)
+WRITE_ERRORS = (400, 401, 403, 404, 409, 410, 412, 413, 415, 422, 428, 503)
 """Errors any write to the actions store can answer with."""
 
 FEATURE_SCHEMA: dict[str, Any] = {

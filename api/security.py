@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -26,7 +25,9 @@ from urllib.parse import urlsplit
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from geo.errors import PayloadTooLargeError
+from api.errors import error_bytes
+from api.headers import content_length
+from geo.errors import InvalidParameterError, PayloadTooLargeError
 
 FIXED_HEADERS: tuple[tuple[str, str], ...] = (
     ("x-content-type-options", "nosniff"),
@@ -198,7 +199,11 @@ class BodyLimitMiddleware:
             await self.app(scope, receive, send)
             return
         limit = self.max_bytes
-        declared = _content_length(scope)
+        try:
+            declared = content_length(_header(scope, b"content-length"))
+        except InvalidParameterError as exc:
+            await _send_error(send, 400, exc.code, exc.message, exc.details)
+            return
         if declared is not None and declared > limit:
             await _send_413(
                 send, f"the body has {declared:,} bytes; at most {limit:,} are accepted", limit
@@ -233,26 +238,25 @@ class BodyLimitMiddleware:
             await _send_413(send, exc.message, limit)
 
 
-def _content_length(scope: Scope) -> int | None:
+def _header(scope: Scope, name: bytes) -> str | None:
     for key, value in scope.get("headers", []):
-        if key.lower() == b"content-length":
-            text = value.decode("latin-1").strip()
-            return int(text) if text.isdigit() else None
+        if key.lower() == name:
+            return bytes(value).decode("latin-1")
     return None
 
 
 async def _send_413(send: Send, message: str, limit: int) -> None:
-    body = json.dumps(
-        {
-            "code": PayloadTooLargeError.code,
-            "description": message,
-            "details": [{"field": "body", "message": f"larger than {limit:,} bytes"}],
-        }
-    ).encode("utf-8")
+    details = [{"field": "body", "message": f"larger than {limit:,} bytes"}]
+    await _send_error(send, 413, PayloadTooLargeError.code, message, details)
+
+
+async def _send_error(send: Send, status: int, code: str, message: str, details: Any) -> None:
+    """Answer before the app runs, with the one error body (see :mod:`api.errors`)."""
+    body = error_bytes(code, message, details)
     await send(
         {
             "type": "http.response.start",
-            "status": 413,
+            "status": status,
             "headers": [
                 (b"content-type", b"application/json"),
                 (b"content-length", str(len(body)).encode("ascii")),

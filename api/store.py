@@ -22,6 +22,7 @@ from fastapi import FastAPI, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
+from api.headers import none_match
 from geo.features import FeatureStore, NoBuildError
 from geo.settings import Settings
 
@@ -183,15 +184,6 @@ async def store_lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
 
 
-def _etag_matches(header: str | None, etag: str) -> bool:
-    if not header:
-        return False
-    if header.strip() == "*":
-        return True
-    tags = {t.strip().removeprefix("W/").strip('"') for t in header.split(",")}
-    return etag in tags or f"{etag}-gz" in tags
-
-
 def respond(
     request: Request, entry: CachedResponse, *, max_age: int, vary_language: bool = True
 ) -> Response:
@@ -204,7 +196,7 @@ def respond(
     use_gzip = entry.gzipped is not None and "gzip" in request.headers.get("accept-encoding", "")
     etag = f"{entry.etag}-gz" if use_gzip else entry.etag
     headers["ETag"] = f'"{etag}"'
-    if _etag_matches(request.headers.get("if-none-match"), entry.etag):
+    if none_match(request.headers.get("if-none-match"), (entry.etag, f"{entry.etag}-gz")):
         return Response(status_code=304, headers=headers)
     if use_gzip:
         assert entry.gzipped is not None

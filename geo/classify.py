@@ -32,6 +32,9 @@ METHODS = {
 }
 """Accepted method names (and aliases) to the canonical name."""
 
+MAX_CLASSES = 20
+"""Most classes of one map: ``k`` is 2..20 and user breaks hold at most 20 upper bounds."""
+
 
 @dataclass
 class Classification:
@@ -78,6 +81,8 @@ def _check_breaks(breaks: Sequence[Any]) -> list[float]:
         out.append(value)
     if not out:
         raise InvalidParameterError("breaks must hold at least one number")
+    if len(out) > MAX_CLASSES:
+        raise InvalidParameterError(f"breaks holds {len(out)} numbers; at most {MAX_CLASSES}")
     if any(b2 <= b1 for b1, b2 in itertools.pairwise(out)):
         raise InvalidParameterError(f"breaks must be strictly increasing, got {out}")
     return out
@@ -145,6 +150,8 @@ def classify(
                 raise InvalidParameterError(f"k must be an integer, got {k!r}")
             if k < 2:
                 raise InvalidParameterError(f"k must be at least 2, got {k}")
+            if k > MAX_CLASSES:
+                raise InvalidParameterError(f"k must be at most {MAX_CLASSES}, got {k}")
             if k > distinct:
                 raise InvalidParameterError(
                     f"k={k} is more than the {distinct} distinct non-null values"

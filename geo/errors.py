@@ -127,6 +127,13 @@ class PayloadTooLargeError(KetahananError):
     code = "payload_too_large"
 
 
+class UnsupportedMediaTypeError(KetahananError):
+    """A request body whose ``Content-Type`` is not one the route reads (JSON, GeoJSON)."""
+
+    status = 415
+    code = "unsupported_media_type"
+
+
 class PreconditionRequiredError(KetahananError):
     """A change to an existing resource was sent without ``If-Match``."""
 

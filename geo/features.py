@@ -40,10 +40,19 @@ import pyogrio
 import shapely
 
 from geo import generalise
-from geo.classify import Classification, classify
+from geo.classify import MAX_CLASSES, Classification, classify
 from geo.crs import STORAGE_CRS
 from geo.errors import DataError, InvalidParameterError, NotFoundError
 from geo.indicators import INDICATORS, LEVELS, IndicatorDef
+from geo.params import (
+    MAX_OFFSET,
+    parse_bbox,
+    parse_datetime,
+    parse_int,
+    parse_number,
+    shown,
+    single_values,
+)
 from geo.settings import Settings
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
@@ -766,117 +775,6 @@ class ItemsQuery:
         return generalise.level_of(self.zoom)
 
 
-def _single(params: Sequence[tuple[str, str]]) -> dict[str, str]:
-    seen: dict[str, str] = {}
-    for key, value in params:
-        if key in seen:
-            raise InvalidParameterError(f"parameter '{key}' is given more than once")
-        seen[key] = value
-    return seen
-
-
-def _int(name: str, text: str, lo: int | None = None, hi: int | None = None) -> int:
-    try:
-        value = int(text.strip())
-    except ValueError:
-        raise InvalidParameterError(f"{name} must be an integer, got {text!r}") from None
-    if lo is not None and value < lo:
-        raise InvalidParameterError(f"{name} must be at least {lo}, got {value}")
-    if hi is not None and value > hi:
-        raise InvalidParameterError(f"{name} must be at most {hi}, got {value}")
-    return value
-
-
-def parse_bbox(text: str) -> tuple[float, float, float, float]:
-    """Parse and check a CRS84 ``bbox`` (4 numbers, or 6 with heights that are ignored).
-
-    Parameters
-    ----------
-    text : str
-        ``minx,miny,maxx,maxy`` in degrees.
-
-    Returns
-    -------
-    tuple of 4 floats
-
-    Raises
-    ------
-    InvalidParameterError
-        Not 4 (or 6) numbers, a number not finite, min greater than max, or outside
-        -180..180 / -90..90.
-    """
-    parts = [p.strip() for p in text.split(",")]
-    if len(parts) not in (4, 6):
-        raise InvalidParameterError(
-            f"bbox must be 4 numbers minx,miny,maxx,maxy (CRS84), got {len(parts)} values"
-        )
-    try:
-        nums = [float(p) for p in parts]
-    except ValueError:
-        raise InvalidParameterError(f"bbox values must be numbers, got {text!r}") from None
-    if not all(math.isfinite(n) for n in nums):
-        raise InvalidParameterError("bbox values must be finite numbers")
-    if len(nums) == 6:
-        nums = [nums[0], nums[1], nums[3], nums[4]]
-    minx, miny, maxx, maxy = nums
-    if minx > maxx or miny > maxy:
-        raise InvalidParameterError(
-            f"bbox must have minx <= maxx and miny <= maxy, got {minx},{miny},{maxx},{maxy}"
-        )
-    if not (
-        -180 <= minx <= 180 and -180 <= maxx <= 180 and -90 <= miny <= 90 and -90 <= maxy <= 90
-    ):
-        raise InvalidParameterError(
-            "bbox must lie within longitude -180..180 and latitude -90..90 (CRS84)"
-        )
-    return minx, miny, maxx, maxy
-
-
-_DATE = re.compile(
-    r"^\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})?)?$"
-)
-
-
-def _instant(text: str) -> str | None:
-    text = text.strip()
-    if text in ("", ".."):
-        return None
-    if not _DATE.match(text):
-        raise InvalidParameterError(
-            "datetime must be RFC 3339 (e.g. 2017-02-20T10:00:00Z) or an interval a/b, "
-            f"got {text!r}"
-        )
-    try:
-        return _iso(pd.Timestamp(text))
-    except ValueError:
-        raise InvalidParameterError(f"datetime {text!r} is not a valid date or time") from None
-
-
-def parse_datetime(text: str) -> tuple[str | None, str | None]:
-    """Parse an OGC ``datetime``: an instant or an interval ``start/end`` (``..`` = open).
-
-    Returns
-    -------
-    (start, end) as ISO 8601 UTC text, None for an open end.
-
-    Raises
-    ------
-    InvalidParameterError
-    """
-    if "/" in text:
-        start_text, _, end_text = text.partition("/")
-        start, end = _instant(start_text), _instant(end_text)
-        if start is None and end is None:
-            raise InvalidParameterError("datetime interval needs at least one end")
-        if start is not None and end is not None and start > end:
-            raise InvalidParameterError(f"datetime interval starts after it ends: {text!r}")
-        return start, end
-    instant = _instant(text)
-    if instant is None:
-        raise InvalidParameterError("datetime must not be empty")
-    return instant, instant
-
-
 def _names(text: str, what: str) -> tuple[str, ...]:
     names = tuple(n.strip() for n in text.split(",") if n.strip())
     if not names:
@@ -916,7 +814,7 @@ def parse_items_query(
         unknown property (in a filter, ``properties`` or ``classify_by``), bad weights or
         classification, unknown format.
     """
-    raw = _single(params)
+    raw = single_values(params)
     columns = set(collection.columns)
     admin = collection.admin_level is not None
     values: dict[str, Any] = {}
@@ -954,11 +852,11 @@ def parse_items_query(
         values["fmt"] = fmt
     values["limit"] = limit_max if values.get("fmt") in DOWNLOAD_FORMATS else limit_default
     if "limit" in raw:
-        values["limit"] = min(_int("limit", raw["limit"], lo=1), limit_max)
+        values["limit"] = min(parse_int("limit", raw["limit"], lo=1), limit_max)
     if "offset" in raw:
-        values["offset"] = _int("offset", raw["offset"], lo=0)
+        values["offset"] = parse_int("offset", raw["offset"], lo=0, hi=MAX_OFFSET)
     if "zoom" in raw:
-        values["zoom"] = _int("zoom", raw["zoom"], lo=0, hi=generalise.MAX_ZOOM)
+        values["zoom"] = parse_int("zoom", raw["zoom"], lo=0, hi=generalise.MAX_ZOOM)
         if collection.geometry is None:
             raise InvalidParameterError(f"zoom: collection '{collection.id}' has no geometry")
 
@@ -1004,16 +902,16 @@ def parse_items_query(
         if "k" in raw:
             if canonical == "user_defined":
                 raise InvalidParameterError("k does not apply to user-defined breaks")
-            values["k"] = _int("k", raw["k"], lo=2, hi=20)
+            values["k"] = parse_int("k", raw["k"], lo=2, hi=MAX_CLASSES)
         if "breaks" in raw:
             if canonical != "user_defined":
                 raise InvalidParameterError("breaks apply only to classify=user")
-            try:
-                values["breaks"] = tuple(float(b) for b in raw["breaks"].split(",") if b.strip())
-            except ValueError:
+            parts = [b for b in raw["breaks"].split(",") if b.strip()]
+            if len(parts) > MAX_CLASSES:
                 raise InvalidParameterError(
-                    f"breaks must be numbers separated by commas, got {raw['breaks']!r}"
-                ) from None
+                    f"breaks holds {len(parts):,} numbers; at most {MAX_CLASSES} are accepted"
+                )
+            values["breaks"] = tuple(parse_number("breaks", b) for b in parts)
             if not values["breaks"]:
                 raise InvalidParameterError("breaks needs at least one number")
         elif canonical == "user_defined":
@@ -1036,14 +934,11 @@ def _check_filter(collection: Collection, name: str, value: str) -> None:
     dtype = collection.frame[name].dtype
     if pd.api.types.is_bool_dtype(dtype):
         if value.strip().lower() not in ("true", "false", "1", "0"):
-            raise InvalidParameterError(f"filter {name}: expected true or false, got {value!r}")
-    elif pd.api.types.is_numeric_dtype(dtype):
-        try:
-            float(value)
-        except ValueError:
             raise InvalidParameterError(
-                f"filter {name}: property is numeric, got {value!r}"
-            ) from None
+                f"filter {name}: expected true or false, got {shown(value)}"
+            )
+    elif pd.api.types.is_numeric_dtype(dtype):
+        parse_number(f"filter {name} (a numeric property)", value)
 
 
 def _filter_mask(collection: Collection, name: str, value: str) -> np.ndarray:
@@ -1619,7 +1514,7 @@ def collection_document(
             )
     params: dict[str, str] = {
         "limit": f"page size, 1..{limit_max} (larger values are lowered to {limit_max})",
-        "offset": "features to skip (next/prev links page through)",
+        "offset": f"features to skip, 0..{MAX_OFFSET} (next/prev links page through)",
         "bbox": "minx,miny,maxx,maxy in CRS84",
         "properties": "comma-separated property names to return",
         "<property>=<value>": "equality filter on any property",
@@ -1633,13 +1528,19 @@ def collection_document(
             f"{generalise.FULL_RESOLUTION_ZOOM})"
         )
     if collection.time_column is not None:
-        params["datetime"] = f"RFC 3339 instant or interval on '{collection.time_column}'"
+        params["datetime"] = (
+            f"RFC 3339 instant or interval on '{collection.time_column}' "
+            "(0001-01-01T00:00:00Z..9999-12-31T23:59:59Z)"
+        )
     if collection.admin_level is not None:
-        params["weights"] = "indicator_id:weight,... to recompute score_siap/sehat/terhubung"
+        params["weights"] = (
+            "indicator_id:weight,... (each 0 or 0.001..1000) to recompute "
+            "score_siap/sehat/terhubung"
+        )
         params["classify"] = "quantiles | fisher_jenks | equal_interval | user (with breaks)"
         params["classify_by"] = f"numeric property to classify (default {DEFAULT_CLASSIFY_BY})"
-        params["k"] = "number of classes (default 5)"
-        params["breaks"] = "upper bounds for classify=user, e.g. 0.2,0.4,0.6"
+        params["k"] = f"number of classes, 2..{MAX_CLASSES} (default 5)"
+        params["breaks"] = f"up to {MAX_CLASSES} upper bounds for classify=user, e.g. 0.2,0.4,0.6"
         doc["dataDictionary"] = dictionary_for(collection, lang)
     doc["parameters"] = params
     return doc

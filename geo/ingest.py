@@ -551,7 +551,13 @@ def read_table(
     report = _report_for(report, source, path)
     try:
         df = pd.read_csv(path, **read_csv_kwargs)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
+    except (
+        pd.errors.ParserError,
+        pd.errors.EmptyDataError,
+        UnicodeDecodeError,
+        ValueError,
+        OSError,  # a folder, or a file that cannot be opened
+    ) as exc:
         raise DataError(
             f"{source}: cannot parse {path} as a CSV table (comma-separated with a header row "
             f"expected): {exc}",

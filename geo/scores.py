@@ -31,6 +31,7 @@ import pandas as pd
 
 from geo.errors import InvalidParameterError
 from geo.indicators import INDICATORS, LEVELS, PILLARS, IndicatorDef
+from geo.params import shown
 from geo.settings import Settings
 
 MIN_WEIGHT_SHARE = 0.5
@@ -43,6 +44,13 @@ SCALING_TEXT = (
 
 _LEVEL_RANK = {lvl: i for i, lvl in enumerate(LEVELS)}
 _ITEM = re.compile(r"^\s*([A-Za-z0-9_.\-]+)\s*[:=]\s*(\S+)\s*$")
+_WEIGHT = re.compile(r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
+
+MIN_WEIGHT = 0.001
+"""Smallest weight above 0 (0 leaves an indicator out of the score)."""
+MAX_WEIGHT = 1000.0
+"""Largest weight. With weights in 0.001..1000 the sums of step 4 can neither overflow nor
+lose the smaller indicators to rounding."""
 
 
 def parse_weights(
@@ -66,8 +74,10 @@ def parse_weights(
     Raises
     ------
     InvalidParameterError
-        For an item that does not parse, a weight that is not a finite number, a negative
-        weight or an unknown indicator id; the message names every bad item.
+        For an item that does not parse, a weight that is not a number written with the
+        digits 0-9, a weight that is neither 0 nor in :data:`MIN_WEIGHT`..:data:`MAX_WEIGHT`,
+        an indicator weighted twice or an unknown indicator id; the message names every bad
+        item.
     """
     ids = set(known) if known is not None else set(INDICATORS)
     if value is None:
@@ -80,7 +90,7 @@ def parse_weights(
                 continue
             match = _ITEM.match(raw)
             if match is None:
-                problems.append(f"'{raw.strip()}' is not of the form indicator_id:weight")
+                problems.append(f"{shown(raw.strip())} is not of the form indicator_id:weight")
                 continue
             items.append((match.group(1), match.group(2)))
     elif isinstance(value, Mapping):
@@ -92,19 +102,14 @@ def parse_weights(
     out: dict[str, float] = {}
     for key, raw_weight in items:
         if key not in ids:
-            problems.append(f"unknown indicator '{key}'")
+            problems.append(f"unknown indicator {shown(key)}")
             continue
-        try:
-            if isinstance(raw_weight, bool):
-                raise TypeError
-            weight = float(raw_weight)
-        except (TypeError, ValueError):
-            problems.append(f"weight of '{key}' is not a number: {raw_weight!r}")
+        if key in out:
+            problems.append(f"indicator '{key}' is weighted more than once")
             continue
-        if not math.isfinite(weight):
-            problems.append(f"weight of '{key}' is not a finite number: {raw_weight!r}")
-        elif weight < 0:
-            problems.append(f"weight of '{key}' is negative: {raw_weight!r}")
+        problem, weight = _weight(raw_weight)
+        if problem is not None:
+            problems.append(f"weight of '{key}' {problem}")
         else:
             out[key] = weight
     if problems:
@@ -112,6 +117,28 @@ def parse_weights(
             "invalid weights: " + "; ".join(problems), details={"problems": problems}
         )
     return out
+
+
+def _weight(raw: Any) -> tuple[str | None, float]:
+    """The weight of one item, or what is wrong with it (ASCII digits; 0 or 0.001..1000)."""
+    text = raw.strip() if isinstance(raw, str) else None
+    if text is not None and (len(text) > 64 or not _WEIGHT.fullmatch(text.lstrip("+"))):
+        if text.startswith("-") and _WEIGHT.fullmatch(text[1:]):
+            return f"is negative: {shown(raw)}", 0.0
+        return f"is not a number written with the digits 0-9: {shown(raw)}", 0.0
+    if text is None and (isinstance(raw, bool) or not isinstance(raw, int | float)):
+        return f"is not a number: {shown(raw)}", 0.0
+    try:
+        weight = float(text if text is not None else raw)
+    except OverflowError:
+        weight = math.inf
+    if not math.isfinite(weight):
+        return f"is not a finite number: {shown(raw)}", 0.0
+    if weight < 0:
+        return f"is negative: {shown(raw)}", 0.0
+    if weight != 0 and not MIN_WEIGHT <= weight <= MAX_WEIGHT:
+        return f"must be 0 or between {MIN_WEIGHT} and {MAX_WEIGHT:g}, got {shown(raw)}", 0.0
+    return None, weight
 
 
 def resolve_weights(

@@ -94,7 +94,9 @@ class Settings(BaseSettings):
         description="Attribution shown with the basemap (HTML allowed; it is configuration).",
     )
     host: str = Field(default="127.0.0.1", description="Address `ketahanan serve` binds.")
-    port: int = Field(default=8000, description="Port `ketahanan serve` listens on.")
+    port: int = Field(
+        default=8000, ge=1, le=65535, description="Port `ketahanan serve` listens on (1-65535)."
+    )
     cors_origins: list[str] = Field(
         default_factory=lambda: ["*"],
         description=(

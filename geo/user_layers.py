@@ -38,6 +38,7 @@ import shapely
 from geo.crs import METRIC_CRS
 from geo.errors import ChecksumError, DataError, InvalidParameterError, NotFoundError, SchemaError
 from geo.indicators import INDICATORS, PILLARS, IndicatorDef
+from geo.params import shown
 from geo.settings import Settings
 
 USER_SLOTS = ("sehat_clean_water_access",)
@@ -58,6 +59,23 @@ AGGREGATION_WEIGHTS = ("population", "households", "area_km2")
 _ID = re.compile(r"^[a-z][a-z0-9_]{2,62}$")
 _CODE = re.compile(r"^\s*\d{2}\.?\d{2}\.?\d{2}\.?\d{4}\s*$")
 _MAX_NAMED = 20
+
+
+def _require_regular_file(path: Path) -> None:
+    """A planner layer is one regular file: a folder, a pipe or a device is refused at once.
+
+    (Reading a named pipe or ``/dev/zero`` would block or never end; a folder fails deep
+    inside pandas.)
+    """
+    from geo.errors import MissingFileError
+
+    if not path.exists():
+        raise MissingFileError(f"user layer {path.name}: file not found: {path}")
+    if not path.is_file():
+        raise DataError(
+            f"{path} is not a regular file (a folder, a pipe or a device); give the path of "
+            "a CSV, GeoJSON, GeoPackage or Shapefile"
+        )
 
 
 def _sha256(path: Path) -> str:
@@ -428,9 +446,10 @@ def add_user_layer(
         The file is unreadable, or its CRS is missing or wrong (via :mod:`geo.ingest`).
     """
     path = Path(path).expanduser().resolve()
-    if not _ID.match(indicator_id):
+    _require_regular_file(path)
+    if not _ID.fullmatch(indicator_id):
         raise InvalidParameterError(
-            f"indicator id '{indicator_id}' must be lower-case letters, digits and '_' "
+            f"indicator id {shown(indicator_id)} must be lower-case letters, digits and '_' "
             "(e.g. sehat_clean_water_access)"
         )
     builtin = INDICATORS.get(indicator_id)
@@ -510,6 +529,7 @@ def user_layer_values(entry: dict[str, Any], kelurahan: gpd.GeoDataFrame) -> pd.
             f"planner layer for '{entry['indicator_id']}' not found at {path}; "
             f"remove it with `ketahanan layer remove {entry['indicator_id']}` or restore it"
         )
+    _require_regular_file(path)
     if _sha256(path) != entry["sha256"]:
         raise ChecksumError(
             f"planner layer {path.name} changed since it was registered for "

@@ -8,6 +8,7 @@ which the routes render as a friendly 400 page in the page's language.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +19,7 @@ from web.i18n import Translator, normalise_lang
 CLASSIFICATIONS = ("quantiles", "fisher_jenks", "equal_interval")
 K_RANGE = (3, 9)
 K_DEFAULT = 5
+_ASCII_NUMBER = re.compile(r"[0-9]{1,3}", re.ASCII)
 MAX_PARAM_CHARS = 2_000
 """Longest value a page parameter may have (a weights list of every indicator fits)."""
 
@@ -129,7 +131,8 @@ def parse_map_params(
         indicator = None
     method = _word("klasifikasi", query.get("klasifikasi"), "quantiles", CLASSIFICATIONS)
     raw_k = (query.get("k") or "").strip()
-    if raw_k and not raw_k.isdecimal():
+    if raw_k and not _ASCII_NUMBER.fullmatch(raw_k):
+        # int() would read other scripts' digits ("١٥" is 15) and overflow on long text
         raise PageParameterError("k", "param.whole_number", raw_k)
     classes = int(raw_k) if raw_k else K_DEFAULT
     if not K_RANGE[0] <= classes <= K_RANGE[1]:

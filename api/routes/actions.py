@@ -4,22 +4,32 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
+from urllib.parse import urlencode
 
 import geopandas as gpd
 import pandas as pd
 import pyogrio
-from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from api.body import JsonBodyDep
 from api.deps import ActionStoreDep, CurrentTokenDep, SettingsDep, get_action_store
+from api.headers import if_match_versions, none_match
+from api.params import (
+    ACTION_FILTERS,
+    ACTION_FORMAT,
+    OFFSET,
+    actions_query,
+    limit_param,
+    reject_unknown_query,
+)
 from api.responses import (
     BINARY,
     FEATURE_COLLECTION_SCHEMA,
@@ -34,55 +44,20 @@ from api.responses import (
 from geo.actions.auth import Role, Token, require
 from geo.actions.geometry import ACTION_EXTENT
 from geo.actions.model import ActionIn
-from geo.actions.store import Action, ActionFilter, ActionStore
+from geo.actions.store import Action, ActionStore
 from geo.crs import STORAGE_CRS
 from geo.errors import (
     InvalidParameterError,
     KetahananError,
-    PayloadTooLargeError,
-    PreconditionRequiredError,
 )
 from geo.settings import Settings
 
-router = APIRouter(tags=["actions"])
+router = APIRouter(tags=["actions"], dependencies=[Depends(reject_unknown_query)])
 log = logging.getLogger("ketahanan")
 
 GEOJSON = "application/geo+json"
 GPKG = "application/geopackage+sqlite3"
 BASE = "/collections/actions"
-
-
-async def json_body(request: Request) -> Any:
-    """Read the request body as JSON, refusing bodies over ``max_body_bytes`` (413)."""
-    settings: Settings = request.app.state.settings
-    limit = settings.max_body_bytes
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise PayloadTooLargeError(
-            f"the body has {int(declared):,} bytes; at most {limit:,} are accepted",
-            details=[{"field": "body", "message": f"larger than {limit:,} bytes"}],
-        )
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise PayloadTooLargeError(
-                f"the body is larger than {limit:,} bytes",
-                details=[{"field": "body", "message": f"larger than {limit:,} bytes"}],
-            )
-        chunks.append(chunk)
-    raw = b"".join(chunks)
-    try:
-        return json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise InvalidParameterError(
-            f"the body is not valid JSON: {exc}",
-            details=[{"field": "body", "message": "not valid JSON"}],
-        ) from None
-
-
-JsonBodyDep = Annotated[Any, Depends(json_body)]
 
 
 def _inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
@@ -167,7 +142,8 @@ IF_MATCH = {
     "in": "header",
     "required": False,
     "description": 'The ETag of the version you last read, e.g. "3" (428 without it on PUT, '
-    "PATCH and DELETE; 412 when someone changed the action since)",
+    "PATCH and DELETE; 412 when someone changed the action since). Compared strongly "
+    '(RFC 9110): a weak tag W/"3" never matches',
     "schema": {"type": "string"},
 }
 IF_NONE_MATCH = {
@@ -179,20 +155,20 @@ IF_NONE_MATCH = {
 }
 
 
-def _body_doc(schema: dict[str, Any], *, if_match: bool = False) -> dict[str, Any]:
+def _body_doc(
+    schema: dict[str, Any], *, if_match: bool = False, media: tuple[str, ...] = ()
+) -> dict[str, Any]:
     """``openapi_extra`` of a route that reads a JSON body with ``schema``."""
+    types = (GEOJSON, "application/json", *media)
     return {
         **({"parameters": [IF_MATCH]} if if_match else {}),
-        "requestBody": {
-            "required": True,
-            "content": {GEOJSON: {"schema": schema}, "application/json": {"schema": schema}},
-        },
+        "requestBody": {"required": True, "content": {t: {"schema": schema} for t in types}},
     }
 
 
 BODY_DOC = _body_doc({"anyOf": [ACTION_FEATURE, ACTION_COLLECTION]})
 REPLACE_DOC = _body_doc(ACTION_FEATURE, if_match=True)
-PATCH_DOC = _body_doc(ACTION_PATCH, if_match=True)
+PATCH_DOC = _body_doc(ACTION_PATCH, if_match=True, media=("application/merge-patch+json",))
 IMPORT_DOC = _body_doc(ACTION_COLLECTION)
 
 IMPORT_REPORT = {
@@ -206,6 +182,16 @@ ETAG_HEADER = {"ETag": {"description": "the action's version", "schema": {"type"
 def _feature_ok(description: str) -> dict[str, Any]:
     return {**content(description, geojson=FEATURE_SCHEMA), "headers": ETAG_HEADER}
 
+
+_DEFAULTS = Settings.model_fields
+LIST_DOC = {
+    "parameters": [
+        *ACTION_FILTERS,
+        limit_param(_DEFAULTS["items_limit_default"].default, _DEFAULTS["items_limit_max"].default),
+        OFFSET,
+        ACTION_FORMAT,
+    ]
+}
 
 DOWNLOAD = content(
     "GeoJSON FeatureCollection or GeoPackage file",
@@ -221,32 +207,6 @@ def _reader(settings: Settings, token: Token | None) -> None:
 
 def _writer(token: Token | None) -> str:
     return require(token, Role.planner).name
-
-
-def _expected_version(request: Request, *, required: bool = True) -> int | None:
-    """The version named by If-Match (None for ``*``); 428 when required and missing."""
-    header = request.headers.get("if-match")
-    if header is None or not header.strip():
-        if required:
-            raise PreconditionRequiredError(
-                "send If-Match with the ETag from your last GET of this action, so that "
-                "nobody's change is overwritten",
-                details=[{"field": "If-Match", "message": "required"}],
-            )
-        return None
-    header = header.strip()
-    if header == "*":
-        return None
-    tag = header.split(",")[0].strip()
-    if tag.startswith("W/"):
-        tag = tag[2:]
-    tag = tag.strip('"')
-    if not tag.isdigit():
-        raise InvalidParameterError(
-            f'If-Match {header!r} is not an ETag of an action (like "3")',
-            details=[{"field": "If-Match", "message": "not an action ETag"}],
-        )
-    return int(tag)
 
 
 def _item_url(request: Request, action_id: str) -> str:
@@ -265,61 +225,6 @@ def _feature_response(request: Request, action: Action, status: int = 200) -> JS
     if status == 201:
         headers["Location"] = url
     return JSONResponse(feature, status_code=status, headers=headers, media_type=GEOJSON)
-
-
-def _parse_bbox(bbox: str | None) -> tuple[float, float, float, float] | None:
-    if bbox is None:
-        return None
-    try:
-        parts = [float(p) for p in bbox.split(",")]
-    except ValueError:
-        parts = []
-    if len(parts) != 4 or not all(math.isfinite(p) for p in parts):
-        raise InvalidParameterError(
-            f"bbox={bbox!r} must be four numbers minx,miny,maxx,maxy in lon/lat",
-            details=[{"field": "bbox", "message": "four comma-separated numbers"}],
-        )
-    minx, miny, maxx, maxy = parts
-    if minx > maxx or miny > maxy:
-        raise InvalidParameterError(
-            "bbox must be minx,miny,maxx,maxy with min <= max",
-            details=[{"field": "bbox", "message": "min greater than max"}],
-        )
-    return minx, miny, maxx, maxy
-
-
-class Filters:
-    """The query filters of an actions listing."""
-
-    def __init__(
-        self,
-        pillar: Annotated[str | None, Query(description="siap, sehat or terhubung")] = None,
-        status: Annotated[
-            str | None, Query(description="planned, in_progress, done or cancelled")
-        ] = None,
-        agency: Annotated[str | None, Query(description="lead agency (any case)")] = None,
-        kelurahan: Annotated[
-            str | None, Query(description="a kelurahan code the action touches")
-        ] = None,
-        bbox: Annotated[str | None, Query(description="minx,miny,maxx,maxy (lon/lat)")] = None,
-    ) -> None:
-        self.filter = ActionFilter(
-            pillar=pillar, status=status, agency=agency, kelurahan=kelurahan, bbox=_parse_bbox(bbox)
-        )
-        self.query = {
-            k: v
-            for k, v in {
-                "pillar": pillar,
-                "status": status,
-                "agency": agency,
-                "kelurahan": kelurahan,
-                "bbox": bbox,
-            }.items()
-            if v is not None
-        }
-
-
-FiltersDep = Annotated[Filters, Depends()]
 
 
 def _frame(actions: list[Action]) -> gpd.GeoDataFrame:
@@ -419,32 +324,27 @@ def actions_collection(
     f"{BASE}/items",
     response_model=None,
     response_class=GeoJSONResponse,
+    openapi_extra=LIST_DOC,
     responses={200: DOWNLOAD, **errors(*READ_ERRORS)},
 )
 def list_actions(
-    request: Request,
-    store: ActionStoreDep,
-    settings: SettingsDep,
-    token: CurrentTokenDep,
-    filters: FiltersDep,
-    limit: Annotated[int | None, Query(ge=1, le=10_000, description="page size")] = None,
-    offset: Annotated[int, Query(ge=0)] = 0,
-    f: Annotated[str | None, Query(description="geojson (default) or gpkg")] = None,
+    request: Request, store: ActionStoreDep, settings: SettingsDep, token: CurrentTokenDep
 ) -> Response:
     """Actions as GeoJSON (paged, default 100) or a GeoPackage of every match; filters apply."""
     _reader(settings, token)
-    fmt = _format(f, request)
+    q = actions_query(request, settings, paged=True)
+    fmt = _format(q.f, request)
+    offset = q.offset
     if fmt == "gpkg":
-        actions, _ = store.query(filters.filter, limit=limit, offset=offset)
-        return _download(actions, fmt, filters.query)
-    page = limit or 100
-    actions, total = store.query(filters.filter, limit=page, offset=offset)
+        actions, _ = store.query(q.filter, limit=q.limit, offset=offset)
+        return _download(actions, fmt, q.echo)
+    page = q.limit or settings.items_limit_default
+    actions, total = store.query(q.filter, limit=page, offset=offset)
     base = f"{str(request.base_url).rstrip('/')}{BASE}/items"
 
     def link(rel: str, off: int) -> dict[str, str]:
-        params = {**filters.query, "limit": str(page), "offset": str(off)}
-        query = "&".join(f"{k}={v}" for k, v in params.items())
-        return {"href": f"{base}?{query}", "rel": rel, "type": GEOJSON}
+        params = {**q.echo, "limit": str(page), "offset": str(off)}
+        return {"href": f"{base}?{urlencode(params)}", "rel": rel, "type": GEOJSON}
 
     links = [link("self", offset)]
     if offset + len(actions) < total:
@@ -466,20 +366,18 @@ def list_actions(
     f"{BASE}/export",
     response_model=None,
     response_class=GeoJSONResponse,
+    openapi_extra={"parameters": [*ACTION_FILTERS, ACTION_FORMAT]},
     responses={200: DOWNLOAD, **errors(*READ_ERRORS)},
 )
 def export_actions(
-    request: Request,
-    store: ActionStoreDep,
-    settings: SettingsDep,
-    token: CurrentTokenDep,
-    filters: FiltersDep,
-    f: Annotated[str | None, Query(description="geojson (default) or gpkg")] = None,
+    request: Request, store: ActionStoreDep, settings: SettingsDep, token: CurrentTokenDep
 ) -> Response:
     """Download every matching action with all fields as a GeoJSON or GeoPackage file."""
     _reader(settings, token)
-    actions, _ = store.query(filters.filter)
-    return _download(actions, _format(f, request), filters.query)
+    q = actions_query(request, settings, paged=False)
+    fmt = _format(q.f, request)
+    actions, _ = store.query(q.filter)
+    return _download(actions, fmt, q.echo)
 
 
 def _import(request: Request, store: ActionStore, body: Any, actor: str) -> JSONResponse:
@@ -557,7 +455,7 @@ def get_action(
     """One action as a GeoJSON Feature, with its ETag."""
     _reader(settings, token)
     action = store.get(action_id)
-    if request.headers.get("if-none-match", "").strip() == action.etag:
+    if none_match(request.headers.get("if-none-match"), (str(action.version),)):
         return Response(status_code=304, headers={"ETag": action.etag})
     return _feature_response(request, action)
 
@@ -578,7 +476,7 @@ def replace_action(
 ) -> Response:
     """Replace an action (If-Match required: 428 without it, 412 when stale)."""
     actor = _writer(token)
-    expected = _expected_version(request)
+    expected = if_match_versions(request)
     return _feature_response(request, store.replace(action_id, body, expected, actor))
 
 
@@ -598,7 +496,7 @@ def patch_action(
 ) -> Response:
     """Change part of an action with a JSON Merge Patch of properties/geometry (If-Match)."""
     actor = _writer(token)
-    expected = _expected_version(request)
+    expected = if_match_versions(request)
     return _feature_response(request, store.patch(action_id, body, expected, actor))
 
 
@@ -614,7 +512,7 @@ def delete_action(
 ) -> Response:
     """Delete an action (kept in its history; it can be restored). If-Match required."""
     actor = _writer(token)
-    expected = _expected_version(request)
+    expected = if_match_versions(request)
     store.delete(action_id, expected, actor)
     return Response(status_code=204)
 
@@ -631,7 +529,7 @@ def restore_action(
 ) -> Response:
     """Bring back a deleted action as a new version (If-Match optional)."""
     actor = _writer(token)
-    expected = _expected_version(request, required=False)
+    expected = if_match_versions(request, required=False)
     return _feature_response(request, store.restore(action_id, expected, actor))
 
 

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 
 from api.deps import CurrentTokenDep
+from api.params import reject_unknown_query
 from api.responses import content, errors
 from geo.actions.auth import RANK, Role, require
 
-router = APIRouter(tags=["auth"])
+router = APIRouter(tags=["auth"], dependencies=[Depends(reject_unknown_query)])
 
 WHOAMI = {
     "type": "object",

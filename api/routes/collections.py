@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import orjson
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
 from api.deps import CollectionId, LangDep, StoreDep
+from api.params import reject_unknown_query
 from api.responses import NOT_MODIFIED, content, errors
 from api.routes.actions import collection_document as actions_collection_document
 from api.routes.coverage import gaps_collection_document
@@ -14,7 +15,7 @@ from api.store import CachedResponse, cached, holder_of
 from geo.features import CRS84, collection_document
 from geo.indicators import PILLARS
 
-router = APIRouter(tags=["ogc"])
+router = APIRouter(tags=["ogc"], dependencies=[Depends(reject_unknown_query)])
 
 
 def base_url(request: Request) -> str:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
+from api.params import reject_unknown_query
 from geo.features import CONFORMANCE
 
-router = APIRouter(tags=["ogc"])
+router = APIRouter(tags=["ogc"], dependencies=[Depends(reject_unknown_query)])
 
 
 @router.get("/conformance")

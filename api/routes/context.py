@@ -5,17 +5,18 @@ from __future__ import annotations
 
 import numpy as np
 import orjson
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
-from api.deps import StoreDep
+from api.deps import LangDep, StoreDep
+from api.params import reject_unknown_query
 from api.responses import FEATURE_COLLECTION_SCHEMA, NOT_MODIFIED, content, errors
 from api.store import CachedResponse, cached, holder_of
 from geo import generalise
 from geo.context import context_lines
 from geo.features import FeatureStore, _geometry_json
 
-router = APIRouter(tags=["pages"])
+router = APIRouter(tags=["pages"], dependencies=[Depends(reject_unknown_query)])
 
 CONTEXT_ZOOM = 11
 """The zoom whose generalisation the context layer's polygons take (the city-wide view)."""
@@ -51,11 +52,14 @@ def context_geojson(store: FeatureStore) -> bytes:
     responses={
         200: content("the context lines by kind", geojson=FEATURE_COLLECTION_SCHEMA),
         **NOT_MODIFIED,
-        **errors(503),
+        **errors(400, 503),
     },
 )
-async def context_layer(request: Request, store: StoreDep) -> Response:
-    """Offline context of the map: borders, coast, waterways and rail lines (GeoJSON)."""
+async def context_layer(request: Request, store: StoreDep, lang: LangDep) -> Response:
+    """Offline context of the map: borders, coast, waterways and rail lines (GeoJSON).
+
+    ``lang`` is accepted for the page's links; the lines carry no text.
+    """
     holder = holder_of(request.app)
 
     def make() -> CachedResponse:

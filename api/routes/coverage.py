@@ -5,11 +5,12 @@ from __future__ import annotations
 import math
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 from shapely.geometry import mapping
 
 from api.deps import ActionStoreDep, CurrentTokenDep, SettingsDep
+from api.params import reject_unknown_query
 from api.responses import FEATURE_COLLECTION_SCHEMA, GeoJSONResponse, content, errors
 from geo.actions.auth import Role, require
 from geo.actions.coverage import (
@@ -21,8 +22,9 @@ from geo.actions.coverage import (
 )
 from geo.errors import InvalidParameterError
 from geo.features import CRS84
+from geo.params import shown
 
-router = APIRouter(tags=["actions"])
+router = APIRouter(tags=["actions"], dependencies=[Depends(reject_unknown_query)])
 
 GEOJSON = "application/geo+json"
 _PILLARS = {"enum": ["siap", "sehat", "terhubung"]}
@@ -89,6 +91,11 @@ def gaps(
     """Kelurahan in the top quintile of a pillar's score with no planned/in-progress action."""
     if settings.read_requires_token:
         require(token, Role.viewer)
+    if pilar is not None and pillar is not None and pilar != pillar:
+        raise InvalidParameterError(
+            f"pilar={shown(pilar)} and pillar={shown(pillar)} disagree; give one of them",
+            details=[{"field": "pillar", "message": "differs from pilar"}],
+        )
     chosen = pilar or pillar
     if chosen is None:
         raise InvalidParameterError(

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from api.deps import CollectionId, FeatureId, LangDep, StoreDep, get_lang, get_store
+from api.params import BBOX, OFFSET, limit_param, query_param
 from api.responses import (
     BINARY,
     FEATURE_COLLECTION_SCHEMA,
@@ -44,81 +45,62 @@ MEDIA = {
 }
 
 
-def _param(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "name": name,
-        "in": "query",
-        "required": False,
-        "description": description,
-        "schema": schema,
-        "style": "form",
-        "explode": False,
-    }
-
-
 _COMMON = [
-    _param(
+    query_param(
         "f",
         "json (default: a page of GeoJSON), geojson or gpkg (a file download with a file "
         "name, holding every matched feature unless limit is given)",
         {"type": "string", "enum": ["json", "geojson", "gpkg"]},
     ),
-    _param(
+    query_param(
         "lang",
         "Response language, id or en (default: Accept-Language, then id)",
         {"type": "string", "enum": ["id", "en"]},
     ),
-    _param(
+    query_param(
         "zoom",
         f"Web-map zoom 0..{generalise.MAX_ZOOM}: geometry generalised for that zoom "
         "(polygon coverages keep shared edges); full resolution when absent or from zoom "
         f"{generalise.FULL_RESOLUTION_ZOOM}",
         {"type": "integer", "minimum": 0, "maximum": generalise.MAX_ZOOM},
     ),
-    _param(
+    query_param(
         "properties",
         "Comma-separated properties to return (unknown names give 400)",
         {"type": "string"},
     ),
-    _param(
+    query_param(
         "weights",
-        "kelurahan/kecamatan/kota: indicator weights id:w,... recomputing the pillar scores",
+        "kelurahan/kecamatan/kota: indicator weights id:w,... (each 0 or 0.001..1000) "
+        "recomputing the pillar scores",
         {"type": "string"},
     ),
-    _param(
+    query_param(
         "classify",
         "kelurahan/kecamatan/kota: map classes of classify_by (quantiles, fisher_jenks, "
         "equal_interval, user); each feature gets property class, the response a "
         "classification member with the breaks",
         {"type": "string", "enum": ["quantiles", "fisher_jenks", "equal_interval", "user"]},
     ),
-    _param("classify_by", "Numeric property to classify (default score_siap)", {"type": "string"}),
-    _param("k", "Number of classes (default 5)", {"type": "integer", "minimum": 2, "maximum": 20}),
-    _param("breaks", "Upper bounds for classify=user, e.g. 0.2,0.4,0.6", {"type": "string"}),
+    query_param(
+        "classify_by", "Numeric property to classify (default score_siap)", {"type": "string"}
+    ),
+    query_param(
+        "k", "Number of classes (default 5)", {"type": "integer", "minimum": 2, "maximum": 20}
+    ),
+    query_param(
+        "breaks", "Up to 20 upper bounds for classify=user, e.g. 0.2,0.4,0.6", {"type": "string"}
+    ),
 ]
 
 _ITEMS_PARAMETERS = [
-    _param(
-        "limit",
-        f"Features per page (default {_LIMIT_DEFAULT}, maximum {_LIMIT_MAX}; a larger value "
-        "is lowered to the maximum)",
-        {"type": "integer", "minimum": 1, "maximum": _LIMIT_MAX, "default": _LIMIT_DEFAULT},
-    ),
-    _param(
-        "offset",
-        "Features to skip (next and prev links page through)",
-        {"type": "integer", "minimum": 0, "default": 0},
-    ),
-    {
-        **_param(
-            "bbox",
-            "minx,miny,maxx,maxy in CRS84 (longitude/latitude); features intersecting it",
-            {"type": "array", "minItems": 4, "maxItems": 6, "items": {"type": "number"}},
-        ),
-    },
-    _param(
+    limit_param(_LIMIT_DEFAULT, _LIMIT_MAX),
+    OFFSET,
+    BBOX,
+    query_param(
         "datetime",
-        "RFC 3339 instant or interval start/end (.. open) on collections with a time property",
+        "RFC 3339 instant or interval start/end (.. open) on collections with a time "
+        "property; instants from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z (UTC)",
         {"type": "string"},
     ),
     *_COMMON,
@@ -171,11 +153,12 @@ async def items(collection_id: CollectionId, request: Request) -> Response:
     """Features of a collection: GeoJSON page, or GeoJSON / GeoPackage download (f)."""
     holder = holder_of(request.app)
     base = base_url(request)
-    # a repeated request is answered from the raw key before any parsing
+    # a repeated request is answered from the raw key before any parsing (the scope's own
+    # bytes: request.url would decode the query string as strict UTF-8 and fail on others)
     raw_key = (
         "items-raw",
-        request.url.path,
-        request.url.query,
+        request.scope["path"],
+        bytes(request.scope.get("query_string", b"")),
         request.headers.get("accept-language"),
         base,
     )

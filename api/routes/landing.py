@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse
 
-from api.deps import SettingsDep
+from api.deps import SettingsDep, resolve_lang
+from api.params import reject_unknown_query
 from api.responses import content
 from geo.build import list_layers, read_report
+from geo.errors import InvalidParameterError
+from geo.params import shown
 
-router = APIRouter(tags=["landing"])
+router = APIRouter(tags=["landing"], dependencies=[Depends(reject_unknown_query)])
 
 
 def wants_html(request: Request) -> bool:
@@ -28,11 +31,22 @@ def wants_html(request: Request) -> bool:
         303: {"description": "a browser (Accept: text/html, or f=html) goes to the map"},
     },
 )
-def landing(request: Request, f: str | None = None) -> dict[str, Any] | RedirectResponse:
+def landing(
+    request: Request,
+    f: Annotated[
+        str | None, Query(description="json, or html to go to the map (default: by Accept)")
+    ] = None,
+    lang: Annotated[str | None, Query(description="id or en, passed on to the map")] = None,
+) -> dict[str, Any] | RedirectResponse:
     """Landing page: what this service is and where to go next (browsers go to the map)."""
+    if f is not None and f not in ("json", "html"):
+        raise InvalidParameterError(
+            f"f must be json or html, got {shown(f)}",
+            details=[{"field": "f", "message": "json or html"}],
+        )
+    chosen = resolve_lang(lang, None) if lang is not None else None
     if f == "html" or (f is None and wants_html(request)):
-        lang = request.query_params.get("lang")
-        return RedirectResponse(f"/peta?lang={lang}" if lang else "/peta", status_code=303)
+        return RedirectResponse(f"/peta?lang={chosen}" if chosen else "/peta", status_code=303)
     base = str(request.base_url).rstrip("/")
     return {
         "title": "Ketahanan",

@@ -27,6 +27,7 @@ from geo.errors import (
     NotFoundError,
     UnauthorizedError,
 )
+from geo.params import shown
 
 
 class Role(StrEnum):
@@ -102,16 +103,30 @@ def create_token(store: TokenStore, name: str, role: Role | str) -> tuple[str, T
         role = Role(role)
     except ValueError:
         raise InvalidParameterError(
-            f"unknown role {role!r}; use viewer, planner or admin"
+            f"unknown role {shown(role)}; use viewer, planner or admin"
         ) from None
     name = name.strip()
     if not 1 <= len(name) <= 100:
         raise InvalidParameterError("a token name must have 1 to 100 characters")
+    if not name.isprintable() or not _utf8(name):
+        raise InvalidParameterError(
+            f"a token name is recorded on every change it makes, so it must be printable "
+            f"text (no control characters, valid UTF-8); got {shown(name)}"
+        )
     secret = secrets.token_urlsafe(32)
     row = TokenRow(str(uuid.uuid4()), name, str(role), hash_token(secret), datetime.now(UTC), None)
     if not store.token_repository.insert_if_name_free(row):
         raise ConflictError(f"a token named {name!r} exists; revoke it or pick another name")
     return secret, _token(row)
+
+
+def _utf8(text: str) -> bool:
+    """Whether ``text`` encodes as UTF-8 (a command-line argument of undecodable bytes does not)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def revoke_token(store: TokenStore, name_or_id: str) -> Token:
@@ -122,9 +137,11 @@ def revoke_token(store: TokenStore, name_or_id: str) -> Token:
     NotFoundError
         No token has this name or id.
     """
+    if not _utf8(name_or_id):
+        raise NotFoundError(f"no token named {shown(name_or_id)} (names are UTF-8 text)")
     row = store.token_repository.revoke(name_or_id, datetime.now(UTC))
     if row is None:
-        raise NotFoundError(f"no token named {name_or_id!r}")
+        raise NotFoundError(f"no token named {shown(name_or_id)}")
     return _token(row)
 
 

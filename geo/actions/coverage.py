@@ -20,6 +20,7 @@ from geo.actions.model import Pillar
 from geo.build import load_layer
 from geo.classify import classify
 from geo.errors import InvalidParameterError, ServiceUnavailableError
+from geo.params import shown
 
 TOP_CLASSES = 5
 """Number of quantile classes; the gaps are in the highest one."""
@@ -65,7 +66,7 @@ def parse_pillar(value: str) -> Pillar:
         return Pillar(value.strip().lower())
     except ValueError:
         raise InvalidParameterError(
-            f"unknown pillar {value!r}; use siap, sehat or terhubung",
+            f"unknown pillar {shown(value)}; use siap, sehat or terhubung",
             details=[{"field": "pilar", "message": "siap, sehat or terhubung"}],
         ) from None
 

@@ -42,6 +42,17 @@ def _is_number(v: Any) -> bool:
     return isinstance(v, int | float) and not isinstance(v, bool)
 
 
+def _fits_float(v: int | float) -> bool:
+    """Whether a JSON number can be a float (an integer like 10**400 cannot)."""
+    if isinstance(v, float):
+        return True
+    try:
+        float(v)
+    except OverflowError:
+        return False
+    return True
+
+
 def _walk(node: Any, depth: int, path: str, kind: str, counter: list[int], limit: int) -> None:
     """Check nested coordinate arrays; raise :class:`_StopError` at the first problem."""
     if not isinstance(node, list):
@@ -55,8 +66,18 @@ def _walk(node: Any, depth: int, path: str, kind: str, counter: list[int], limit
             raise _StopError(path, "a position must be [lon, lat]")
         if not all(_is_number(v) for v in node):
             raise _StopError(path, "coordinates must be numbers")
+        if not all(_fits_float(v) for v in node):
+            raise _StopError(
+                path,
+                "a coordinate is too large to be a number of degrees: send [lon, lat] with "
+                "lon in -180..180 and lat in -90..90, e.g. [106.83, -6.18]",
+            )
         if not all(math.isfinite(v) for v in node):
-            raise _StopError(path, "coordinates must be finite numbers (no NaN or Infinity)")
+            raise _StopError(
+                path,
+                "coordinates must be finite numbers of degrees (no NaN or Infinity, and "
+                "nothing as large as 1e400)",
+            )
         counter[0] += 1
         if counter[0] > limit:
             raise _StopError("geometry.coordinates", f"more than {limit:,} vertices; simplify it")
@@ -120,6 +141,15 @@ def parse_geometry(obj: Any, max_vertices: int) -> tuple[BaseGeometry | None, Fi
     extra = sorted(set(obj) - {"type", "coordinates", "bbox"})
     if extra:
         return None, [{"field": f"geometry.{extra[0]}", "message": "is not a geometry member"}]
+    box = obj.get("bbox")
+    if "bbox" in obj and not (
+        isinstance(box, list)
+        and len(box) in (4, 6)
+        and all(_is_number(v) and _fits_float(v) and math.isfinite(v) for v in box)
+    ):
+        return None, [
+            {"field": "geometry.bbox", "message": "must be [minx, miny, maxx, maxy] (numbers)"}
+        ]
     try:
         _walk(obj["coordinates"], DEPTH[kind], "geometry.coordinates", kind, [0], max_vertices)
         geom = shape({"type": kind, "coordinates": obj["coordinates"]})

@@ -8,11 +8,13 @@ clients may send them back unchanged (a GET, edit, PUT round trip) and they are 
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -22,6 +24,8 @@ from pydantic import (
     model_validator,
 )
 from pydantic import ValidationError as PydanticValidationError
+
+from geo.params import parse_iso_date
 
 
 class Pillar(StrEnum):
@@ -65,9 +69,19 @@ SERVER_FIELDS = frozenset(
 """Properties the server owns: ignored when a client sends them."""
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+"""Control characters refused in text (tab, line feed and carriage return are kept)."""
+
+
 def _clean_text(value: str) -> str:
     if "\x00" in value:
         raise ValueError("text must not contain the NUL character")
+    found = _CONTROL.search(value)
+    if found is not None:
+        raise ValueError(
+            f"text must not contain control characters (found {found.group()!a} at "
+            f"character {found.start() + 1}); tab and line breaks are fine"
+        )
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
@@ -75,23 +89,33 @@ def _clean_text(value: str) -> str:
     return value
 
 
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be blank (spaces only)")
+    return _clean_text(value)
+
+
 class ActionIn(BaseModel):
     """The editable properties of an action (the ``properties`` of its GeoJSON Feature).
+
+    Text never holds NUL, other control characters (tab and line breaks are fine in the
+    description) or lone surrogates. Title, strategy goal, lead agency and each partner
+    must not be blank: spaces only count as empty.
 
     Attributes
     ----------
     title : str
-        1 to 200 characters.
+        1 to 200 characters, not blank.
     description : str
         Up to 5,000 characters; stored verbatim (HTML or SQL in it is just text).
     pillar : Pillar
         ``siap``, ``sehat`` or ``terhubung``.
     strategy_goal : str, optional
-        A goal code of the resilience strategy, up to 50 characters.
+        A goal code of the resilience strategy, 1 to 50 characters, not blank.
     lead_agency : str
-        The agency leading the action, 1 to 200 characters.
+        The agency leading the action, 1 to 200 characters, not blank.
     partners : list of str
-        Up to 50 partner names.
+        Up to 50 partner names, each 1 to 200 characters, not blank.
     status : Status
         ``planned`` (default), ``in_progress``, ``done`` or ``cancelled``.
     progress : int
@@ -99,7 +123,8 @@ class ActionIn(BaseModel):
     budget_idr : int, optional
         Budget in whole rupiah, 0 to 10^15.
     start_date, end_date : date, optional
-        ISO dates (``YYYY-MM-DD``); the end may not be before the start.
+        ISO dates (``YYYY-MM-DD``, digits 0-9, years 0001 to 9999); the end may not be
+        before the start.
     unit_codes : list of str
         Kelurahan (``31.71.01.1001``) or kecamatan (``31.71.01``) codes, used instead of a
         geometry.
@@ -112,9 +137,9 @@ class ActionIn(BaseModel):
     pillar: Pillar
     strategy_goal: StrictStr | None = Field(default=None, min_length=1, max_length=MAX_GOAL)
     lead_agency: StrictStr = Field(min_length=1, max_length=MAX_AGENCY)
-    partners: list[Annotated[StrictStr, Field(min_length=1, max_length=MAX_AGENCY)]] = Field(
-        default_factory=list, max_length=MAX_PARTNERS
-    )
+    partners: list[
+        Annotated[StrictStr, Field(min_length=1, max_length=MAX_AGENCY), AfterValidator(_not_blank)]
+    ] = Field(default_factory=list, max_length=MAX_PARTNERS)
     status: Status = Status.planned
     progress: StrictInt = Field(default=0, ge=0, le=100)
     budget_idr: StrictInt | None = Field(default=None, ge=0, le=MAX_BUDGET_IDR)
@@ -134,26 +159,19 @@ class ActionIn(BaseModel):
     def _iso_date(cls, value: Any) -> Any:
         if value is None or isinstance(value, date):
             return value
-        if not isinstance(value, str) or len(value) != 10:
+        if not isinstance(value, str):
             raise ValueError("must be an ISO date string like 2025-01-31")
-        return value
+        return parse_iso_date(value)
 
-    @field_validator("title", "lead_agency")
+    @field_validator("title", "lead_agency", "strategy_goal")
     @classmethod
-    def _not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("must not be blank")
+    def _single_text(cls, value: str | None) -> str | None:
+        return None if value is None else _not_blank(value)
+
+    @field_validator("description")
+    @classmethod
+    def _text(cls, value: str) -> str:
         return _clean_text(value)
-
-    @field_validator("description", "strategy_goal")
-    @classmethod
-    def _text(cls, value: str | None) -> str | None:
-        return None if value is None else _clean_text(value)
-
-    @field_validator("partners")
-    @classmethod
-    def _partners(cls, value: list[str]) -> list[str]:
-        return [_clean_text(v) for v in value]
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> ActionIn:

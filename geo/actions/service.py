@@ -9,7 +9,7 @@ to say why (gone, not deleted, or changed by someone else).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Set
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -27,6 +27,11 @@ from geo.errors import (
     PreconditionFailedError,
     ValidationError,
 )
+from geo.params import shown
+
+Expected = int | Set[int] | None
+"""The version(s) a change expects: one version, the versions named by If-Match, or None
+(any version: ``If-Match: *``)."""
 
 PATCHABLE = frozenset({"type", "id", "properties", "geometry"})
 """Members a merge patch may hold (``type`` and ``id`` are ignored)."""
@@ -121,7 +126,7 @@ class ActionService:
             code = normalise_unit_code(flt.kelurahan)
             if code is None:
                 raise InvalidParameterError(
-                    f"kelurahan={flt.kelurahan!r} is not a kelurahan code like 31.71.01.1001"
+                    f"kelurahan={shown(flt.kelurahan)} is not a kelurahan code like 31.71.01.1001"
                 )
             flt = replace(flt, kelurahan=code)
         return self.repository.page(flt, limit=limit, offset=offset)
@@ -211,13 +216,29 @@ class ActionService:
         )
 
     @staticmethod
-    def _expect(current: Action, expected: int | None) -> None:
-        if expected is not None and expected != current.version:
-            raise PreconditionFailedError(
-                f'action {current.id} changed: If-Match was "{expected}" but the current '
-                f"version is {current.etag}; GET it again and reapply your change",
-                details={"current_etag": current.etag, "sent_etag": f'"{expected}"'},
+    def _expect(current: Action, expected: Expected) -> None:
+        """Pass when ``expected`` names the current version (None: any), else 412.
+
+        ``expected`` is one version, or the versions an If-Match header names under the
+        strong comparison (an empty set when it named only weak or foreign tags).
+        """
+        versions = {expected} if isinstance(expected, int) else expected
+        if versions is None or current.version in versions:
+            return
+        sent = None
+        if versions:
+            sent = ", ".join(f'"{v}"' for v in sorted(versions)[:5])
+            why = f"If-Match was {sent} but the current version is {current.etag}"
+        else:
+            why = (
+                "If-Match named no version of it that the strong comparison can match (a "
+                f'weak tag like W/"3" never does, RFC 9110); the current ETag is {current.etag}'
             )
+        raise PreconditionFailedError(
+            f"action {current.id} changed or was not named: {why}; GET it again and reapply "
+            "your change",
+            details={"current_etag": current.etag, "sent_etag": sent},
+        )
 
     def _why_not(self, action_id: str, expected: int, *, want_deleted: bool = False) -> Exception:
         """Why a versioned write of ``action_id`` at ``expected`` matched no row."""
@@ -261,13 +282,13 @@ class ActionService:
             raise self._why_not(current.id, current.version)
         return action
 
-    def replace(self, action_id: str, body: Any, expected: int | None, actor: str) -> Action:
+    def replace(self, action_id: str, body: Any, expected: Expected, actor: str) -> Action:
         """Replace an action (PUT) if it is still at version ``expected`` (None: any)."""
         current = self.get(action_id)
         self._expect(current, expected)
         return self._update(current, self.check(body), actor, "replace")
 
-    def patch(self, action_id: str, patch: Any, expected: int | None, actor: str) -> Action:
+    def patch(self, action_id: str, patch: Any, expected: Expected, actor: str) -> Action:
         """Apply a JSON Merge Patch (RFC 7396) of ``properties`` and/or ``geometry`` (PATCH).
 
         Raises
@@ -303,13 +324,13 @@ class ActionService:
             raise self._why_not(current.id, current.version, want_deleted=not deleted)
         return action
 
-    def delete(self, action_id: str, expected: int | None, actor: str) -> Action:
+    def delete(self, action_id: str, expected: Expected, actor: str) -> Action:
         """Soft-delete an action if it is still at version ``expected`` (None: any)."""
         current = self.get(action_id)
         self._expect(current, expected)
         return self._flip(current, actor, deleted=True)
 
-    def restore(self, action_id: str, expected: int | None, actor: str) -> Action:
+    def restore(self, action_id: str, expected: Expected, actor: str) -> Action:
         """Bring back a deleted action (its last content, as a new version)."""
         current = self.get(action_id, include_deleted=True)
         if not current.deleted:
