@@ -269,7 +269,6 @@ def _finish_figure(
     head.add_child(Element(f"<title>{escape(t('app.title'))}</title>"), name="title")
     head.add_child(Element(f'<link rel="icon" href="{FAVICON}"/>'), name="favicon")
     head.add_child(Element(f'<link rel="stylesheet" href="{APP_CSS}"/>'), name="app_css")
-    head.add_child(Element(module_tags(MAP_PAGE_JS)), name="app_js")
     body = figure.html  # type: ignore[attr-defined]
     side = (
         '<aside id="ketahanan-side" class="side-panel" hidden '
@@ -288,3 +287,6 @@ def _finish_figure(
         ),
         name="ketahanan_config",
     )
+    # The modules last: folium's classic scripts in the head (Leaflet and its plugins, which
+    # its inline map script needs) are found and fetched first; the modules run after it.
+    body.add_child(Element(module_tags(MAP_PAGE_JS)), name="app_js")

@@ -108,9 +108,12 @@ export function createActionDetail(box, { onChanged, onClose }) {
       onChanged(data, data.id);
     } catch (err) {
       if (err.status === 412) {
+        // Show the newer version (fields and history), keep the planner's change in the
+        // form, and offer to apply it to that version.
         const newer = await load(feature.id);
-        current = newer;
-        box.querySelector("#detail-conflict")?.remove();
+        await render(newer.feature, newer.etag);
+        box.querySelector("#detail-status").value = change.status;
+        box.querySelector("#detail-progress").value = String(change.progress);
         box.querySelector(".quick-edit").after(conflict(change, newer));
       } else if (err.status === 401) {
         tokenRefused();
