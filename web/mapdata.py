@@ -1,7 +1,7 @@
 """What the map and ranking pages ask of the OGC engine: weights, class plans, unit values.
 
 The pages never work a number out themselves: values, weighted scores and classes come from
-the same engine the items API runs (:func:`geo.features.run_query`), so a page, its table and
+the same engine the items API runs (:func:`geo.ogc.engine.run_query`), so a page, its table and
 its exports agree with ``/collections/{level}/items`` for the same parameters.
 
 A class plan says what to ask the items API for so that the map is never blank: when the
@@ -18,8 +18,12 @@ import numpy as np
 import pandas as pd
 
 from geo.errors import InvalidParameterError
-from geo.features import Collection, FeatureStore, ItemsQuery, run_query
+from geo.ogc.collection import Collection
+from geo.ogc.engine import run_query
+from geo.ogc.query import ItemsQuery
 from geo.scores import parse_weights
+from geo.snapshot import BuildSnapshot
+from geo.vocabulary import ClassMethod
 from web.params import MapParams, PageParameterError
 
 
@@ -57,7 +61,7 @@ class ClassPlan:
         """The items-route parameters that ask for these classes of ``column``."""
         if self.method is None:
             return {}
-        if self.method == "user_defined":
+        if self.method == ClassMethod.user_defined:
             breaks = ",".join(repr(b) for b in self.breaks or ())
             return {"classify": "user", "breaks": breaks, "classify_by": column}
         return {"classify": self.method, "k": str(self.k), "classify_by": column}
@@ -75,7 +79,7 @@ class ClassPlan:
         }
 
 
-def weights_checker(store: FeatureStore) -> Any:
+def weights_checker(snapshot: BuildSnapshot) -> Any:
     """``check(level, text)``: the weights normalised (sorted ``id:w``), as the API parses them.
 
     Raises
@@ -85,7 +89,7 @@ def weights_checker(store: FeatureStore) -> Any:
     """
 
     def check(level: str, text: str) -> str:
-        collection = store.get(level)
+        collection = snapshot.get(level)
         try:
             parsed = parse_weights(text, known=collection.definitions)
         except InvalidParameterError:
@@ -106,7 +110,7 @@ def weights_tuple(text: str) -> tuple[tuple[str, float], ...]:
 
 
 def unit_values(
-    store: FeatureStore, collection: Collection, params: MapParams
+    collection: Collection, params: MapParams
 ) -> tuple[pd.Series, dict[str, list[Any]]]:
     """The shown column of every unit of the level (weighted when weights are given).
 
@@ -116,7 +120,7 @@ def unit_values(
         The values in the collection's order, and every computed column of the engine.
     """
     query = ItemsQuery(limit=collection.size, weights=weights_tuple(params.weights))
-    result = run_query(collection, query, store.settings)
+    result = run_query(collection, query)
     column = result.overrides.get(params.column)
     if column is not None:
         values = pd.Series(column, dtype=float)
@@ -133,5 +137,5 @@ def class_plan(values: pd.Series, params: MapParams) -> ClassPlan:
     if distinct == 0:
         return ClassPlan(None, 0, params.k, None, 0)
     if distinct == 1:
-        return ClassPlan("user_defined", 1, params.k, (float(present[0]),), 1)
+        return ClassPlan(str(ClassMethod.user_defined), 1, params.k, (float(present[0]),), 1)
     return ClassPlan(params.classification, min(params.k, distinct), params.k, None, distinct)

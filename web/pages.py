@@ -17,8 +17,9 @@ import folium
 from branca.element import Element
 
 from geo.actions.auth import Role
-from geo.actions.model import ActionIn, Status
+from geo.actions.model import ActionIn
 from geo.settings import Settings
+from geo.vocabulary import ClassMethod, Direction, Level, Pillar, Status, values
 from web.assets import (
     APP_CSS,
     FAVICON,
@@ -29,7 +30,7 @@ from web.assets import (
     LocalMarkerCluster,
     module_tags,
 )
-from web.data import LEVELS, PILLARS, BuildTables
+from web.data import BuildTables
 from web.i18n import Translator
 from web.mapdata import ClassPlan
 from web.params import CLASSIFICATIONS, K_DEFAULT, K_RANGE, MapParams
@@ -39,13 +40,13 @@ from web.wording import indicator_text, names_of, unit_text
 
 JAKARTA_CENTRE = (-6.2, 106.83)
 START_ZOOM = 11
-PROFILE_LEVEL = "kelurahan"
+PROFILE_LEVEL = str(Level.kelurahan)
 """The level whose units have a profile page (``/kelurahan/{kode}``)."""
 NUMBER_LOCALES = {"id": "id-ID", "en": "en-GB"}
 """The ``Intl.NumberFormat`` locale of each page language."""
-LESS_EXPOSED = "higher_less_exposed"
+LESS_EXPOSED = str(Direction.higher_less_exposed)
 """The direction of an indicator where a higher value is better (ranked lowest first)."""
-CODE_LEVELS = {"2": "kota", "3": "kecamatan", "4": "kelurahan"}
+CODE_LEVELS = {"2": str(Level.kota), "3": str(Level.kecamatan), "4": str(Level.kelurahan)}
 """The level of a unit code by its number of parts (31.71, 31.71.01, 31.71.01.1001)."""
 DRAW_COLOUR = "#1565c0"
 """The line colour of a shape while it is being drawn."""
@@ -70,22 +71,23 @@ def script_vocabulary(t: Translator) -> dict[str, Any]:
     """The domain words the page scripts need, each with its label: the one hand-off to the JS.
 
     Pillars, levels, the classification methods the map offers, the k range and default,
-    the action statuses (with the default of a new action) and the token roles. The scripts
-    spell none of them; they read them from here.
+    the action statuses (with the default of a new action), all from
+    :mod:`geo.vocabulary`, and the token roles. The scripts spell none of them; they read
+    them from here.
     """
 
     def words(kind: str, ids: Any) -> list[dict[str, str]]:
         return [{"id": str(i), "label": t(f"{kind}.{i}")} for i in ids]
 
     return {
-        "pillars": words("pillar", PILLARS),
-        "levels": words("level", LEVELS),
+        "pillars": words("pillar", values(Pillar)),
+        "levels": words("level", values(Level)),
         "classifications": words("classification", CLASSIFICATIONS),
         "k": {"min": K_RANGE[0], "max": K_RANGE[1], "default": K_DEFAULT},
         "statuses": words("status", Status),
         "status_default": str(ActionIn.model_fields["status"].default),
         "roles": words("role", Role),
-        "method_labels": {m: t(f"classification.{m}") for m in (*CLASSIFICATIONS, "user_defined")},
+        "method_labels": {str(m): t(f"classification.{m}") for m in ClassMethod},
     }
 
 

@@ -13,12 +13,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from web.data import LEVELS, PILLARS, SCORE_COLUMNS, BuildTables
+from geo.vocabulary import K_DEFAULT, K_MAX, K_MIN, MAP_METHODS, Level, Pillar, score_column
+from web.data import BuildTables
 from web.i18n import Translator, normalise_lang
 
-CLASSIFICATIONS = ("quantiles", "fisher_jenks", "equal_interval")
-K_RANGE = (3, 9)
-K_DEFAULT = 5
+PILLARS = tuple(str(p) for p in Pillar)
+LEVELS = tuple(str(level) for level in Level)
+SCORE_COLUMNS = {p: score_column(p) for p in PILLARS}
+CLASSIFICATIONS = tuple(str(m) for m in MAP_METHODS)
+K_RANGE = (K_MIN, K_MAX)
 _ASCII_NUMBER = re.compile(r"[0-9]{1,3}", re.ASCII)
 MAX_PARAM_CHARS = 2_000
 """Longest value a page parameter may have (a weights list of every indicator fits)."""
@@ -40,17 +43,18 @@ class PageParameterError(ValueError):
     def text(self, t: Translator) -> str:
         """The message in the page's language."""
         shown = f" ({self.value[:80]})" if self.value else ""
-        return f"{t('param.' + self.field)}: {t(self.key)}{shown}"
+        reason = t(self.key).replace("{min}", str(K_RANGE[0])).replace("{max}", str(K_RANGE[1]))
+        return f"{t('param.' + self.field)}: {reason}{shown}"
 
 
 @dataclass(frozen=True)
 class MapParams:
     """The shareable state of a map page (its query string)."""
 
-    pillar: str = "siap"
-    level: str = "kelurahan"
+    pillar: str = PILLARS[0]
+    level: str = LEVELS[0]
     indicator: str | None = None
-    classification: str = "quantiles"
+    classification: str = CLASSIFICATIONS[0]
     k: int = K_DEFAULT
     lang: str = "id"
     weights: str = ""
@@ -121,15 +125,15 @@ def parse_map_params(
     for name, value in query.items():
         if value is not None and len(value) > MAX_PARAM_CHARS:
             raise PageParameterError(name, "param.too_long")
-    pillar = _word("pilar", query.get("pilar"), "siap", PILLARS)
-    level = _word("tingkat", query.get("tingkat"), "kelurahan", LEVELS)
+    pillar = _word("pilar", query.get("pilar"), PILLARS[0], PILLARS)
+    level = _word("tingkat", query.get("tingkat"), LEVELS[0], LEVELS)
     indicator = (query.get("indikator") or "").strip() or None
     known = {d["id"] for d in tables.indicators(pillar)} | {SCORE_COLUMNS[pillar]}
     if indicator is not None and indicator not in known:
         raise PageParameterError("indikator", "param.not_of_pillar", indicator)
     if indicator == SCORE_COLUMNS[pillar]:
         indicator = None
-    method = _word("klasifikasi", query.get("klasifikasi"), "quantiles", CLASSIFICATIONS)
+    method = _word("klasifikasi", query.get("klasifikasi"), CLASSIFICATIONS[0], CLASSIFICATIONS)
     raw_k = (query.get("k") or "").strip()
     if raw_k and not _ASCII_NUMBER.fullmatch(raw_k):
         # int() would read other scripts' digits ("١٥" is 15) and overflow on long text

@@ -11,10 +11,12 @@ import math
 from typing import Any
 
 from geo.settings import Settings
+from geo.vocabulary import missing_column
 from web.assets import APP_CSS, FAVICON, LEAFLET_CSS, LEAFLET_JS, PROFILE_JS, module_tags
-from web.data import SCORE_COLUMNS, BuildTables
+from web.data import BuildTables
 from web.i18n import Translator, normalise_lang
 from web.pages import script_config
+from web.params import SCORE_COLUMNS
 from web.render import clean, env, format_number, header, json_for_script
 from web.wording import formula_text, names_of, unit_text
 
@@ -41,7 +43,7 @@ def _scores(tables: BuildTables, row: Any, index: Any, t: Translator) -> list[di
                 "label": t(f"pillar.{pillar}"),
                 "value": None if value is None else format_number(float(value), t.lang, 2),
                 "rank": None if rank is None or not math.isfinite(rank) else int(rank),
-                "missing": _missing_names(tables, row.get(f"{column}_missing"), t.lang),
+                "missing": _missing_names(tables, row.get(missing_column(pillar)), t.lang),
             }
         )
     return scores

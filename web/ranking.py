@@ -15,10 +15,14 @@ from typing import Any
 
 import pandas as pd
 
-from geo.features import Collection, FeatureStore, ItemsQuery, run_query
+from geo.ogc.collection import Collection
+from geo.ogc.engine import run_query
+from geo.ogc.query import ItemsQuery
+from geo.snapshot import BuildSnapshot
 from geo.styles import class_colours
+from geo.vocabulary import K_DEFAULT, ClassMethod
 from web.data import BuildTables
-from web.mapdata import ClassPlan, class_plan, weights_tuple
+from web.mapdata import ClassPlan, class_plan, unit_values, weights_tuple
 from web.pages import LESS_EXPOSED
 from web.params import MapParams
 
@@ -41,31 +45,23 @@ def higher_is_worse(tables: BuildTables, params: MapParams) -> bool:
 
 
 def _classified(
-    store: FeatureStore, collection: Collection, params: MapParams
+    collection: Collection, params: MapParams
 ) -> tuple[pd.Series, list[Any], dict[str, Any] | None, ClassPlan]:
     """Values, classes and classification of every unit of the level (the map's)."""
-    weights = weights_tuple(params.weights)
-    first = run_query(
-        collection, ItemsQuery(limit=collection.size, weights=weights), store.settings
-    )
-    source = first.overrides.get(params.column)
-    values = (
-        pd.Series(source, dtype=float)
-        if source is not None
-        else pd.to_numeric(collection.frame[params.column], errors="coerce").astype(float)
-    ).reset_index(drop=True)
+    values, _ = unit_values(collection, params)
     plan = class_plan(values, params)
     if plan.method is None:
         return values, [None] * collection.size, None, plan
+    method = ClassMethod(plan.method)
     query = ItemsQuery(
         limit=collection.size,
-        weights=weights,
-        classify=plan.method,
+        weights=weights_tuple(params.weights),
+        classify=method,
         classify_by=params.column,
-        k=plan.k if plan.method != "user_defined" else 5,
+        k=max(plan.k, 2) if method != ClassMethod.user_defined else K_DEFAULT,
         breaks=plan.breaks,
     )
-    result = run_query(collection, query, store.settings)
+    result = run_query(collection, query)
     return values, result.overrides["class"], result.classification, plan
 
 
@@ -74,7 +70,7 @@ def _ranks(values: pd.Series, worse_first: bool) -> pd.Series:
 
 
 def ranking(
-    store: FeatureStore,
+    snapshot: BuildSnapshot,
     tables: BuildTables,
     params: MapParams,
     counts: dict[str, int],
@@ -86,8 +82,8 @@ def ranking(
     counts : dict of str to int
         Actions of the pillar touching each unit (by code).
     """
-    collection = store.get(params.level)
-    values, classes, classification, plan = _classified(store, collection, params)
+    collection = snapshot.get(params.level)
+    values, classes, classification, plan = _classified(collection, params)
     frame = collection.frame.reset_index(drop=True)
     worse_first = higher_is_worse(tables, params)
     city = _ranks(values, worse_first)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from geo.features import FeatureStore
+from geo.snapshot import BuildSnapshot
 from web.assets import APP_CSS, FAVICON, RANKING_JS, module_tags
 from web.data import BuildTables
 from web.i18n import Translator
@@ -126,11 +126,11 @@ def _note(result: Ranking, t: Translator) -> str:
 
 
 def ranking_page(
-    store: FeatureStore, tables: BuildTables, params: MapParams, counts: dict[str, int]
+    snapshot: BuildSnapshot, tables: BuildTables, params: MapParams, counts: dict[str, int]
 ) -> str:
     """Render the ranking of ``params`` (HTML)."""
     t = Translator(params.lang)
-    result = ranking(store, tables, params, counts)
+    result = ranking(snapshot, tables, params, counts)
     indicator = indicator_meta(tables, params, t)
     level = t(f"level.{params.level}")
     heading = t("rank.heading").replace("{level}", level).replace("{indicator}", indicator["name"])

@@ -8,33 +8,39 @@ import orjson
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
-from api.deps import LangDep, StoreDep
+from api.deps import LangDep, SnapshotDep
 from api.params import reject_unknown_query
 from api.responses import FEATURE_COLLECTION_SCHEMA, NOT_MODIFIED, content, errors
-from api.store import CachedResponse, cached, holder_of
+from api.store import CachedResponse, cached, served_build
 from geo import generalise
 from geo.context import context_lines
-from geo.features import FeatureStore, _geometry_json
+from geo.ogc.collection import geometry_json
+from geo.snapshot import BuildSnapshot
+from geo.vocabulary import Level
 
 router = APIRouter(tags=["pages"], dependencies=[Depends(reject_unknown_query)])
 
 CONTEXT_ZOOM = 11
 """The zoom whose generalisation the context layer's polygons take (the city-wide view)."""
 DECIMALS = 5
+LINE_LAYERS = ("waterways", "rail_lines")
+"""The build's line layers the context draws."""
 """Decimals of the context layer's coordinates (about one metre)."""
 
 
-def context_geojson(store: FeatureStore) -> bytes:
-    """The context lines of the store's build as a GeoJSON FeatureCollection (bytes)."""
+def context_geojson(snapshot: BuildSnapshot) -> bytes:
+    """The context lines of a build as a GeoJSON FeatureCollection (bytes)."""
     level = generalise.level_of(CONTEXT_ZOOM)
-    polygons = {name: store.get(name).level(level).geoms for name in ("kota", "kecamatan")}
-    lines = {
-        name: store.collections[name].geometry
-        for name in ("waterways", "rail_lines")
-        if name in store.collections and store.collections[name].geometry is not None
+    polygons = {
+        name: snapshot.get(name).level(level).geoms for name in (Level.kota, Level.kecamatan)
     }
-    found = context_lines(polygons["kota"], polygons["kecamatan"], lines)  # type: ignore[arg-type]
-    geoms = _geometry_json(np.array([g for _, g in found], dtype=object), DECIMALS)
+    lines = {
+        name: snapshot.collections[name].geometry
+        for name in LINE_LAYERS
+        if name in snapshot.collections and snapshot.collections[name].geometry is not None
+    }
+    found = context_lines(polygons[Level.kota], polygons[Level.kecamatan], lines)  # type: ignore[arg-type]
+    geoms = geometry_json(np.array([g for _, g in found], dtype=object), DECIMALS)
     features = [
         b'{"type":"Feature","properties":'
         + orjson.dumps({"kind": kind})
@@ -55,14 +61,13 @@ def context_geojson(store: FeatureStore) -> bytes:
         **errors(400, 503),
     },
 )
-async def context_layer(request: Request, store: StoreDep, lang: LangDep) -> Response:
+async def context_layer(request: Request, snapshot: SnapshotDep, lang: LangDep) -> Response:
     """Offline context of the map: borders, coast, waterways and rail lines (GeoJSON).
 
     ``lang`` is accepted for the page's links; the lines carry no text.
     """
-    holder = holder_of(request.app)
 
     def make() -> CachedResponse:
-        return CachedResponse.make(context_geojson(store), "application/geo+json")
+        return CachedResponse.make(context_geojson(snapshot), "application/geo+json")
 
-    return await cached(request, holder, ("context", store.mtime), make)
+    return await cached(request, served_build(request.app), ("context", snapshot.key), make)

@@ -1,7 +1,9 @@
 """Planner pages: the map, the actions tracker, the ranking and the kelurahan profile (HTML).
 
-Each page is built by ``web/``; a bad parameter is a friendly 400 page and a missing build a
-friendly 503 page, both in the page's language.
+Each page is built by ``web/`` from the build snapshot the API serves; a bad parameter is a
+friendly 400 page and a missing build a friendly 503 page, both in the page's language. The
+pages stay lenient about parameters they do not know (links shared through chat arrive with
+tracking parameters appended).
 """
 
 from __future__ import annotations
@@ -12,12 +14,13 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import ActionStoreDep, SettingsDep, get_store
+from api.deps import ActionStoreDep, SettingsDep
 from api.responses import content
-from api.store import CachedResponse, holder_of
-from geo.errors import DataError
-from geo.features import FeatureStore
-from web.data import BuildTables, build_tables
+from api.store import CachedResponse, served_build
+from geo.errors import NoBuildError
+from geo.snapshot import BuildSnapshot
+from geo.vocabulary import K_MAX, K_MIN, MAP_METHODS, Level, Pillar, values
+from web.data import BuildTables
 from web.i18n import Translator, normalise_lang
 from web.mapdata import class_plan, unit_values, weights_checker
 from web.pages import map_page
@@ -30,9 +33,27 @@ from web.tracker import tracker_page
 router = APIRouter(tags=["pages"])
 
 _HTML_HEADERS = {"Cache-Control": "no-cache"}
+PILLARS = {"enum": values(Pillar)}
+LEVELS = {"enum": values(Level)}
+METHODS = {"enum": [str(m) for m in MAP_METHODS]}
+"""The page parameters' values, from the vocabulary (shown in OpenAPI; a bad one gets the
+friendly HTML 400 page, so they are checked by the page, not by FastAPI)."""
 _HTML = {"type": "string"}
+PAGE_PARAMS = ("pilar", "tingkat", "indikator", "klasifikasi", "k", "weights", "lang")
+"""The parameters of the map and the ranking (the ranking adds kota and kecamatan, the map
+fokus)."""
+PARTS = {Level.kelurahan: 4, Level.kecamatan: 3, Level.kota: 2}
+"""The parts of a unit code at each level (31.71.01.1001, 31.71.01, 31.71)."""
 
-Text = Annotated[str | None, Query()]
+Pilar = Annotated[str | None, Query(description="the pillar", json_schema_extra=PILLARS)]
+Tingkat = Annotated[str | None, Query(description="the level", json_schema_extra=LEVELS)]
+Indikator = Annotated[str | None, Query(description="indicator id (default: score)")]
+Klasifikasi = Annotated[
+    str | None, Query(description="the class method", json_schema_extra=METHODS)
+]
+K = Annotated[str | None, Query(description=f"number of classes, {K_MIN}-{K_MAX}")]
+Weights = Annotated[str | None, Query(description="indicator weights id:w,...")]
+Lang = Annotated[str | None, Query(description="id (default) or en")]
 
 
 def _page_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -55,130 +76,117 @@ def _bad(exc: PageParameterError, lang: str | None) -> HTMLResponse:
     return HTMLResponse(error_page(400, "error.bad_parameter", exc.text(t), lang), 400)
 
 
-async def _build(request: Request, settings: SettingsDep) -> tuple[BuildTables, FeatureStore]:
-    """The page tables and the engine's store of the current build (FileNotFoundError if none)."""
+async def _snapshot(request: Request) -> tuple[BuildTables, BuildSnapshot] | None:
+    """The page tables and the snapshot the API serves (None before the first build)."""
     try:
-        return build_tables(settings), await get_store(request)
-    except DataError as exc:
-        raise FileNotFoundError(str(exc)) from None
+        snapshot = await served_build(request.app).snapshot()
+    except NoBuildError:
+        return None
+    return BuildTables.of(snapshot), snapshot
+
+
+def page_values(request: Request, extra: tuple[str, ...]) -> dict[str, str | None]:
+    """The page parameters of a request (the last value of each)."""
+    return {n: request.query_params.get(n) for n in (*PAGE_PARAMS, *extra)}
 
 
 async def _map_state(
-    request: Request, settings: SettingsDep, values: dict[str, str | None]
-) -> tuple[BuildTables, FeatureStore, MapParams] | HTMLResponse:
-    lang = values.get("lang")
-    try:
-        tables, store = await _build(request, settings)
-    except FileNotFoundError:
+    request: Request, extra: tuple[str, ...]
+) -> tuple[BuildTables, BuildSnapshot, MapParams] | HTMLResponse:
+    values_ = page_values(request, extra)
+    lang = values_.get("lang")
+    found = await _snapshot(request)
+    if found is None:
         return _unavailable(lang)
+    tables, snapshot = found
     try:
-        params = parse_map_params(tables, values, weights_checker(store))
+        params = parse_map_params(tables, values_, weights_checker(snapshot))
     except PageParameterError as exc:
         return _bad(exc, lang)
-    return tables, store, params
+    return tables, snapshot, params
 
 
 @router.get("/peta", response_class=HTMLResponse, responses=_page_responses(400, 503))
 async def peta(
     request: Request,
     settings: SettingsDep,
-    pilar: Annotated[str | None, Query(description="siap, sehat or terhubung")] = None,
-    tingkat: Annotated[str | None, Query(description="kelurahan, kecamatan or kota")] = None,
-    indikator: Annotated[str | None, Query(description="indicator id (default: score)")] = None,
-    klasifikasi: Annotated[
-        str | None, Query(description="quantiles, fisher_jenks or equal_interval")
-    ] = None,
-    k: Annotated[str | None, Query(description="number of classes, 3-9")] = None,
-    weights: Annotated[str | None, Query(description="indicator weights id:w,...")] = None,
-    fokus: Annotated[str | None, Query(description="code of a unit to zoom to")] = None,
-    lang: Annotated[str | None, Query(description="id (default) or en")] = None,
+    pilar: Pilar = None,
+    tingkat: Tingkat = None,
+    indikator: Indikator = None,
+    klasifikasi: Klasifikasi = None,
+    k: K = None,
+    weights: Weights = None,
+    fokus: Annotated[str | None, Query(description="code of a unit to open")] = None,
+    lang: Lang = None,
 ) -> HTMLResponse:
     """Pillar risk map (HTML page; layers load from the items routes)."""
-    state = await _map_state(request, settings, dict(locals_of(request)))
+    state = await _map_state(request, ("fokus",))
     if isinstance(state, HTMLResponse):
         return state
-    tables, store, params = state
-    holder = holder_of(request.app)
+    tables, snapshot, params = state
+    served = served_build(request.app)
 
     def make() -> CachedResponse:
-        values, _ = unit_values(store, store.get(params.level), params)
-        page = map_page(settings, tables, params, class_plan(values, params))
+        values_, _ = unit_values(snapshot.get(params.level), params)
+        page = map_page(settings, tables, params, class_plan(values_, params))
         return CachedResponse.make(page.encode("utf-8"), "text/html")
 
     # The page depends only on its parameters and the build: made once, kept with the API's.
-    key = ("peta-page", params, store.mtime)
-    entry = holder.cache.get(key)
+    key = ("peta-page", snapshot.key, params)
+    entry = served.cache.get(key)
     if entry is None:
         entry = await run_in_threadpool(make)
-        holder.cache.put(key, entry)
+        served.cache.put(key, entry)
     return HTMLResponse(entry.body, headers=_HTML_HEADERS)
-
-
-def locals_of(request: Request) -> dict[str, str | None]:
-    """The page parameters of a request (the last value of each)."""
-    names = ("pilar", "tingkat", "indikator", "klasifikasi", "k", "weights", "lang")
-    extra = ("kota", "kecamatan", "fokus")
-    return {n: request.query_params.get(n) for n in (*names, *extra)}
 
 
 @router.get("/peringkat", response_class=HTMLResponse, responses=_page_responses(400, 503))
 async def peringkat(
     request: Request,
-    settings: SettingsDep,
     actions: ActionStoreDep,
-    pilar: Annotated[str | None, Query(description="siap, sehat or terhubung")] = None,
-    tingkat: Annotated[str | None, Query(description="kelurahan, kecamatan or kota")] = None,
-    indikator: Annotated[str | None, Query(description="indicator id (default: score)")] = None,
-    klasifikasi: Annotated[
-        str | None, Query(description="quantiles, fisher_jenks or equal_interval")
-    ] = None,
-    k: Annotated[str | None, Query(description="number of classes, 3-9")] = None,
-    weights: Annotated[str | None, Query(description="indicator weights id:w,...")] = None,
+    pilar: Pilar = None,
+    tingkat: Tingkat = None,
+    indikator: Indikator = None,
+    klasifikasi: Klasifikasi = None,
+    k: K = None,
+    weights: Weights = None,
     kota: Annotated[str | None, Query(description="kota code, e.g. 31.72")] = None,
     kecamatan: Annotated[str | None, Query(description="kecamatan code, e.g. 31.72.01")] = None,
-    lang: Annotated[str | None, Query(description="id (default) or en")] = None,
+    lang: Lang = None,
 ) -> HTMLResponse:
     """Ranked units of a pillar score or indicator, with classes and actions per unit."""
-    state = await _map_state(request, settings, dict(locals_of(request)))
+    state = await _map_state(request, ("kota", "kecamatan"))
     if isinstance(state, HTMLResponse):
         return state
-    tables, store, params = state
-    parts = {"kelurahan": 4, "kecamatan": 3, "kota": 2}[params.level]
+    tables, snapshot, params = state
+    parts = PARTS[Level(params.level)]
     counts = await run_in_threadpool(actions.actions_touching, params.pillar, parts)
-    page = await run_in_threadpool(ranking_page, store, tables, params, counts)
+    page = await run_in_threadpool(ranking_page, snapshot, tables, params, counts)
     return HTMLResponse(page, headers=_HTML_HEADERS)
 
 
 @router.get("/aksi", response_class=HTMLResponse, responses=_page_responses(503))
-async def aksi(
-    request: Request,
-    settings: SettingsDep,
-    lang: Annotated[str | None, Query(description="id (default) or en")] = None,
-) -> HTMLResponse:
+async def aksi(request: Request, lang: Lang = None) -> HTMLResponse:
     """Actions tracker: filter, read, change status and progress, history, delete and undo."""
-    try:
-        tables = build_tables(settings)
-    except FileNotFoundError:
+    found = await _snapshot(request)
+    if found is None:
         return _unavailable(lang)
-    page = tracker_page(tables, dict(request.query_params), lang)
+    page = tracker_page(found[0], dict(request.query_params), lang)
     return HTMLResponse(page, headers=_HTML_HEADERS)
 
 
 @router.get("/kelurahan/{kode}", response_class=HTMLResponse, responses=_page_responses(404, 503))
 async def kelurahan_profile(
-    request: Request,
-    settings: SettingsDep,
-    kode: str,
-    lang: Annotated[str | None, Query(description="id (default) or en")] = None,
+    request: Request, settings: SettingsDep, kode: str, lang: Lang = None
 ) -> HTMLResponse:
     """Kelurahan profile: indicators, pillar scores and ranks, actions, downloads."""
-    try:
-        tables, store = await _build(request, settings)
-    except FileNotFoundError:
+    found = await _snapshot(request)
+    if found is None:
         return _unavailable(lang)
+    tables, snapshot = found
     titles = {
-        name: {lang: coll.title(lang) for lang in ("id", "en")}
-        for name, coll in store.collections.items()
+        name: {code: coll.title(code) for code in ("id", "en")}
+        for name, coll in snapshot.collections.items()
     }
     page = profile_page(settings, tables, kode.strip(), lang, titles)
     if page is None:
