@@ -8,6 +8,9 @@ GeoPackage opened with its style shows the classes the planner saw.
 
 from __future__ import annotations
 
+import math
+import numbers
+from typing import Any
 from xml.etree import ElementTree
 
 from branca.utilities import color_brewer
@@ -33,6 +36,37 @@ OUTLINE_MM = 0.16
 """The unit outline width in QGIS millimetres (about the map's 0.6 px)."""
 NO_DATA_FILL = "#d6d6d6"
 """The fill of a unit without a value (the map hatches it over this grey)."""
+
+
+def number_text(value: Any, lang: str = "id", decimals: int = 3) -> str:
+    """A number as planners read it: '1.234,5' in Bahasa Indonesia, '1,234.5' in English.
+
+    Whole numbers keep no decimals; others at most ``decimals``; "–" for a missing value.
+    """
+    if value is None:
+        return "–"
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return str(value)
+    number = float(value)  # numpy integers and floats too
+    if not math.isfinite(number):
+        return "–"
+    if number.is_integer() and abs(number) >= 1:
+        text = f"{int(number):,}"
+    else:
+        text = f"{number:,.{decimals}f}"
+    if lang == "id":  # swap the separators: 1,234.5 -> 1.234,5
+        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return text
+
+
+def class_labels(
+    breaks: list[float], lowest: float | None, lang: str, decimals: int = 3
+) -> list[str]:
+    """The legend text of each class, "0,109 – 0,219", as the map's legend writes it."""
+    return [
+        f"{number_text(lower, lang, decimals)} – {number_text(upper, lang, decimals)}"
+        for lower, upper in class_ranges(breaks, lowest)
+    ]
 
 
 def class_ranges(breaks: list[float], lowest: float | None) -> list[tuple[float, float]]:

@@ -10,13 +10,13 @@ from __future__ import annotations
 import html
 import json
 import math
-import numbers
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
 import jinja2
 
+from geo.styles import number_text
 from web.assets import APP_CSS, FAVICON, TEMPLATES_DIR
 from web.i18n import Translator, normalise_lang
 
@@ -54,22 +54,7 @@ def other_lang(lang: str) -> str:
 
 def format_number(value: Any, lang: str = "id", decimals: int = 3) -> str:
     """A number as planners read it: '1.234,5' in Bahasa Indonesia, '1,234.5' in English."""
-    if value is None:
-        return "–"
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, numbers.Real):  # numpy integers and floats too
-        number = float(value)
-        if not math.isfinite(number):
-            return "–"
-        if number.is_integer() and abs(number) >= 1:
-            text = f"{int(number):,}"
-        else:
-            text = f"{number:,.{decimals}f}"
-        if lang == "id":  # swap the separators: 1,234.5 -> 1.234,5
-            text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-        return text
-    return str(value)
+    return number_text(value, lang, decimals)
 
 
 def page_url(path: str, params: Mapping[str, Any]) -> str:

@@ -165,7 +165,12 @@ class ActionRepository:
         return clauses
 
     def page(
-        self, flt: ActionFilter, *, limit: int | None, offset: int
+        self,
+        flt: ActionFilter,
+        *,
+        limit: int | None,
+        offset: int,
+        order: Sequence[tuple[str, bool]] = (),
     ) -> tuple[list[Action], int]:
         """Live actions matching ``flt``, oldest first, and how many match in all.
 
@@ -175,6 +180,8 @@ class ActionRepository:
             Its ``kelurahan`` must already be a dotted kelurahan code.
         limit, offset : int or None, int
             The page: at most ``limit`` rows (None: all) after skipping ``offset``.
+        order : sequence of (column, descending)
+            Sort keys (of :data:`SORTABLE`), most significant first; then oldest first.
 
         Returns
         -------
@@ -183,7 +190,11 @@ class ActionRepository:
         """
         t = self.tables.actions
         where = self._where(flt)
-        query = sa.select(t).where(*where).order_by(t.c.created_at, t.c.id).offset(offset)
+        keys = [
+            (t.c[name].desc() if descending else t.c[name].asc()).nulls_last()
+            for name, descending in order
+        ]
+        query = sa.select(t).where(*where).order_by(*keys, t.c.created_at, t.c.id).offset(offset)
         if limit is not None:
             query = query.limit(limit)
         with self.db.read() as conn:
@@ -373,6 +384,24 @@ class ActionRepository:
                 .where(~sa.exists().where(t.c.id == ak.c.action_id))
             ).scalar_one()
         )
+
+
+SORTABLE = frozenset(
+    {
+        "title",
+        "pillar",
+        "status",
+        "progress",
+        "lead_agency",
+        "budget_idr",
+        "start_date",
+        "end_date",
+        "created_at",
+        "updated_at",
+        "version",
+    }
+)
+"""Columns an actions listing may be sorted by."""
 
 
 def _escape_like(text: str) -> str:

@@ -8,15 +8,16 @@ to say why (gone, not deleted, or changed by someone else).
 
 from __future__ import annotations
 
+import re
 import uuid
-from collections.abc import Callable, Set
+from collections.abc import Callable, Sequence, Set
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 from geo.actions.places import Places, normalise_unit_code
 from geo.actions.records import Action, ActionFilter, Bounds, iso_utc
-from geo.actions.repository import ActionRepository
+from geo.actions.repository import SORTABLE, ActionRepository
 from geo.actions.validate import CheckedAction, check_feature, merge_patch, require_feature
 from geo.errors import (
     ConflictError,
@@ -28,6 +29,10 @@ from geo.errors import (
 )
 from geo.params import shown
 from geo.vocabulary import ACTIVE_STATUSES
+
+_KECAMATAN = re.compile(r"[0-9]{2}\.[0-9]{2}\.[0-9]{2}", re.ASCII)
+_KOTA = re.compile(r"[0-9]{2}\.[0-9]{2}", re.ASCII)
+"""Dotted kecamatan (31.72.01) and kota (31.72) codes: the prefixes of kelurahan codes."""
 
 Expected = int | Set[int] | None
 """The version(s) a change expects: one version, the versions named by If-Match, or None
@@ -98,9 +103,14 @@ class ActionService:
         return action
 
     def query(
-        self, flt: ActionFilter | None = None, *, limit: int | None = None, offset: int = 0
+        self,
+        flt: ActionFilter | None = None,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+        order: Sequence[tuple[str, bool]] = (),
     ) -> tuple[list[Action], int]:
-        """List live actions, oldest first.
+        """List live actions, oldest first (after ``order``).
 
         Parameters
         ----------
@@ -110,6 +120,8 @@ class ActionService:
             Page size (None: all).
         offset : int
             Rows to skip.
+        order : sequence of (property, descending)
+            Sort keys, most significant first (``updated_at``, ``title``, ...).
 
         Returns
         -------
@@ -119,7 +131,8 @@ class ActionService:
         Raises
         ------
         InvalidParameterError
-            ``flt.kelurahan`` is not a kelurahan code.
+            ``flt.kelurahan`` is not a kelurahan code, ``flt.kecamatan`` or ``flt.kota`` not
+            a kecamatan (31.72.01) or kota (31.72) code, or a sort key not sortable.
         """
         flt = flt or ActionFilter()
         if flt.kelurahan:
@@ -129,7 +142,20 @@ class ActionService:
                     f"kelurahan={shown(flt.kelurahan)} is not a kelurahan code like 31.71.01.1001"
                 )
             flt = replace(flt, kelurahan=code)
-        return self.repository.page(flt, limit=limit, offset=offset)
+        for name, value, pattern in (
+            ("kecamatan", flt.kecamatan, _KECAMATAN),
+            ("kota", flt.kota, _KOTA),
+        ):
+            if value is not None and not pattern.fullmatch(value):
+                raise InvalidParameterError(
+                    f"{name}={shown(value)} is not a {name} code like "
+                    f"{'31.71.01' if name == 'kecamatan' else '31.71'}",
+                    details=[{"field": name, "message": "a dotted code"}],
+                )
+        unknown = [name for name, _ in order if name not in SORTABLE]
+        if unknown:
+            raise InvalidParameterError(f"actions cannot be sorted by {shown(unknown[0])}")
+        return self.repository.page(flt, limit=limit, offset=offset, order=order)
 
     def history(self, action_id: str) -> list[dict[str, Any]]:
         """Every version of an action, oldest first, with who changed it, when and how.
