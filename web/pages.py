@@ -63,6 +63,8 @@ API_PARAMS = {
     "weights": "weights",
     "format": "f",
     "classify_property": "classify_by",
+    "classify_scope": "classify_scope",
+    "sortby": "sortby",
 }
 """Names of the items-route query parameters the page script uses (one place to change)."""
 

@@ -95,13 +95,19 @@ def _rows(result: Ranking, params: MapParams, t: Translator) -> list[dict[str, A
     return shown
 
 
-def _downloads(params: MapParams, result: Ranking, t: Translator) -> list[dict[str, str]]:
+def _downloads(
+    params: MapParams, result: Ranking, t: Translator, worse_first: bool
+) -> list[dict[str, str]]:
+    """The downloads of exactly the rows shown: their filters, weights, classes and order."""
     query: dict[str, Any] = {"lang": t.lang, "weights": params.weights}
     query.update(result.plan.query(params.column))
     if params.kota:
         query["kode_kota"] = params.kota
     if params.kecamatan:
         query["kode_kecamatan"] = params.kecamatan
+    if (params.kota or params.kecamatan) and result.plan.method is not None:
+        query["classify_scope"] = "collection"  # the classes of the whole map, as shown
+    query["sortby"] = ("-" if worse_first else "") + params.column
     return [
         {
             "format": f,
@@ -147,7 +153,7 @@ def ranking_page(
         rows=_rows(result, params, t),
         note=_note(result, t),
         method=t(f"classification.{method}") if method else t("legend.no_data"),
-        downloads=_downloads(params, result, t),
+        downloads=_downloads(params, result, t, higher_is_worse(tables, params)),
         map_url=page_url("/peta", params.query(kota="", kecamatan="")),
         reset_url=page_url("/peringkat", params.query(kota="", kecamatan="")),
         filtered=bool(params.kota or params.kecamatan),

@@ -11,9 +11,15 @@ import { cfg, el, t } from "./page.js";
 
 const FORMATS = ["csv", "geojson", "gpkg", "zip"];
 
+/* The rows in the ranking's order: the most exposed first. */
+function rankOrder() {
+  return `${cfg.indicator.higherIsWorse === false ? "" : "-"}${cfg.indicator.id}`;
+}
+
 /* The download URL of the map's units in `format` (extra: more filters, e.g. kode_kota). */
 export function downloadUrl(format, extra = {}) {
-  return itemsUrl(cfg.level, { ...classifyParams(), ...extra, [P.format]: format });
+  return itemsUrl(cfg.level, { ...classifyParams(), ...extra, [P.sortby]: rankOrder(),
+    [P.format]: format });
 }
 
 /* Fill `slot` with the download links (a <details> section of the panel). */

@@ -2,7 +2,8 @@
  * The tracker's table: one server page of GET /collections/actions/items with the filters
  * of the form (text search, pillar, status, lead agency, kota, kecamatan), so 2,000 actions
  * stay as fast as 20. Columns: title, pillar, status, progress bar, lead agency, places, last
- * change (who, when). The filters and the page live in the URL (a filtered list is a link);
+ * change (who, when), the last changed first. The filters and the page live in the URL (a
+ * filtered list is a link);
  * a newer request replaces an older one still under way. A row opens the action (onSelect).
  */
 import { progressBar, statusBadge, whoWhen } from "./action-fields.js";
@@ -11,6 +12,7 @@ import { P, errorText, itemsUrl, request } from "./api.js";
 import { cfg, el, fmtWhole, label, t } from "./page.js";
 
 const TYPING_MS = 250;
+const NEWEST_CHANGE_FIRST = "-updated_at"; // the API's sortby: the last changed on top
 
 function fill(text, values) {
   return text.replace(/\{(\w+)\}/g, (_, name) => String(values[name] ?? ""));
@@ -69,7 +71,8 @@ export function createTrackerTable({ form, table, count, prev, next, onSelect })
     controller?.abort();
     const mine = new AbortController();
     controller = mine;
-    const url = itemsUrl("actions", { ...values, [P.limit]: cfg.pageSize, [P.offset]: offset });
+    const url = itemsUrl("actions", { ...values, [P.sortby]: NEWEST_CHANGE_FIRST,
+      [P.limit]: cfg.pageSize, [P.offset]: offset });
     document.body.setAttribute("data-rows", "loading");
     let data;
     try {
