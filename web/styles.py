@@ -9,16 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from geo.actions.model import Status
 from geo.styles import class_colours
+from geo.vocabulary import Pillar, Status
 
 K_MAX = 9
 """The most classes a map offers (the ramps go up to it)."""
 
 OVERLAYS: dict[str, tuple[str, ...]] = {
-    "siap": ("flood_rw_2007", "flood_2017_rw_max", "pumps", "floodgates"),
-    "sehat": ("slum_rw",),
-    "terhubung": ("tj_stops", "tj_routes", "rail_stations", "rail_lines"),
+    Pillar.siap: ("flood_rw_2007", "flood_2017_rw_max", "pumps", "floodgates"),
+    Pillar.sehat: ("slum_rw",),
+    Pillar.terhubung: ("tj_stops", "tj_routes", "rail_stations", "rail_lines"),
 }
 """Overlay layers (build layer = API collection id) shown with each pillar's map."""
 

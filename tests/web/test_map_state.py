@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 from geo.settings import Settings
-from web.data import build_tables
+from geo.snapshot import load_snapshot
+from web.data import BuildTables
 from web.i18n import Translator
 from web.mapdata import class_plan
 from web.params import MapParams, PageParameterError, parse_map_params
@@ -34,7 +35,7 @@ def test_class_plan_lowers_k_to_what_the_data_allow() -> None:
 
 @pytest.mark.realdata
 def test_query_values_are_checked_and_named_in_the_page_language(real_build: Settings) -> None:
-    tables = build_tables(real_build)
+    tables = BuildTables.of(load_snapshot(real_build.build_path))
     ok = parse_map_params(
         tables, {"pilar": "SEHAT", "tingkat": "kecamatan", "k": "4", "kota": "31.72"}
     )
