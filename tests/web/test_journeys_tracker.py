@@ -136,7 +136,7 @@ def test_a_newer_version_is_shown_and_the_change_reapplied(
     assert "50%" in text and ID["status.in_progress"] in text
     # The newer version is what the panel shows now; the planner's change waits in the form.
     assert detail.get_attribute("data-version") == "2"
-    assert detail.locator("[data-field=progress]").inner_text() == "50%"
+    assert detail.locator("dd[data-field=progress]").inner_text() == "50%"
     assert detail.locator("#action-history > li").count() == 2
     assert detail.locator("#detail-progress").input_value() == "30"
     shots(page, "conflict")

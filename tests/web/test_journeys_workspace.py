@@ -61,11 +61,12 @@ def test_ranking_filtered_to_jakarta_utara_reads_the_top_five_in_order(
     assert rows.count() == every["numberMatched"]
 
     # The columns sort; a row leads to its unit on the map.
-    page.locator("#ranking-table thead th", has_text=ID["rank.name"]).locator("button").click()
+    head = page.locator("#ranking-table thead")
+    head.get_by_role("button", name=ID["rank.name"], exact=True).click()
     names = [rows.nth(i).locator("th").inner_text() for i in range(rows.count())]
     assert names == sorted(names, key=str.casefold)
     shots(page, "sorted-by-name")
-    page.locator("#ranking-table thead th", has_text=ID["rank.rank"]).locator("button").click()
+    head.get_by_role("button", name=ID["rank.rank"], exact=True).click()
     first = rows.nth(0)
     kode = first.get_attribute("data-kode")
     first.locator("a", has_text=ID["rank.on_map"]).click()
