@@ -164,6 +164,13 @@ def watched(browser_context: Any, web_app: WebApp) -> Iterator[Watched]:
         page.close()
 
 
+SETTLED = """() => !document.querySelector('.leaflet-zoom-anim, .leaflet-pan-anim') &&
+    document.body.getAttribute('data-choropleth') !== 'loading' &&
+    [...document.querySelectorAll('.leaflet-popup, #ketahanan-toast.visible')]
+    .every((n) => getComputedStyle(n).opacity === '1')"""
+"""True when the map is not moving or reloading and no popup or message is fading in."""
+
+
 class Shots:
     """Numbered screenshots of one test's steps under ``tests/web/artifacts/<test>/``."""
 
@@ -172,7 +179,14 @@ class Shots:
         self.taken: list[Path] = []
 
     def __call__(self, page: Any, step: str, *, full_page: bool = False) -> Path:
-        """Save a screenshot of ``page`` named after the step; returns its path."""
+        """Save a screenshot of ``page`` named after the step; returns its path.
+
+        Popups fade in: the shot waits (bounded) until every open one is fully shown.
+        """
+        for _ in range(100):
+            if page.evaluate(SETTLED):
+                break
+            page.wait_for_timeout(50)
         self.folder.mkdir(parents=True, exist_ok=True)
         path = self.folder / f"{len(self.taken) + 1:02d}-{step}.png"
         page.screenshot(path=str(path), full_page=full_page)

@@ -30,10 +30,13 @@ function classCell(props, loaded) {
   if (!loaded.classification || cls === null || cls === undefined) {
     return el("td", { "data-value": "", text: t("legend.no_data") });
   }
-  return el("td", { "data-value": String(cls) }, [
+  // the class number (1 = lowest) beside its colour; its range in the title and for readers
+  const range = rangeText(loaded.classification, cls, lowestValue(loaded.features));
+  return el("td", { "data-value": String(cls), title: range, className: "num" }, [
     el("span", { className: "swatch", style: `background:${loaded.ramp[cls]}`,
       "aria-hidden": "true" }),
-    ` ${rangeText(loaded.classification, cls, lowestValue(loaded.features))}`,
+    ` ${cls + 1}`,
+    el("span", { className: "visually-hidden", text: ` (${range})` }),
   ]);
 }
 
@@ -82,7 +85,7 @@ export function createRankPanel(side, { onFocus }) {
         return el("tr", { "data-kode": props.kode }, [
           el("td", { className: "num", "data-value": rank ?? "", text: rank ?? "–" }),
           el("th", { scope: "row", "data-value": props.nama }, [name]),
-          el("td", { text: parent ? placeName(parent, true) : "" }),
+          el("td", { text: parent ? placeName(parent) : "" }),
           el("td", { className: "num", "data-value": value ?? "", text: fmt(value) }),
           classCell(props, loaded),
           el("td", { className: "num", text: String(count(props.kode)) }),
