@@ -56,6 +56,8 @@ def test_status_progress_history_delete_and_undo(
     detail = open_detail(page, action["id"], 1)
     assert title in detail.locator("#detail-title").inner_text()
     assert "Bukit Duri" in detail.locator("[data-field=unit_codes]").inner_text()
+    # its place on the small map: the kelurahan's outline and a marker at its point
+    wait_until(page, "document.querySelectorAll('#action-detail .detail-map path').length >= 2")
     shots(page, "detail")
 
     detail.locator("#detail-status").select_option("in_progress")

@@ -66,7 +66,8 @@ export function createRankPanel(side, { onFocus }) {
   const header = () => el("tr", {}, [
     ["rank.rank", "number"], ["rank.name", "text"], ["rank.parents", "text"],
     ["rank.value", "number"], ["rank.class", "number"], ["rank.actions", "number"],
-  ].map(([key, sort]) => el("th", { scope: "col", "data-sort": sort, text: t(key) })));
+  ].map(([key, sort]) => el("th", { scope: "col", "data-sort": sort, text: t(key),
+    ...(sort === "number" ? { className: "num" } : {}) })));
   table.append(el("thead", {}, [header()]), el("tbody"));
 
   function render(loaded, count) {
