@@ -166,6 +166,7 @@ def watched(browser_context: Any, web_app: WebApp) -> Iterator[Watched]:
 
 SETTLED = """() => !document.querySelector('.leaflet-zoom-anim, .leaflet-pan-anim') &&
     document.body.getAttribute('data-choropleth') !== 'loading' &&
+    !document.body.hasAttribute('data-zoom-pending') &&
     [...document.querySelectorAll('.leaflet-popup, #ketahanan-toast.visible')]
     .every((n) => getComputedStyle(n).opacity === '1')"""
 """True when the map is not moving or reloading and no popup or message is fading in."""

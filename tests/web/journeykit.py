@@ -39,6 +39,18 @@ def open_map(page: Any, base: str, query: str = "") -> Any:
     return page
 
 
+MAP_SETTLED = (
+    "!document.body.hasAttribute('data-zoom-pending') &&"
+    " document.body.getAttribute('data-choropleth') === 'ready'"
+)
+"""True once a zoom has settled and the choropleth drawn for it (the page marks both)."""
+
+
+def settle_map(page: Any) -> None:
+    """Wait until the map's zoom settled and the choropleth for it is drawn."""
+    wait_until(page, MAP_SETTLED)
+
+
 def sign_in(page: Any, token: str) -> str:
     """Sign in with the header's "Masuk" button; return the name and role shown."""
     page.locator("#signin-open").click()

@@ -364,6 +364,11 @@ def test_no_request_leaves_localhost(watched: Watched, web_app: WebApp) -> None:
     page = open_map(watched, web_app, "?pilar=terhubung&tingkat=kecamatan")
     page.locator("#ketahanan-gaps").check()
     wait_until(page, "document.getElementById('ketahanan-gaps-info').textContent !== ''")
+    # the toggle names the kelurahan it counts, in the API's order
+    gaps = httpx.get(f"{web_app.base}/coverage-gaps", params={"pilar": "terhubung"}, timeout=30)
+    expected = [f["properties"].get("nama") or f["id"] for f in gaps.json()["features"]]
+    assert page.locator("#ketahanan-gaps-list button").all_inner_texts() == expected
+    assert page.locator("#ketahanan-gaps-info").inner_text().startswith(f"{len(expected)} ")
     page.mouse.wheel(0, -400)
     page.wait_for_load_state("networkidle")
     assert watched.blocked == []

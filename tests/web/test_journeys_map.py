@@ -15,6 +15,7 @@ import pytest
 from journeykit import (
     get_action,
     open_map,
+    settle_map,
     sign_in,
     top_element_at,
     wait_until,
@@ -166,8 +167,8 @@ def test_draw_a_polygon_action_and_click_it_after_a_reload_and_a_zoom(
 ) -> None:
     page = open_map(watched.page, web_app.base, "?pilar=siap")
     sign_in(page, web_app.token)
-    page.evaluate("window.ketahanan.map.setView([-6.165, 106.83], 13)")
-    wait_until(page, "document.body.getAttribute('data-choropleth') === 'ready'")
+    page.evaluate("window.ketahanan.map.setView([-6.165, 106.83], 13, {animate: false})")
+    settle_map(page)
     x, y = draw_polygon(page)
     form = page.locator("#ketahanan-action-form")
     form.locator("[name=title]").fill("Normalisasi saluran Kali Sentiong")
@@ -197,17 +198,14 @@ def test_draw_a_polygon_action_and_click_it_after_a_reload_and_a_zoom(
     page.wait_for_selector("body[data-choropleth=ready]")
     page.evaluate("window.ketahanan.map.setView([-6.165, 106.83], 13, {animate: false})")
     page.wait_for_selector("path.ketahanan-action.status-in_progress")
-    page.wait_for_timeout(400)  # the zoom's reload of the choropleth settles
-    wait_until(page, "document.body.getAttribute('data-choropleth') === 'ready'")
+    settle_map(page)  # the zoom's reload of the choropleth
     click_polygon()
     shots(page, "clicked-after-reload")
     # A zoom in and out redraws the choropleth at another generalisation: still on top.
     page.evaluate("window.ketahanan.map.setZoom(14, {animate: false})")
-    page.wait_for_timeout(400)
-    wait_until(page, "document.body.getAttribute('data-choropleth') === 'ready'")
+    settle_map(page)
     page.evaluate("window.ketahanan.map.setZoom(13, {animate: false})")
-    page.wait_for_timeout(400)
-    wait_until(page, "document.body.getAttribute('data-choropleth') === 'ready'")
+    settle_map(page)
     click_polygon()
     shots(page, "clicked-after-zoom")
     # A click beside the action still opens the kelurahan there.

@@ -73,7 +73,10 @@ export function startWorkspace({ folium, map, choropleth, slots }) {
   let timer = null;
   map.on("zoomend", () => {
     clearTimeout(timer);
+    // the reload waits for the zoom to settle; tests and screenshots wait for this mark to go
+    document.body.setAttribute("data-zoom-pending", "1");
     timer = setTimeout(() => {
+      document.body.removeAttribute("data-zoom-pending");
       choropleth.refresh();
       overlays.refresh();
     }, ZOOM_SETTLE_MS);
