@@ -7,14 +7,17 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.gzip import GZipMiddleware
 
 from api.errors import install_error_handlers
 from api.openapi import instance_limits
 from api.responses import ERROR_REF, ErrorBody
 from api.routes import (
     actions,
+    auth,
     collections,
     conformance,
+    context,
     coverage,
     docs,
     items,
@@ -28,15 +31,27 @@ from geo.errors import SettingsError
 from geo.settings import Settings, get_settings
 from web.assets import STATIC_DIR
 
+GZIP_MIN_BYTES = 1024
+"""Responses at least this large are sent gzip-compressed to clients that accept it."""
+NOT_GZIPPED = ("text/event-stream", "application/zip", "image/png", "image/jpeg")
+"""Media types already compressed (or streamed) that gzip would only slow down."""
+
 
 class KetahananAPI(FastAPI):
     """FastAPI with the security middleware outermost, around the error handlers too."""
 
     def build_middleware_stack(self) -> Any:
-        """The usual stack wrapped in the body limit and then the security headers."""
+        """The usual stack wrapped in the body limit, the security headers, then gzip.
+
+        gzip is outermost so the security middleware reads a page's inline scripts as text;
+        responses that are gzipped already (the items cache) pass through unchanged.
+        """
         settings: Settings = self.state.settings
         inner = BodyLimitMiddleware(super().build_middleware_stack(), settings.max_body_bytes)
-        return SecurityHeadersMiddleware(inner, settings.basemap_url)
+        secured = SecurityHeadersMiddleware(inner, settings.basemap_url)
+        return GZipMiddleware(
+            secured, minimum_size=GZIP_MIN_BYTES, exclude_content_types=NOT_GZIPPED
+        )
 
     def openapi(self) -> dict[str, Any]:
         """The OpenAPI document, without FastAPI's automatic 422 validation responses.
@@ -64,7 +79,19 @@ class KetahananAPI(FastAPI):
         return schema
 
 
-ROUTERS = (landing, conformance, collections, items, actions, coverage, pages, reports, docs)
+ROUTERS = (
+    landing,
+    conformance,
+    auth,
+    collections,
+    items,
+    actions,
+    coverage,
+    context,
+    pages,
+    reports,
+    docs,
+)
 """Every router of the app: one per resource."""
 
 

@@ -23,6 +23,7 @@ from api.responses import (
 )
 from geo import generalise
 from geo.actions.model import ActionIn
+from geo.ogc.query import CLASS_SCOPES, MAX_SORT_KEYS
 from geo.settings import HTTPSettings
 from geo.vocabulary import API_METHODS, DEFAULT_CLASSIFY_BY, K_DEFAULT, K_MAX, K_MIN, LANGUAGES
 
@@ -33,9 +34,11 @@ ITEMS_PATH = "/collections/{collectionId}/items"
 COMMON = [
     query_param(
         "f",
-        "json (default: a page of GeoJSON), geojson or gpkg (a file download with a file "
-        "name, holding every matched feature unless limit is given)",
-        {"type": "string", "enum": ["json", "geojson", "gpkg"]},
+        "json (default: a page of GeoJSON); geojson, gpkg or csv (a file download with a "
+        "file name, holding every matched feature unless limit is given); zip (the "
+        "GeoPackage with its map style as QGIS .qml and SLD, from the classification, and a "
+        "README with the query, the build and the data sources)",
+        {"type": "string", "enum": ["json", "geojson", "gpkg", "csv", "zip"]},
     ),
     query_param(
         "lang",
@@ -81,6 +84,12 @@ COMMON = [
         f"Up to {K_MAX} upper bounds for classify=user, e.g. 0.2,0.4,0.6",
         {"type": "string"},
     ),
+    query_param(
+        "classify_scope",
+        "matched (default: classes over the features the filters match) or collection "
+        "(over every feature, so a filtered download keeps the whole map's classes)",
+        {"type": "string", "enum": list(CLASS_SCOPES)},
+    ),
 ]
 """Parameters of both items routes."""
 
@@ -92,6 +101,12 @@ ITEMS_PARAMETERS = [
     ),
     OFFSET,
     BBOX,
+    query_param(
+        "sortby",
+        f"Up to {MAX_SORT_KEYS} comma-separated properties to order by, - for descending "
+        "(e.g. -score_siap,nama); empty values last (OGC API - Features Part 3)",
+        {"type": "string"},
+    ),
     query_param(
         "datetime",
         "RFC 3339 instant or interval start/end (.. open) on collections with a time "
@@ -111,11 +126,15 @@ ITEMS_EXTRA: dict[str, Any] = {
     ),
 }
 
+CSV = {"type": "string", "description": "comma-separated rows with a header"}
+
 ITEMS_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: content(
-        "A GeoJSON page (f=json), or a GeoJSON / GeoPackage download",
+        "A GeoJSON page (f=json), or a GeoJSON / GeoPackage / CSV / bundle (zip) download",
         geojson=FEATURE_COLLECTION_SCHEMA,
         gpkg=BINARY,
+        csv=CSV,
+        zip=BINARY,
     ),
     **NOT_MODIFIED,
     **errors(*READ_ERRORS),
@@ -152,9 +171,11 @@ def feature_ok(description: str, **media: dict[str, Any]) -> dict[str, Any]:
 
 ITEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: feature_ok(
-        "A GeoJSON Feature, or a GeoJSON / GeoPackage download",
+        "A GeoJSON Feature, or a GeoJSON / GeoPackage / CSV / bundle (zip) download",
         geojson=FEATURE_SCHEMA,
         gpkg=BINARY,
+        csv=CSV,
+        zip=BINARY,
     ),
     **NOT_MODIFIED,
     **errors(*READ_ERRORS, 410),

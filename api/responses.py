@@ -117,7 +117,14 @@ def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 def content(description: str, **media: dict[str, Any]) -> dict[str, Any]:
     """One response entry with a schema per media type (``media`` keys: json, geojson, ...)."""
-    names = {"json": JSON, "geojson": GEOJSON, "gpkg": GPKG, "html": HTML}
+    names = {
+        "json": JSON,
+        "geojson": GEOJSON,
+        "gpkg": GPKG,
+        "html": HTML,
+        "csv": "text/csv",
+        "zip": "application/zip",
+    }
     return {
         "description": description,
         "content": {names[k]: {"schema": schema} for k, schema in media.items()},

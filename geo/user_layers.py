@@ -154,6 +154,7 @@ def definition_of(entry: dict[str, Any], builtin: IndicatorDef | None = None) ->
             builtin,
             sources=(source,),
             formula=f"{builtin.formula}; loaded: {how}",
+            formula_id=f"{builtin.formula_id}; dimuat: {how}" if builtin.formula_id else "",
             coverage="kelurahan with a value in the loaded layer",
             user_layer=True,
         )

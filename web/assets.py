@@ -7,9 +7,10 @@ folium keeps its includes as class attributes (``default_js`` / ``default_css``,
 internet.
 
 The app's own scripts are native ES modules in ``web/static/js`` (no bundler): each page
-loads one entry module (``MAP_PAGE_JS``, ``PROFILE_JS``), and :func:`module_urls` walks its
-``import`` statements so the page can list every module it needs as ``modulepreload`` (the
-browser then fetches them in parallel instead of one import level at a time).
+loads one entry module (``MAP_PAGE_JS``, ``PROFILE_JS``, ``TRACKER_JS``, ``RANKING_JS``), and
+:func:`module_urls` walks its ``import`` statements so the page can list every module it
+needs as ``modulepreload`` (the browser then fetches them in parallel instead of one import
+level at a time).
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ LEAFLET_CSS = vendor_path("leaflet", "dist/leaflet.css")
 STATIC_URL = "/static/"
 MAP_PAGE_JS = "/static/js/map-page.js"
 PROFILE_JS = "/static/js/profile.js"
+TRACKER_JS = "/static/js/aksi-page.js"
+RANKING_JS = "/static/js/peringkat-page.js"
 DRAW_LOCALE_JS = "/static/js/draw-locale.js"
 APP_CSS = "/static/css/ketahanan.css"
 FAVICON = "/static/favicon.svg"
@@ -38,11 +41,16 @@ FAVICON = "/static/favicon.svg"
 
 _IMPORT = re.compile(r"""^\s*(?:import|export)\b[^;]*?\bfrom\s*["'](\.{1,2}/[^"']+)["']""", re.M)
 """A static ``import ... from "./x.js"`` (or ``export ... from``) of a page module."""
+_DYNAMIC_IMPORT = re.compile(r"""\bimport\(\s*["'](\.{1,2}/[^"']+)["']\s*\)""")
+"""A dynamic ``import("./x.js")``: a module loaded later (not preloaded with the page)."""
 
 
 @lru_cache
-def module_urls(entry: str) -> tuple[str, ...]:
+def module_urls(entry: str, *, dynamic: bool = False) -> tuple[str, ...]:
     """URLs of an entry module and every module it imports, directly or not (entry first).
+
+    With ``dynamic``, modules imported later (``import("./x.js")``) and theirs are included
+    too; without, only the static imports the page needs at once.
 
     Raises
     ------
@@ -58,7 +66,9 @@ def module_urls(entry: str) -> tuple[str, ...]:
         order.append(url)
         path = STATIC_DIR / url.removeprefix(STATIC_URL)
         base = url.rsplit("/", 1)[0]
-        for target in _IMPORT.findall(path.read_text(encoding="utf-8")):
+        text = path.read_text(encoding="utf-8")
+        targets = _IMPORT.findall(text) + (_DYNAMIC_IMPORT.findall(text) if dynamic else [])
+        for target in targets:
             parts = base.split("/")
             for step in target.split("/"):
                 if step == "..":

@@ -1,49 +1,29 @@
-"""Planner pages: the pillar map (folium), the kelurahan profile and friendly error pages.
+"""The planner map page (``/peta``): a folium figure whose layers the page's ES modules fill.
 
-The map page is a folium figure whose layers are empty feature groups; the page's ES modules
-(``web/static/js``, entry ``map-page.js``) fill them from the OGC API items routes at the
-generalisation the current zoom needs, so the HTML stays small and the data stays in the API.
-Every label comes from :mod:`web.i18n`. The scripts get everything they would otherwise have
-to spell as JSON in the page (:func:`script_vocabulary`, :func:`script_styles`): the
-pillars, levels, classification methods, the k range, action statuses, their labels and
-every colour they draw with.
+folium builds the Leaflet map, its empty layer groups, the draw and fullscreen controls and
+the layer list; the modules (``web/static/js``, entry ``map-page.js``) find them by the names
+put in the page config and fill them from the OGC API items routes at the generalisation the
+zoom needs, so the HTML stays small and the data stay in the API. The page also carries the
+shared header (navigation, language, sign-in), the side panel of the ranked table, and
+everything the scripts would otherwise have to spell (:func:`script_config`): strings,
+vocabulary, styles, place names and the class plan of the map (:mod:`web.mapdata`).
 """
 
 from __future__ import annotations
 
-import html
-import json
-import math
-import numbers
-from dataclasses import dataclass
 from typing import Any
 
 import folium
-import jinja2
 from branca.element import Element
-from branca.utilities import color_brewer
 
+from geo.actions.auth import Role
 from geo.actions.model import ActionIn
 from geo.settings import Settings
-from geo.vocabulary import (
-    K_DEFAULT,
-    K_MAX,
-    K_MIN,
-    MAP_METHODS,
-    Level,
-    Pillar,
-    Status,
-    Text,
-    score_column,
-)
+from geo.vocabulary import ClassMethod, Direction, Level, Pillar, Status, values
 from web.assets import (
     APP_CSS,
     FAVICON,
-    LEAFLET_CSS,
-    LEAFLET_JS,
     MAP_PAGE_JS,
-    PROFILE_JS,
-    TEMPLATES_DIR,
     LocalDraw,
     LocalFullscreen,
     LocalMap,
@@ -51,205 +31,120 @@ from web.assets import (
     module_tags,
 )
 from web.data import BuildTables
-from web.i18n import Translator, normalise_lang
+from web.i18n import Translator
+from web.mapdata import ClassPlan
+from web.params import CLASSIFICATIONS, K_DEFAULT, K_RANGE, MapParams
+from web.render import escape, header, json_for_script, other_lang, page_url
+from web.styles import CLUSTERED, NAME_FIELDS, OVERLAYS, script_styles
+from web.wording import indicator_text, names_of, unit_text
 
 JAKARTA_CENTRE = (-6.2, 106.83)
 START_ZOOM = 11
-CLASSIFICATIONS = tuple(str(m) for m in MAP_METHODS)
-K_RANGE = (K_MIN, K_MAX)
-PILLARS = tuple(str(p) for p in Pillar)
-LEVELS = tuple(str(level) for level in Level)
-SCORE_COLUMNS = {p: score_column(p) for p in PILLARS}
 PROFILE_LEVEL = str(Level.kelurahan)
 """The level whose units have a profile page (``/kelurahan/{kode}``)."""
 NUMBER_LOCALES = {"id": "id-ID", "en": "en-GB"}
 """The ``Intl.NumberFormat`` locale of each page language."""
-
-OVERLAYS: dict[str, tuple[str, ...]] = {
-    Pillar.siap: ("flood_rw_2007", "flood_2017_rw_max", "pumps", "floodgates"),
-    Pillar.sehat: ("slum_rw",),
-    Pillar.terhubung: ("tj_stops", "tj_routes", "rail_stations", "rail_lines"),
-}
-"""Overlay layers (build layer = API collection id) shown with each pillar's map."""
-
-CLUSTERED = frozenset({"tj_stops"})
-"""Point overlays drawn as marker clusters."""
-
-OVERLAY_STYLES: dict[str, dict[str, Any]] = {
-    "flood_rw_2007": {"color": "#1565c0", "weight": 1, "fillColor": "#64b5f6", "fillOpacity": 0.45},
-    "flood_2017_rw_max": {
-        "color": "#0d47a1",
-        "weight": 1,
-        "fillColor": "#1e88e5",
-        "fillOpacity": 0.55,
-    },
-    "pumps": {"color": "#004d40", "fillColor": "#26a69a", "radius": 6},
-    "floodgates": {"color": "#311b92", "fillColor": "#7e57c2", "radius": 6},
-    "slum_rw": {"color": "#6d4c41", "weight": 1, "fillColor": "#a1887f", "fillOpacity": 0.55},
-    "tj_stops": {"color": "#b71c1c", "fillColor": "#e53935", "radius": 4},
-    "tj_routes": {"color": "#c62828", "weight": 2, "opacity": 0.7},
-    "rail_stations": {"color": "#212121", "fillColor": "#fdd835", "radius": 6},
-    "rail_lines": {"color": "#212121", "weight": 3, "opacity": 0.8, "dashArray": "6 4"},
-}
-"""Leaflet path options of each overlay layer."""
-
-STATUS_COLOURS = {
-    Status.planned: "#1e88e5",
-    Status.in_progress: "#fb8c00",
-    Status.done: "#2e7d32",
-    Status.cancelled: "#757575",
-}
-"""The colour an action is drawn in, by its status."""
-STATUS_UNKNOWN_COLOUR = "#616161"
-"""The colour of an action whose status is not known (a related initiative may not state it)."""
-
-RAMP = "YlOrRd"
-"""The ColorBrewer scheme of the choropleth classes (low = light yellow, high = dark red)."""
-
-NAME_FIELDS: dict[str, tuple[str, ...]] = {
-    "pumps": ("name",),
-    "floodgates": ("name",),
-    "tj_stops": ("stop_name",),
-    "tj_routes": ("route_long_name", "route_short_name", "route_id"),
-    "rail_stations": ("name", "station_name"),
-    "rail_lines": ("route_name", "corridor_name"),
-    "flood_rw_2007": ("rw", "nama_kelurahan_sumber"),
-    "flood_2017_rw_max": ("depth_class", "max_state"),
-    "slum_rw": ("rw", "nama_kelurahan_sumber"),
-}
-"""Properties an overlay's tooltip shows, first present wins."""
+LESS_EXPOSED = str(Direction.higher_less_exposed)
+"""The direction of an indicator where a higher value is better (ranked lowest first)."""
+CODE_LEVELS = {"2": str(Level.kota), "3": str(Level.kecamatan), "4": str(Level.kelurahan)}
+"""The level of a unit code by its number of parts (31.71, 31.71.01, 31.71.01.1001)."""
+DRAW_COLOUR = "#1565c0"
+"""The line colour of a shape while it is being drawn."""
 
 API_PARAMS = {
     "zoom": "zoom",
     "limit": "limit",
+    "offset": "offset",
     "properties": "properties",
     "classify": "classify",
     "k": "k",
+    "breaks": "breaks",
     "lang": "lang",
+    "weights": "weights",
+    "format": "f",
     "classify_property": "classify_by",
+    "classify_scope": "classify_scope",
+    "sortby": "sortby",
 }
 """Names of the items-route query parameters the page script uses (one place to change)."""
 
-_env = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
-    autoescape=jinja2.select_autoescape(["html"]),
-)
 
+def script_vocabulary(t: Translator) -> dict[str, Any]:
+    """The domain words the page scripts need, each with its label: the one hand-off to the JS.
 
-class PageParameterError(ValueError):
-    """A map or profile query parameter is not valid (rendered as a friendly 400 page)."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
-
-
-@dataclass(frozen=True)
-class MapParams:
-    """The shareable state of a map page (its query string)."""
-
-    pillar: str = PILLARS[0]
-    level: str = LEVELS[0]
-    indicator: str | None = None
-    classification: str = CLASSIFICATIONS[0]
-    k: int = K_DEFAULT
-    lang: str = "id"
-
-    @property
-    def column(self) -> str:
-        """The column the choropleth shows: the indicator or the pillar score."""
-        return self.indicator or SCORE_COLUMNS[self.pillar]
-
-
-def parse_map_params(
-    tables: BuildTables,
-    pilar: str | None = None,
-    tingkat: str | None = None,
-    indikator: str | None = None,
-    klasifikasi: str | None = None,
-    k: str | None = None,
-    lang: str | None = None,
-) -> MapParams:
-    """Check the map page's query values.
-
-    Raises
-    ------
-    PageParameterError
-        Unknown pillar, level, indicator or classification, or k out of range.
+    Pillars, levels, the classification methods the map offers, the k range and default,
+    the action statuses (with the default of a new action), all from
+    :mod:`geo.vocabulary`, and the token roles. The scripts spell none of them; they read
+    them from here.
     """
-    pillar = (pilar or MapParams.pillar).strip().lower()
-    if pillar not in PILLARS:
-        raise PageParameterError("pilar", f"use one of {', '.join(PILLARS)}")
-    level = (tingkat or MapParams.level).strip().lower()
-    if level not in LEVELS:
-        raise PageParameterError("tingkat", f"use one of {', '.join(LEVELS)}")
-    indicator = (indikator or "").strip() or None
-    known = {d["id"] for d in tables.indicators(pillar)} | {SCORE_COLUMNS[pillar]}
-    if indicator is not None and indicator not in known:
-        raise PageParameterError("indikator", f"not an indicator of pillar {pillar}")
-    if indicator == SCORE_COLUMNS[pillar]:
-        indicator = None
-    method = (klasifikasi or MapParams.classification).strip().lower()
-    if method not in CLASSIFICATIONS:
-        raise PageParameterError("klasifikasi", f"use one of {', '.join(CLASSIFICATIONS)}")
-    try:
-        classes = int(k) if k not in (None, "") else K_DEFAULT
-    except ValueError:
-        raise PageParameterError("k", "must be a whole number") from None
-    if not K_RANGE[0] <= classes <= K_RANGE[1]:
-        raise PageParameterError("k", f"must be between {K_RANGE[0]} and {K_RANGE[1]}")
-    return MapParams(pillar, level, indicator, method, classes, normalise_lang(lang))
+
+    def words(kind: str, ids: Any) -> list[dict[str, str]]:
+        return [{"id": str(i), "label": t(f"{kind}.{i}")} for i in ids]
+
+    return {
+        "pillars": words("pillar", values(Pillar)),
+        "levels": words("level", values(Level)),
+        "classifications": words("classification", CLASSIFICATIONS),
+        "k": {"min": K_RANGE[0], "max": K_RANGE[1], "default": K_DEFAULT},
+        "statuses": words("status", Status),
+        "status_default": str(ActionIn.model_fields["status"].default),
+        "roles": words("role", Role),
+        "method_labels": {str(m): t(f"classification.{m}") for m in ClassMethod},
+    }
 
 
-def _json_for_script(data: Any) -> str:
-    """JSON safe inside a ``<script type="application/json">`` element."""
-    text = json.dumps(data, ensure_ascii=False, allow_nan=False)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+def script_config(t: Translator, tables: BuildTables) -> dict[str, Any]:
+    """What every page's scripts read: strings, vocabulary, styles, API names, places."""
+    return {
+        "lang": t.lang,
+        "otherLang": other_lang(t.lang),
+        "numberLocale": NUMBER_LOCALES[t.lang],
+        "strings": t.strings,
+        "vocabulary": script_vocabulary(t),
+        "profileLevel": PROFILE_LEVEL,
+        "styles": script_styles(),
+        "api": {"params": API_PARAMS},
+        "places": [list(p) for p in tables.places],
+        "codeLevels": CODE_LEVELS,
+    }
 
 
-def _clean(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
-def _indicator_meta(tables: BuildTables, params: MapParams, t: Translator) -> dict[str, Any]:
+def indicator_meta(tables: BuildTables, params: MapParams, t: Translator) -> dict[str, Any]:
+    """Name, unit and formula of the column a map or ranking shows, in the page's language."""
     entry = tables.entry(params.column)
     if entry is None:
         return {
             "id": params.column,
-            "name": f"{t('indicator.score')}: {t('pillar.' + params.pillar)}",
-            "unit": "0-1",
+            "name": f"{t('indicator.score')} {t('pillar.' + params.pillar)}",
+            "unit": t("unit.score"),
+            "formula": t("indicator.score_formula"),
             "score": True,
+            "higherIsWorse": True,
         }
-    name = Text.pick(entry, "name", t.lang)
-    return {"id": params.column, "name": name, "unit": entry.get("unit") or "", "score": False}
+    worse = entry.get("direction") != LESS_EXPOSED
+    names = names_of(tables.dictionary, t)
+    meta = indicator_text(entry, t, names)
+    return {"id": params.column, **meta, "score": False, "higherIsWorse": worse}
 
 
-def map_page(settings: Settings, tables: BuildTables, params: MapParams) -> str:
-    """Render the pillar map page (HTML) for ``params``."""
-    t = Translator(params.lang)
-    basemap = settings.basemap_url.strip()
-    has_basemap = basemap.lower() != "none" and basemap != ""
-    fmap = LocalMap(
-        location=JAKARTA_CENTRE,
-        zoom_start=START_ZOOM,
-        tiles=None,
-        control_scale=True,
-        # Map options (not the tile layer's): marker clusters need the map's maxZoom.
-        minZoom=8,
-        maxZoom=18,
-    )
-    if has_basemap:
-        folium.TileLayer(
-            tiles=basemap,
-            attr=settings.basemap_attribution,
-            name=t("layer.basemap"),
-            control=False,
-            max_zoom=19,
-        ).add_to(fmap)
+def weights_meta(tables: BuildTables, params: MapParams, t: Translator) -> list[dict[str, Any]]:
+    """The pillar's indicators with their default and current weight (the weights panel)."""
+    given = dict(item.split(":", 1) for item in params.weights.split(",") if item)
+    return [
+        {
+            "id": d["id"],
+            "name": indicator_text(d, t)["name"],
+            "unit": unit_text(d.get("unit"), t, d),
+            "default": float(d.get("weight") or 0),
+            "value": float(given[d["id"]]) if d["id"] in given else None,
+        }
+        for d in tables.indicators(params.pillar)
+    ]
 
+
+def _layers(fmap: folium.Map, t: Translator, params: MapParams, offline: bool) -> dict[str, Any]:
+    """The map's empty layer groups, named for the page config."""
+    context = folium.FeatureGroup(name=t("layer.context"), show=offline).add_to(fmap)
     choropleth = folium.FeatureGroup(name=t("layer.choropleth"), show=True).add_to(fmap)
     gaps = folium.FeatureGroup(name=t("layer.gaps"), show=False).add_to(fmap)
     overlays: dict[str, str] = {}
@@ -262,12 +157,44 @@ def map_page(settings: Settings, tables: BuildTables, params: MapParams) -> str:
             clusters[layer] = cluster.get_name()
     actions = folium.FeatureGroup(name=t("layer.actions"), show=True).add_to(fmap)
     drawn = folium.FeatureGroup(name="drawn", show=True, control=False).add_to(fmap)
+    return {
+        "context": context.get_name(),
+        "choropleth": choropleth.get_name(),
+        "gaps": gaps.get_name(),
+        "actions": actions.get_name(),
+        "drawn": drawn.get_name(),
+        "overlays": overlays,
+        "clusters": clusters,
+        "_drawn": drawn,
+    }
+
+
+def choropleth_url(params: MapParams, plan: ClassPlan, zoom: int = START_ZOOM) -> str:
+    """The items URL of the map's first choropleth load (preloaded by the page's head).
+
+    The script asks for exactly this URL at the start zoom, so the browser's preload serves it.
+    """
+    props = ["kode", "nama", params.column, *(["class"] if plan.method else [])]
+    query = {
+        API_PARAMS["limit"]: 1000,
+        API_PARAMS["zoom"]: zoom,
+        API_PARAMS["properties"]: ",".join(props),
+        API_PARAMS["weights"]: params.weights,
+        API_PARAMS["lang"]: params.lang,
+        **plan.query(params.column),
+    }
+    return page_url(f"/collections/{params.level}/items", query)
+
+
+def _controls(fmap: folium.Map, drawn: folium.FeatureGroup, t: Translator) -> None:
+    """Add the draw, fullscreen and layer controls."""
+    shape = {"shapeOptions": {"color": DRAW_COLOUR}}
     LocalDraw(
         feature_group=drawn,
         show_geometry_on_click=False,
         draw_options={
-            "polyline": {"shapeOptions": {"color": "#1565c0"}},
-            "polygon": {"allowIntersection": False, "shapeOptions": {"color": "#1565c0"}},
+            "polyline": shape,
+            "polygon": {"allowIntersection": False, **shape},
             "rectangle": False,
             "circle": False,
             "circlemarker": False,
@@ -282,51 +209,80 @@ def map_page(settings: Settings, tables: BuildTables, params: MapParams) -> str:
     ).add_to(fmap)
     folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
 
+
+def map_page(settings: Settings, tables: BuildTables, params: MapParams, plan: ClassPlan) -> str:
+    """Render the pillar map page (HTML) for ``params``, classified as ``plan`` says."""
+    t = Translator(params.lang)
+    basemap = settings.basemap_url.strip()
+    has_basemap = basemap.lower() != "none" and basemap != ""
+    fmap = LocalMap(
+        location=JAKARTA_CENTRE,
+        zoom_start=START_ZOOM,
+        tiles=None,
+        control_scale=False,  # the page adds a metric-only scale
+        # Map options (not the tile layer's): marker clusters need the map's maxZoom.
+        minZoom=8,
+        maxZoom=18,
+    )
+    tiles = None
+    if has_basemap:
+        tiles = folium.TileLayer(
+            tiles=basemap,
+            attr=settings.basemap_attribution,
+            name=t("layer.basemap"),
+            control=False,
+            max_zoom=19,
+        ).add_to(fmap)
+    groups = _layers(fmap, t, params, offline=not has_basemap)
+    _controls(fmap, groups.pop("_drawn"), t)
     config = {
-        **_script_config(t),
+        **script_config(t, tables),
         "pillar": params.pillar,
         "level": params.level,
-        "indicator": _indicator_meta(tables, params, t),
+        "indicator": indicator_meta(tables, params, t),
         "indicators": [
-            {
-                "id": d["id"],
-                "name": Text.pick(d, "name", t.lang),
-                "unit": d.get("unit") or "",
-            }
-            for d in tables.indicators(params.pillar)
+            {"id": d["id"], **indicator_text(d, t)} for d in tables.indicators(params.pillar)
         ],
         "classification": params.classification,
         "k": params.k,
-        "profiles": params.level == PROFILE_LEVEL,  # a unit click opens its profile
+        "plan": plan.to_dict(params.column),
+        "weights": params.weights,
+        "weightsPanel": weights_meta(tables, params, t),
+        "focus": params.focus,
+        "startZoom": START_ZOOM,
+        "firstUrl": choropleth_url(params, plan),
+        "profiles": params.level == PROFILE_LEVEL,
         "map": fmap.get_name(),
-        "groups": {
-            "choropleth": choropleth.get_name(),
-            "gaps": gaps.get_name(),
-            "actions": actions.get_name(),
-            "drawn": drawn.get_name(),
-            "overlays": overlays,
-            "clusters": clusters,
-        },
+        "tiles": tiles.get_name() if tiles is not None else None,
+        "groups": groups,
         "nameFields": NAME_FIELDS,
-        "kelurahan": tables.search_index(),
     }
-    _finish_figure(fmap, t, config)
+    _finish_figure(fmap, t, config, header(t, "peta", params.query()), config["firstUrl"])
     page: str = fmap.get_root().render()
     return page.replace("<html>", f'<html lang="{t.lang}">', 1)
 
 
-def _finish_figure(fmap: folium.Map, t: Translator, config: dict[str, Any]) -> None:
+def _finish_figure(
+    fmap: folium.Map, t: Translator, config: dict[str, Any], top: str, first_url: str
+) -> None:
     figure = fmap.get_root()
-    header = figure.header  # type: ignore[attr-defined]
-    header.add_child(Element(f"<title>{_escape(t('app.title'))}</title>"), name="title")
-    header.add_child(Element(f'<link rel="icon" href="{FAVICON}"/>'), name="favicon")
-    header.add_child(Element(f'<link rel="stylesheet" href="{APP_CSS}"/>'), name="app_css")
-    header.add_child(Element(module_tags(MAP_PAGE_JS)), name="app_js")
+    head = figure.header  # type: ignore[attr-defined]
+    # The choropleth's data start loading with the scripts, not after them.
+    preload = f'<link rel="preload" as="fetch" crossorigin="anonymous" href="{escape(first_url)}"/>'
+    head.add_child(Element(preload), name="choropleth_preload")
+    head.add_child(Element(f"<title>{escape(t('app.title'))}</title>"), name="title")
+    head.add_child(Element(f'<link rel="icon" href="{FAVICON}"/>'), name="favicon")
+    head.add_child(Element(f'<link rel="stylesheet" href="{APP_CSS}"/>'), name="app_css")
     body = figure.html  # type: ignore[attr-defined]
+    side = (
+        '<aside id="ketahanan-side" class="side-panel" hidden '
+        f'aria-label="{escape(t("rank.title"))}"></aside>'
+    )
+    body.add_child(Element(top + side), name="ketahanan_header")
     body.add_child(
         Element(
             '<script type="application/json" id="ketahanan-config">'
-            f"{_json_for_script(config)}</script>"
+            f"{json_for_script(config)}</script>"
             '<svg width="0" height="0" style="position:absolute" aria-hidden="true"><defs>'
             '<pattern id="ketahanan-hatch" width="6" height="6" patternUnits="userSpaceOnUse"'
             ' patternTransform="rotate(45)"><rect width="6" height="6" fill="#e0e0e0"/>'
@@ -335,179 +291,6 @@ def _finish_figure(fmap: folium.Map, t: Translator, config: dict[str, Any]) -> N
         ),
         name="ketahanan_config",
     )
-
-
-def script_vocabulary(t: Translator) -> dict[str, Any]:
-    """The domain words the page scripts need, each with its label: the one hand-off to the JS.
-
-    Pillars, levels, the classification methods the map offers, the k range and default,
-    and the action statuses (with the default of a new action), all from
-    :mod:`geo.vocabulary`. The scripts spell none of them; they read them from here.
-    """
-
-    def words(kind: str, ids: Any) -> list[dict[str, str]]:
-        return [{"id": str(i), "label": t(f"{kind}.{i}")} for i in ids]
-
-    return {
-        "pillars": words("pillar", PILLARS),
-        "levels": words("level", LEVELS),
-        "classifications": words("classification", CLASSIFICATIONS),
-        "k": {"min": K_RANGE[0], "max": K_RANGE[1], "default": K_DEFAULT},
-        "statuses": words("status", Status),
-        "status_default": str(ActionIn.model_fields["status"].default),
-    }
-
-
-def script_styles() -> dict[str, Any]:
-    """Every colour and line style the page scripts draw with.
-
-    ``ramps[n]`` holds the fill colours of a classification with ``n`` classes (ColorBrewer
-    YlOrRd; fewer than three classes take alternate colours of the four-class ramp).
-    """
-    ramps = {n: color_brewer(RAMP, n) for n in range(3, K_RANGE[1] + 1)}
-    ramps |= {n: color_brewer(RAMP, 4)[1::2][:n] for n in (1, 2)}
-    return {
-        "ramps": {str(n): ramps[n] for n in sorted(ramps)},
-        "unit": {"color": "#5d4037", "weight": 0.6, "fillOpacity": 0.75},
-        "nodata": {"color": "#616161", "weight": 0.6, "fillColor": "#d6d6d6", "fillOpacity": 0.9},
-        "statuses": {str(s): colour for s, colour in STATUS_COLOURS.items()},
-        "status_unknown": STATUS_UNKNOWN_COLOUR,
-        "overlays": OVERLAY_STYLES,
-        "gap": {"color": "#d81b60", "weight": 3, "fill": False, "dashArray": "4 3"},
-        "highlight": {"color": "#00bcd4", "weight": 4, "fill": False},
-        "profile_unit": {"color": "#bd0026", "weight": 2, "fillOpacity": 0.15},
-    }
-
-
-def _script_config(t: Translator) -> dict[str, Any]:
-    """What both pages' scripts read: strings, vocabulary, styles, API parameter names."""
-    return {
-        "lang": t.lang,
-        "otherLang": _other_lang(t.lang),
-        "numberLocale": NUMBER_LOCALES[t.lang],
-        "strings": t.strings,
-        "vocabulary": script_vocabulary(t),
-        "profileLevel": PROFILE_LEVEL,
-        "styles": script_styles(),
-        "api": {"params": API_PARAMS},
-    }
-
-
-def _other_lang(lang: str) -> str:
-    """The language the page's switch links to."""
-    return "en" if lang == "id" else "id"
-
-
-def missing_names(dictionary: list[dict[str, Any]], text: Any, lang: str) -> str | None:
-    """The names of the indicators listed in a score's ``*_missing`` text (ids as a fallback)."""
-    if not isinstance(text, str) or not text.strip():
-        return None
-    names = {d["id"]: d.get("name_en" if lang == "en" else "name_id") for d in dictionary}
-    return ", ".join(str(names.get(i.strip()) or i.strip()) for i in text.split(",") if i.strip())
-
-
-def _escape(text: str) -> str:
-    return html.escape(text, quote=True)
-
-
-def profile_page(
-    settings: Settings, tables: BuildTables, kode: str, lang: str | None
-) -> str | None:
-    """Render the profile of one kelurahan, or None when ``kode`` is unknown."""
-    t = Translator(normalise_lang(lang))
-    kel = tables.kelurahan
-    match = kel[kel["kode"] == kode]
-    if match.empty:
-        return None
-    row = match.iloc[0]
-    scores = []
-    for pillar, column in SCORE_COLUMNS.items():
-        value = _clean(row.get(column)) if column in kel else None
-        rank = tables.ranks(column).loc[match.index[0]] if column in kel else None
-        scores.append(
-            {
-                "pillar": pillar,
-                "label": t(f"pillar.{pillar}"),
-                "value": None if value is None else _format(float(value), t.lang, decimals=2),
-                "rank": None if rank is None or not math.isfinite(rank) else int(rank),
-                "of": int(kel[column].notna().sum()) if column in kel else 0,
-                "missing": missing_names(
-                    tables.dictionary, _clean(row.get(f"{column}_missing")), t.lang
-                ),
-            }
-        )
-    indicators = []
-    for d in tables.dictionary:
-        column = d["id"]
-        value = _clean(row.get(column)) if column in kel else None
-        indicators.append(
-            {
-                "id": column,
-                "pillar": t(f"pillar.{d.get('pillar')}"),
-                "name": Text.pick(d, "name", t.lang),
-                "value": _format(
-                    value, t.lang, decimals=0 if d.get("unit") == "persons (estimate)" else 3
-                ),
-                "unit": d.get("unit") or "",
-                "sources": ", ".join(d.get("sources") or []),
-                "formula": d.get("formula") or "",
-                "estimate": bool(d.get("estimate")),
-                "no_data_reason": d.get("no_data_reason"),
-            }
-        )
-    config = {**_script_config(t), "kode": str(row["kode"])}
-    template = _env.get_template("profile.html")
-    return template.render(
-        t=t,
-        lang=t.lang,
-        other_lang=_other_lang(t.lang),
-        kel={k: _clean(row.get(k)) for k in ("kode", "nama", "nama_kecamatan", "nama_kota")},
-        population=_format(_clean(row.get("population")), t.lang),
-        area=_format(_clean(row.get("area_km2")), t.lang, decimals=2),
-        scores=scores,
-        indicators=indicators,
-        links={  # the PDF report and "bandingkan dengan..." (web/templates/_unit.html)
-            "kode": str(row["kode"]),
-            "pdf": f"/laporan/{PROFILE_LEVEL}/{row['kode']}.pdf?lang={t.lang}",
-            "peers": [(c, f"{n}, {k}") for c, n, k in tables.search_index() if c != row["kode"]],
-        },
-        config_json=_json_for_script(config),
-        leaflet_js=LEAFLET_JS,
-        leaflet_css=LEAFLET_CSS,
-        app_modules=module_tags(PROFILE_JS),
-        app_css=APP_CSS,
-        favicon=FAVICON,
-    )
-
-
-def _format(value: Any, lang: str = "id", decimals: int = 3) -> str:
-    """A number as planners read it: '1.234,5' in Bahasa Indonesia, '1,234.5' in English."""
-    if value is None:
-        return "–"
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, numbers.Real):  # numpy integers and floats too
-        number = float(value)
-        if number.is_integer() and abs(number) >= 1:
-            text = f"{int(number):,}"
-        else:
-            text = f"{number:,.{decimals}f}"
-        if lang == "id":  # swap the separators: 1,234.5 -> 1.234,5
-            text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-        return text
-    return str(value)
-
-
-def error_page(status: int, title_key: str, message: str, lang: str | None) -> str:
-    """A friendly error page (HTML, escaped) with a link back to the map."""
-    t = Translator(normalise_lang(lang))
-    template = _env.get_template("error.html")
-    return template.render(
-        t=t,
-        lang=t.lang,
-        status=status,
-        title=t(title_key),
-        message=message,
-        app_css=APP_CSS,
-        favicon=FAVICON,
-    )
+    # The modules last: folium's classic scripts in the head (Leaflet and its plugins, which
+    # its inline map script needs) are found and fetched first; the modules run after it.
+    body.add_child(Element(module_tags(MAP_PAGE_JS)), name="app_js")

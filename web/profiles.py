@@ -19,8 +19,9 @@ from typing import Any
 from geo.actions.model import Kind, Status
 from geo.actions.records import Action
 from web.i18n import Translator
-from web.pages import STATUS_COLOURS, missing_names
-from web.pages import _format as format_number
+from web.profile import missing_names
+from web.render import format_number
+from web.styles import STATUS_COLOURS
 from web.units import CHILD, PARENT_NAMES, SCORE_PILLARS, AdminUnits, score_column
 
 PERSONS_UNIT = "persons (estimate)"

@@ -25,9 +25,8 @@ from geo.actions.summary import ActionsSummary, PillarActions
 from geo.strategy import Strategy
 from geo.targets import read_targets
 from web.i18n import Translator, normalise_lang
-from web.pages import _env, _other_lang
-from web.pages import _format as format_number
 from web.profiles import status_colour
+from web.render import env, format_number, other_lang
 from web.unit_pages import PAGE_ASSETS
 
 TOP_AGENCIES = 12
@@ -138,10 +137,10 @@ def strategy_page(
     unassigned = None if summary is None else _actions(summary.of(None), kota_names, t)
     months = summary.months if summary is not None else []
     peak = max([max(m["created"], m["completed"]) for m in months] or [1])
-    return _env.get_template("strategi.html").render(
+    return env.get_template("strategi.html").render(
         t=t,
         lang=t.lang,
-        other_lang=_other_lang(t.lang),
+        other_lang=other_lang(t.lang),
         s=strategy,
         pillars=pillars,
         unassigned=unassigned,

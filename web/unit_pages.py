@@ -15,9 +15,11 @@ from typing import Any
 from geo.actions.records import Action
 from web.assets import APP_CSS, FAVICON
 from web.i18n import Translator, normalise_lang
-from web.pages import STATUS_UNKNOWN_COLOUR, PageParameterError, _env, _other_lang
+from web.params import PageParameterError
 from web.profiles import indicator_text, score_text, status_colour, unit_profile
+from web.render import env, other_lang
 from web.reports.maps import COMPARE, MapAction, compare_map_svg, unit_map_svg
+from web.styles import STATUS_UNKNOWN_COLOUR
 from web.units import LEVELS, SCORE_PILLARS, AdminUnits, level_of_code, score_column
 
 COMPARE_MIN, COMPARE_MAX = 2, 4
@@ -51,10 +53,10 @@ def unit_page(
     profile = unit_profile(units, level, kode, t, actions)
     if profile is None:
         return None
-    return _env.get_template("unit_profile.html").render(
+    return env.get_template("unit_profile.html").render(
         t=t,
         lang=t.lang,
-        other_lang=_other_lang(t.lang),
+        other_lang=other_lang(t.lang),
         p=profile,
         links=unit_links(units, level, kode, t.lang),
         map_svg=unit_map_svg(units, level, kode, map_actions(actions or [])) or "",
@@ -130,10 +132,10 @@ def compare_page(units: AdminUnits, level: str, codes: Sequence[str], lang: str 
     profiles = [unit_profile(units, level, c, t) for c in codes]
     known = [p for p in profiles if p is not None]
     query = "&".join(f"kode={c}" for c in codes)
-    return _env.get_template("compare.html").render(
+    return env.get_template("compare.html").render(
         t=t,
         lang=t.lang,
-        other_lang=_other_lang(t.lang),
+        other_lang=other_lang(t.lang),
         level=level,
         level_label=t(f"level.{level}"),
         units=[{**p, "colour": COMPARE[n], "letter": chr(65 + n)} for n, p in enumerate(known)],

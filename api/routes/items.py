@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import unquote_plus
 
 from fastapi import APIRouter, Depends, Request
 from starlette.concurrency import run_in_threadpool
@@ -48,7 +49,9 @@ from api.responses import GeoJSONResponse
 from api.store import CachedResponse, cached, respond, served_build
 from geo.ogc.links import item_links, items_links
 from geo.ogc.providers.base import CollectionProvider, Selection, Written
-from geo.ogc.query import MEDIA_TYPES, ItemsQuery, parse_items_query
+from geo.ogc.query import FILE_EXTENSIONS, MEDIA_TYPES, ItemsQuery, parse_items_query
+from geo.ogc.render.bundle import bundle_bytes, bundle_info
+from geo.ogc.render.csv import csv_bytes
 from geo.ogc.render.geojson import feature_collection, with_links
 from geo.ogc.render.gpkg import gpkg_bytes
 from geo.settings import Settings
@@ -66,9 +69,31 @@ def _timestamp() -> str:
 def _headers(name: str, query: ItemsQuery, lang: str) -> dict[str, str]:
     headers = {"Content-Language": lang}
     if query.fmt != "json":
-        ext = "gpkg" if query.fmt == "gpkg" else "geojson"
+        ext = FILE_EXTENSIONS[query.fmt]
         headers["Content-Disposition"] = f'attachment; filename="{name}.{ext}"'
     return headers
+
+
+def _file(
+    request: Request,
+    registry: Any,
+    collection_id: str,
+    query: ItemsQuery,
+    chosen: Selection,
+    lang: str,
+) -> bytes | None:
+    """The bytes of a file download (GeoPackage, CSV, bundle), or None for GeoJSON."""
+    if query.fmt == "gpkg":
+        return gpkg_bytes(chosen.table(lang))
+    if query.fmt == "csv":
+        return csv_bytes(chosen.table(lang))
+    if query.fmt == "zip":
+        query_text = unquote_plus(request.url.query)  # readable in the README
+        asked = request.url.path + (f"?{query_text}" if query_text else "")
+        info = bundle_info(registry.snapshot, collection_id, asked, lang)
+        classification = chosen.members.get("classification")
+        return bundle_bytes(chosen.table(lang), classification, info, lang)
+    return None
 
 
 def _params(
@@ -134,8 +159,9 @@ async def serve_items(
     def make() -> CachedResponse:
         chosen = provider.query(query)
         headers = _headers(provider.download_name, query, lang)
-        if query.fmt == "gpkg":
-            return CachedResponse.make(gpkg_bytes(chosen.table(lang)), MEDIA_TYPES["gpkg"], headers)
+        file = _file(request, registry, collection_id, query, chosen, lang)
+        if file is not None:
+            return CachedResponse.make(file, MEDIA_TYPES[query.fmt], headers)
         title = provider.describe().title(lang)
         links = items_links(
             hrefs,
@@ -204,8 +230,9 @@ async def item(
 
     def render(chosen: Selection) -> CachedResponse:
         headers = _headers(f"{provider.download_name}-{feature_id}", query, lang)
-        if query.fmt == "gpkg":
-            return CachedResponse.make(gpkg_bytes(chosen.table(lang)), MEDIA_TYPES["gpkg"], headers)
+        file = _file(request, registry, collection_id, query, chosen, lang)
+        if file is not None:
+            return CachedResponse.make(file, MEDIA_TYPES[query.fmt], headers)
         body = _item_body(request, provider, feature_id, chosen, lang)
         return CachedResponse.make(body, MEDIA_TYPES[query.fmt], headers)
 

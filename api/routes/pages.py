@@ -1,32 +1,59 @@
-"""Planner pages: the pillar map and the kelurahan profile (HTML, built by ``web/``)."""
+"""Planner pages: the map, the actions tracker, the ranking and the kelurahan profile (HTML).
+
+Each page is built by ``web/`` from the build snapshot the API serves; a bad parameter is a
+friendly 400 page and a missing build a friendly 503 page, both in the page's language. The
+pages stay lenient about parameters they do not know (links shared through chat arrive with
+tracking parameters appended).
+"""
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
 
-from api.deps import SettingsDep
+from api.deps import ActionStoreDep, SettingsDep
 from api.responses import content
-from api.store import served_build
+from api.store import CachedResponse, served_build
 from geo.errors import NoBuildError
+from geo.snapshot import BuildSnapshot
 from geo.vocabulary import K_MAX, K_MIN, MAP_METHODS, Level, Pillar, values
 from web.data import BuildTables
 from web.i18n import Translator, normalise_lang
-from web.pages import PageParameterError, error_page, map_page, parse_map_params, profile_page
+from web.mapdata import class_plan, unit_values, weights_checker
+from web.pages import map_page
+from web.params import MapParams, PageParameterError, parse_map_params
+from web.profile import profile_page
+from web.ranking_page import ranking_page
+from web.render import error_page
+from web.tracker import tracker_page
 
 router = APIRouter(tags=["pages"])
 
 _HTML_HEADERS = {"Cache-Control": "no-cache"}
-_ASCII_NUMBER = re.compile(r"[0-9]{1,3}", re.ASCII)
 PILLARS = {"enum": values(Pillar)}
 LEVELS = {"enum": values(Level)}
 METHODS = {"enum": [str(m) for m in MAP_METHODS]}
 """The page parameters' values, from the vocabulary (shown in OpenAPI; a bad one gets the
 friendly HTML 400 page, so they are checked by the page, not by FastAPI)."""
 _HTML = {"type": "string"}
+PAGE_PARAMS = ("pilar", "tingkat", "indikator", "klasifikasi", "k", "weights", "lang")
+"""The parameters of the map and the ranking (the ranking adds kota and kecamatan, the map
+fokus)."""
+PARTS = {Level.kelurahan: 4, Level.kecamatan: 3, Level.kota: 2}
+"""The parts of a unit code at each level (31.71.01.1001, 31.71.01, 31.71)."""
+
+Pilar = Annotated[str | None, Query(description="the pillar", json_schema_extra=PILLARS)]
+Tingkat = Annotated[str | None, Query(description="the level", json_schema_extra=LEVELS)]
+Indikator = Annotated[str | None, Query(description="indicator id (default: score)")]
+Klasifikasi = Annotated[
+    str | None, Query(description="the class method", json_schema_extra=METHODS)
+]
+K = Annotated[str | None, Query(description=f"number of classes, {K_MIN}-{K_MAX}")]
+Weights = Annotated[str | None, Query(description="indicator weights id:w,...")]
+Lang = Annotated[str | None, Query(description="id (default) or en")]
 
 
 def _page_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -39,55 +66,129 @@ def _page_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {s: content(text[s], html=_HTML) for s in statuses}
 
 
-def _tables_or_page(request: Request, lang: str | None) -> BuildTables | HTMLResponse:
+def _unavailable(lang: str | None) -> HTMLResponse:
+    t = Translator(normalise_lang(lang))
+    return HTMLResponse(error_page(503, "error.unavailable", t("error.no_build"), lang), 503)
+
+
+def _bad(exc: PageParameterError, lang: str | None) -> HTMLResponse:
+    t = Translator(normalise_lang(lang))
+    return HTMLResponse(error_page(400, "error.bad_parameter", exc.text(t), lang), 400)
+
+
+async def _snapshot(request: Request) -> tuple[BuildTables, BuildSnapshot] | None:
+    """The page tables and the snapshot the API serves (None before the first build)."""
     try:
-        return BuildTables.of(served_build(request.app).current())
+        snapshot = await served_build(request.app).snapshot()
     except NoBuildError:
-        t = Translator(normalise_lang(lang))
-        body = error_page(503, "error.generic", t("error.no_build"), lang)
-        return HTMLResponse(body, status_code=503)
+        return None
+    return BuildTables.of(snapshot), snapshot
+
+
+def page_values(request: Request, extra: tuple[str, ...]) -> dict[str, str | None]:
+    """The page parameters of a request (the last value of each)."""
+    return {n: request.query_params.get(n) for n in (*PAGE_PARAMS, *extra)}
+
+
+async def _map_state(
+    request: Request, extra: tuple[str, ...]
+) -> tuple[BuildTables, BuildSnapshot, MapParams] | HTMLResponse:
+    values_ = page_values(request, extra)
+    lang = values_.get("lang")
+    found = await _snapshot(request)
+    if found is None:
+        return _unavailable(lang)
+    tables, snapshot = found
+    try:
+        params = parse_map_params(tables, values_, weights_checker(snapshot))
+    except PageParameterError as exc:
+        return _bad(exc, lang)
+    return tables, snapshot, params
 
 
 @router.get("/peta", response_class=HTMLResponse, responses=_page_responses(400, 503))
-def peta(
+async def peta(
     request: Request,
     settings: SettingsDep,
-    pilar: Annotated[str | None, Query(description="the pillar", json_schema_extra=PILLARS)] = None,
-    tingkat: Annotated[str | None, Query(description="the level", json_schema_extra=LEVELS)] = None,
-    indikator: Annotated[str | None, Query(description="indicator id (default: score)")] = None,
-    klasifikasi: Annotated[
-        str | None, Query(description="the class method", json_schema_extra=METHODS)
-    ] = None,
-    k: Annotated[str | None, Query(description=f"number of classes, {K_MIN}-{K_MAX}")] = None,
-    lang: Annotated[str | None, Query(description="id (default) or en")] = None,
+    pilar: Pilar = None,
+    tingkat: Tingkat = None,
+    indikator: Indikator = None,
+    klasifikasi: Klasifikasi = None,
+    k: K = None,
+    weights: Weights = None,
+    fokus: Annotated[str | None, Query(description="code of a unit to open")] = None,
+    lang: Lang = None,
 ) -> HTMLResponse:
     """Pillar risk map (HTML page; layers load from the items routes)."""
-    tables = _tables_or_page(request, lang)
-    if isinstance(tables, HTMLResponse):
-        return tables
-    try:
-        if k is not None and k != "" and not _ASCII_NUMBER.fullmatch(k):
-            # int() would read other scripts' digits ("١٥" is 15) and overflow on long text
-            raise PageParameterError("k", "must be a whole number (digits 0-9)")
-        params = parse_map_params(tables, pilar, tingkat, indikator, klasifikasi, k, lang)
-    except PageParameterError as exc:
-        message = f"{exc.field}: {exc.message}"
-        return HTMLResponse(error_page(400, "error.bad_parameter", message, lang), 400)
-    return HTMLResponse(map_page(settings, tables, params), headers=_HTML_HEADERS)
+    state = await _map_state(request, ("fokus",))
+    if isinstance(state, HTMLResponse):
+        return state
+    tables, snapshot, params = state
+    served = served_build(request.app)
+
+    def make() -> CachedResponse:
+        values_, _ = unit_values(snapshot.get(params.level), params)
+        page = map_page(settings, tables, params, class_plan(values_, params))
+        return CachedResponse.make(page.encode("utf-8"), "text/html")
+
+    # The page depends only on its parameters and the build: made once, kept with the API's.
+    key = ("peta-page", snapshot.key, params)
+    entry = served.cache.get(key)
+    if entry is None:
+        entry = await run_in_threadpool(make)
+        served.cache.put(key, entry)
+    return HTMLResponse(entry.body, headers=_HTML_HEADERS)
+
+
+@router.get("/peringkat", response_class=HTMLResponse, responses=_page_responses(400, 503))
+async def peringkat(
+    request: Request,
+    actions: ActionStoreDep,
+    pilar: Pilar = None,
+    tingkat: Tingkat = None,
+    indikator: Indikator = None,
+    klasifikasi: Klasifikasi = None,
+    k: K = None,
+    weights: Weights = None,
+    kota: Annotated[str | None, Query(description="kota code, e.g. 31.72")] = None,
+    kecamatan: Annotated[str | None, Query(description="kecamatan code, e.g. 31.72.01")] = None,
+    lang: Lang = None,
+) -> HTMLResponse:
+    """Ranked units of a pillar score or indicator, with classes and actions per unit."""
+    state = await _map_state(request, ("kota", "kecamatan"))
+    if isinstance(state, HTMLResponse):
+        return state
+    tables, snapshot, params = state
+    parts = PARTS[Level(params.level)]
+    counts = await run_in_threadpool(actions.actions_touching, params.pillar, parts)
+    page = await run_in_threadpool(ranking_page, snapshot, tables, params, counts)
+    return HTMLResponse(page, headers=_HTML_HEADERS)
+
+
+@router.get("/aksi", response_class=HTMLResponse, responses=_page_responses(503))
+async def aksi(request: Request, lang: Lang = None) -> HTMLResponse:
+    """Actions tracker: filter, read, change status and progress, history, delete and undo."""
+    found = await _snapshot(request)
+    if found is None:
+        return _unavailable(lang)
+    page = tracker_page(found[0], dict(request.query_params), lang)
+    return HTMLResponse(page, headers=_HTML_HEADERS)
 
 
 @router.get("/kelurahan/{kode}", response_class=HTMLResponse, responses=_page_responses(404, 503))
-def kelurahan_profile(
-    request: Request,
-    settings: SettingsDep,
-    kode: str,
-    lang: Annotated[str | None, Query(description="id (default) or en")] = None,
+async def kelurahan_profile(
+    request: Request, settings: SettingsDep, kode: str, lang: Lang = None
 ) -> HTMLResponse:
     """Kelurahan profile: indicators, pillar scores and ranks, actions, downloads."""
-    tables = _tables_or_page(request, lang)
-    if isinstance(tables, HTMLResponse):
-        return tables
-    page = profile_page(settings, tables, kode.strip(), lang)
+    found = await _snapshot(request)
+    if found is None:
+        return _unavailable(lang)
+    tables, snapshot = found
+    titles = {
+        name: {code: coll.title(code) for code in ("id", "en")}
+        for name, coll in snapshot.collections.items()
+    }
+    page = profile_page(settings, tables, kode.strip(), lang, titles)
     if page is None:
         t = Translator(normalise_lang(lang))
         message = f"{t('error.kelurahan_not_found')}: {kode}"

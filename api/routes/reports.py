@@ -19,7 +19,8 @@ from geo.catalogue import Catalogue, load_catalogue
 from geo.errors import KetahananError, NoBuildError
 from geo.strategy import load_strategy
 from web.i18n import Translator, normalise_lang
-from web.pages import PageParameterError, error_page
+from web.params import PageParameterError
+from web.render import error_page
 from web.reports.pdf import render_pdf, report_html
 from web.strategy import strategy_page
 from web.unit_pages import compare_page, parse_compare, unit_page
@@ -114,7 +115,7 @@ async def bandingkan(
         level, codes, unknown = parse_compare(units, kode or [])
     except PageParameterError as exc:
         t = Translator(normalise_lang(lang))
-        return html_error(400, "error.bad_parameter", f"{t('compare.need')}: {exc.message}", lang)
+        return html_error(400, "error.bad_parameter", f"{t('compare.need')}: {exc.key}", lang)
     if unknown:
         return not_found(level, ", ".join(unknown), lang)
     page = await run_in_threadpool(compare_page, units, level, codes, lang)

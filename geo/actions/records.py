@@ -118,6 +118,12 @@ class ActionFilter:
         Lead agency, compared without regard to case.
     kelurahan : str, optional
         A kelurahan code the action touches (dotted or plain).
+    kecamatan, kota : str, optional
+        A kecamatan (``31.72.01``) or kota (``31.72``) code: actions touching a kelurahan in
+        it.
+    text : str, optional
+        Words that must all appear, in any case, in the title, description, lead agency or
+        partners.
     bbox : tuple of float, optional
         (minx, miny, maxx, maxy) in lon/lat: actions whose bounding box intersects it.
     ids : list of str, optional
@@ -132,6 +138,9 @@ class ActionFilter:
     status: str | None = None
     agency: str | None = None
     kelurahan: str | None = None
+    kecamatan: str | None = None
+    kota: str | None = None
+    text: str | None = None
     bbox: tuple[float, float, float, float] | None = None
     ids: list[str] | None = field(default=None)
     within: str | None = None

@@ -149,6 +149,14 @@ class ActionRepository:
         if flt.kelurahan:
             link = sa.exists().where(ak.c.action_id == t.c.id, ak.c.kode == flt.kelurahan)
             clauses.append(link)
+        for unit in (flt.kecamatan, flt.kota):
+            if unit:
+                inside = ak.c.kode.like(f"{unit}.%", escape="\\")
+                clauses.append(sa.exists().where(ak.c.action_id == t.c.id, inside))
+        for word in (flt.text or "").split():
+            pattern = "%" + _escape_like(word.lower()) + "%"
+            texts = (t.c.title, t.c.description, t.c.lead_agency, sa.cast(t.c.partners, sa.Text))
+            clauses.append(sa.or_(*(sa.func.lower(c).like(pattern, escape="\\") for c in texts)))
         if flt.bbox:
             minx, miny, maxx, maxy = flt.bbox
             clauses += [t.c.maxx >= minx, t.c.minx <= maxx, t.c.maxy >= miny, t.c.miny <= maxy]
@@ -162,7 +170,12 @@ class ActionRepository:
         return clauses
 
     def page(
-        self, flt: ActionFilter, *, limit: int | None, offset: int
+        self,
+        flt: ActionFilter,
+        *,
+        limit: int | None,
+        offset: int,
+        order: Sequence[tuple[str, bool]] = (),
     ) -> tuple[list[Action], int]:
         """Live actions matching ``flt``, oldest first, and how many match in all.
 
@@ -172,6 +185,8 @@ class ActionRepository:
             Its ``kelurahan`` must already be a dotted kelurahan code.
         limit, offset : int or None, int
             The page: at most ``limit`` rows (None: all) after skipping ``offset``.
+        order : sequence of (column, descending)
+            Sort keys (of :data:`SORTABLE`), most significant first; then oldest first.
 
         Returns
         -------
@@ -180,7 +195,11 @@ class ActionRepository:
         """
         t = self.tables.actions
         where = self._where(flt)
-        query = sa.select(t).where(*where).order_by(t.c.created_at, t.c.id).offset(offset)
+        keys = [
+            (t.c[name].desc() if descending else t.c[name].asc()).nulls_last()
+            for name, descending in order
+        ]
+        query = sa.select(t).where(*where).order_by(*keys, t.c.created_at, t.c.id).offset(offset)
         if limit is not None:
             query = query.limit(limit)
         with self.db.read() as conn:
@@ -216,6 +235,17 @@ class ActionRepository:
         t = self.tables.actions
         with self.db.read() as conn:
             return set(conn.execute(sa.select(t.c.id).where(t.c.id.in_(list(ids)))).scalars())
+
+    def links(self, pillar: str) -> list[tuple[str, str]]:
+        """``(kelurahan code, action id)`` of every live action of ``pillar``."""
+        t, ak = self.tables.actions, self.tables.action_kelurahan
+        query = (
+            sa.select(ak.c.kode, ak.c.action_id)
+            .join(t, t.c.id == ak.c.action_id)
+            .where(t.c.deleted.is_(False), t.c.pillar == pillar)
+        )
+        with self.db.read() as conn:
+            return [(str(k), str(a)) for k, a in conn.execute(query).all()]
 
     def covered(self, pillar: str, statuses: Sequence[str]) -> set[str]:
         """Kelurahan linked to a live action of ``pillar`` whose status is in ``statuses``."""
@@ -369,6 +399,29 @@ class ActionRepository:
                 .where(~sa.exists().where(t.c.id == ak.c.action_id))
             ).scalar_one()
         )
+
+
+SORTABLE = frozenset(
+    {
+        "title",
+        "pillar",
+        "status",
+        "progress",
+        "lead_agency",
+        "budget_idr",
+        "start_date",
+        "end_date",
+        "created_at",
+        "updated_at",
+        "version",
+    }
+)
+"""Columns an actions listing may be sorted by."""
+
+
+def _escape_like(text: str) -> str:
+    """``text`` with LIKE's wildcards escaped (backslash is the escape character)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _sqlite_checks(conn: Connection) -> list[str]:

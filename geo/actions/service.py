@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable, Set
+from collections.abc import Callable, Sequence, Set
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 from geo.actions.places import Places, normalise_unit_code
 from geo.actions.records import Action, ActionFilter, Bounds, iso_utc
-from geo.actions.repository import ActionRepository
+from geo.actions.repository import SORTABLE, ActionRepository
 from geo.actions.validate import CheckedAction, check_feature, merge_patch, require_feature
 from geo.errors import (
     ConflictError,
@@ -30,11 +30,15 @@ from geo.errors import (
 from geo.params import shown
 from geo.vocabulary import ACTIVE_STATUSES
 
+_KECAMATAN = re.compile(r"[0-9]{2}\.[0-9]{2}\.[0-9]{2}", re.ASCII)
+_KOTA = re.compile(r"[0-9]{2}\.[0-9]{2}", re.ASCII)
+"""Dotted kecamatan (31.72.01) and kota (31.72) codes: the prefixes of kelurahan codes."""
+
 Expected = int | Set[int] | None
 """The version(s) a change expects: one version, the versions named by If-Match, or None
 (any version: ``If-Match: *``)."""
 
-_WITHIN = re.compile(r"^\d{2}\.\d{2}(\.\d{2})?$")
+_WITHIN = re.compile(r"[0-9]{2}\.[0-9]{2}(\.[0-9]{2})?", re.ASCII)
 """A kota (``31.71``) or kecamatan (``31.71.01``) code."""
 
 PATCHABLE = frozenset({"type", "id", "properties", "geometry"})
@@ -102,9 +106,14 @@ class ActionService:
         return action
 
     def query(
-        self, flt: ActionFilter | None = None, *, limit: int | None = None, offset: int = 0
+        self,
+        flt: ActionFilter | None = None,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+        order: Sequence[tuple[str, bool]] = (),
     ) -> tuple[list[Action], int]:
-        """List live actions, oldest first.
+        """List live actions, oldest first (after ``order``).
 
         Parameters
         ----------
@@ -114,6 +123,8 @@ class ActionService:
             Page size (None: all).
         offset : int
             Rows to skip.
+        order : sequence of (property, descending)
+            Sort keys, most significant first (``updated_at``, ``title``, ...).
 
         Returns
         -------
@@ -123,7 +134,8 @@ class ActionService:
         Raises
         ------
         InvalidParameterError
-            ``flt.kelurahan`` is not a kelurahan code.
+            ``flt.kelurahan`` is not a kelurahan code, ``flt.kecamatan`` or ``flt.kota`` not
+            a kecamatan (31.72.01) or kota (31.72) code, or a sort key not sortable.
         """
         flt = flt or ActionFilter()
         if flt.kelurahan:
@@ -133,11 +145,24 @@ class ActionService:
                     f"kelurahan={shown(flt.kelurahan)} is not a kelurahan code like 31.71.01.1001"
                 )
             flt = replace(flt, kelurahan=code)
-        if flt.within and not _WITHIN.match(flt.within):
+        if flt.within and not _WITHIN.fullmatch(flt.within):
             raise InvalidParameterError(
-                f"within={flt.within!r} is not a kota or kecamatan code like 31.71 or 31.71.01"
+                f"within={shown(flt.within)} is not a kota or kecamatan code like 31.71 or 31.71.01"
             )
-        return self.repository.page(flt, limit=limit, offset=offset)
+        for name, value, pattern in (
+            ("kecamatan", flt.kecamatan, _KECAMATAN),
+            ("kota", flt.kota, _KOTA),
+        ):
+            if value is not None and not pattern.fullmatch(value):
+                raise InvalidParameterError(
+                    f"{name}={shown(value)} is not a {name} code like "
+                    f"{'31.71.01' if name == 'kecamatan' else '31.71'}",
+                    details=[{"field": name, "message": "a dotted code"}],
+                )
+        unknown = [name for name, _ in order if name not in SORTABLE]
+        if unknown:
+            raise InvalidParameterError(f"actions cannot be sorted by {shown(unknown[0])}")
+        return self.repository.page(flt, limit=limit, offset=offset, order=order)
 
     def history(self, action_id: str) -> list[dict[str, Any]]:
         """Every version of an action, oldest first, with who changed it, when and how.
@@ -160,6 +185,26 @@ class ActionService:
             }
             for r in rows
         ]
+
+    def actions_touching(self, pillar: str, parts: int) -> dict[str, int]:
+        """How many live actions of ``pillar`` touch each unit of a level.
+
+        Parameters
+        ----------
+        pillar : str
+        parts : int
+            The level, by the parts of its codes: 4 kelurahan, 3 kecamatan, 2 kota.
+
+        Returns
+        -------
+        dict of str to int
+            Unit code to number of distinct actions (units without any are left out).
+        """
+        seen: dict[str, set[str]] = {}
+        for kode, action_id in self.repository.links(pillar):
+            unit = ".".join(kode.split(".")[:parts])
+            seen.setdefault(unit, set()).add(action_id)
+        return {unit: len(ids) for unit, ids in seen.items()}
 
     def covered_kelurahan(self, pillar: str) -> set[str]:
         """Kelurahan touched by a live planned or in-progress action of ``pillar``."""

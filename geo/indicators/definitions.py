@@ -70,6 +70,9 @@ class IndicatorDef:
         Where the source has data; elsewhere the value is null.
     user_layer : bool
         Loaded by a planner (``geo.user_layers``) rather than built in.
+    formula_id : str
+        The formula in Bahasa Indonesia, for the pages (``formula`` is the English one, as
+        computed); empty for a planner layer, whose pages show the English text.
     """
 
     id: str
@@ -88,6 +91,7 @@ class IndicatorDef:
     estimate: bool = False
     coverage: str = ""
     user_layer: bool = False
+    formula_id: str = ""
 
     @property
     def aggregation_text(self) -> str:
@@ -160,6 +164,10 @@ _DEFS: tuple[IndicatorDef, ...] = (
         weight_column="area_km2",
         valid_range=(0.0, 1.0),
         coverage=_MAINLAND,
+        formula_id=(
+            "luas(wilayah ∩ gabungan poligon RW yang tergenang pada 2007) / luas(wilayah); luas "
+            "diukur dalam METRIC_CRS"
+        ),
     ),
     IndicatorDef(
         "siap_rw_flooded_2017_count",
@@ -173,6 +181,10 @@ _DEFS: tuple[IndicatorDef, ...] = (
         "sum",
         default_weight=0.0,
         coverage=_MAINLAND,
+        formula_id=(
+            "jumlah poligon RW yang tergenang pada Februari 2017 dan titik wakilnya berada di "
+            "wilayah"
+        ),
     ),
     IndicatorDef(
         "siap_rw_flooded_2017_share",
@@ -188,6 +200,10 @@ _DEFS: tuple[IndicatorDef, ...] = (
         ratio_of=("siap_rw_flooded_2017_count", "_rw_count", 1.0),
         valid_range=(0.0, 1.0),
         coverage=_MAINLAND,
+        formula_id=(
+            "min(1, siap_rw_flooded_2017_count / jumlah poligon RW 2014 yang titik wakilnya "
+            "berada di wilayah); poligon RW 2017 dan 2014 berbeda, karena itu dibatasi 1"
+        ),
     ),
     IndicatorDef(
         "siap_depth_class_2017_max",
@@ -203,6 +219,11 @@ _DEFS: tuple[IndicatorDef, ...] = (
         default_weight=0.5,
         valid_range=(0.0, 4.0),
         coverage=_MAINLAND,
+        formula_id=(
+            "kelas kedalaman terburuk di antara RW wilayah yang tergenang pada Februari 2017: 1 "
+            "kedalaman tidak diketahui, 2 = 10-70 cm, 3 = 71-150 cm, 4 = lebih dari 150 cm; 0 "
+            "bila tidak ada RW wilayah yang tergenang"
+        ),
     ),
     IndicatorDef(
         "siap_depth_mean",
@@ -217,6 +238,11 @@ _DEFS: tuple[IndicatorDef, ...] = (
         "mean",
         weight_column="area_km2",
         coverage="cells of the HKV depth grid (mainland)",
+        formula_id=(
+            "rata-rata kedalaman pada grid kondisi saat ini, atas sel yang pusatnya di dalam "
+            "wilayah dan berisi data (sel sama luas pada lintang ini; sel tanpa data tidak "
+            "dihitung)"
+        ),
     ),
     IndicatorDef(
         "siap_depth_share_gt_0_5m",
@@ -231,6 +257,9 @@ _DEFS: tuple[IndicatorDef, ...] = (
         weight_column="area_km2",
         valid_range=(0.0, 1.0),
         coverage="cells of the HKV depth grid (mainland)",
+        formula_id=(
+            "sel dengan kedalaman lebih dari 0,5 m / sel berisi data, pusat sel di dalam wilayah"
+        ),
     ),
     IndicatorDef(
         "siap_people_exposed_2007",
@@ -246,6 +275,10 @@ _DEFS: tuple[IndicatorDef, ...] = (
         default_weight=0.0,
         estimate=True,
         coverage=_MAINLAND,
+        formula_id=(
+            "PERKIRAAN: penduduk × siap_flood_share_2007 (menganggap penduduk tersebar merata di "
+            "kelurahan); tidak masuk skor bawaan karena mengulang pangsa genangan"
+        ),
     ),
     IndicatorDef(
         "siap_pumps_1km",
@@ -259,6 +292,10 @@ _DEFS: tuple[IndicatorDef, ...] = (
         "recompute",
         default_weight=0.5,
         coverage=_MAINLAND,
+        formula_id=(
+            "jumlah pompa banjir yang berjarak paling jauh 1.000 m dari poligon wilayah (yang di "
+            "dalamnya juga)"
+        ),
     ),
     IndicatorDef(
         "siap_floodgates_1km",
@@ -272,6 +309,10 @@ _DEFS: tuple[IndicatorDef, ...] = (
         "recompute",
         default_weight=0.5,
         coverage=_MAINLAND,
+        formula_id=(
+            "jumlah pintu air yang berjarak paling jauh 1.000 m dari poligon wilayah (yang di "
+            "dalamnya juga)"
+        ),
     ),
     IndicatorDef(
         "sehat_slum_rw_count",
@@ -285,6 +326,7 @@ _DEFS: tuple[IndicatorDef, ...] = (
         "sum",
         default_weight=0.0,
         coverage="kota 31.71, 31.72, 31.74 (source coverage)",
+        formula_id=("jumlah RW kumuh KOTAKU yang titik wakilnya berada di wilayah"),
     ),
     IndicatorDef(
         "sehat_slum_rw_share",
@@ -299,6 +341,7 @@ _DEFS: tuple[IndicatorDef, ...] = (
         ratio_of=("sehat_slum_rw_count", "_rw_count", 1.0),
         valid_range=(0.0, 1.0),
         coverage="kota 31.71, 31.72, 31.74 (source coverage)",
+        formula_id=("min(1, sehat_slum_rw_count / jumlah titik wakil RW 2014 di wilayah)"),
     ),
     IndicatorDef(
         "sehat_waste_banks_count",
@@ -312,6 +355,10 @@ _DEFS: tuple[IndicatorDef, ...] = (
         "sum",
         default_weight=0.0,
         coverage="all kota (rows whose name did not match are dropped)",
+        formula_id=(
+            "baris daftar bank sampah dan TPS 3R yang cocok dengan kelurahan, kecuali yang "
+            "berstatus «Tidak Aktif»"
+        ),
     ),
     IndicatorDef(
         "sehat_waste_banks_per_10k",
@@ -325,6 +372,9 @@ _DEFS: tuple[IndicatorDef, ...] = (
         "ratio",
         ratio_of=("sehat_waste_banks_count", "population", 10_000.0),
         coverage="all kota",
+        formula_id=(
+            "sehat_waste_banks_count / penduduk × 10.000 (kosong bila penduduk 0 atau tidak ada)"
+        ),
     ),
     IndicatorDef(
         "sehat_river_waste_t_day",
@@ -338,6 +388,10 @@ _DEFS: tuple[IndicatorDef, ...] = (
         "kecamatan; the median, not the mean, because of known entry errors in the source",
         "sum",
         coverage="42 mainland kecamatan",
+        formula_id=(
+            "median bulanan (Jan 2024 - Apr 2025) rata-rata sampah harian (ton per hari) "
+            "kecamatan; median, bukan rata-rata, karena sumber memuat salah input yang diketahui"
+        ),
     ),
     IndicatorDef(
         "sehat_clean_water_access",
@@ -353,6 +407,10 @@ _DEFS: tuple[IndicatorDef, ...] = (
         weight_column="households",
         valid_range=(0.0, 1.0),
         coverage="none until a planner loads a layer",
+        formula_id=(
+            "pangsa rumah tangga dengan air perpipaan atau air bersih, dari lapisan yang dimuat "
+            "dengan «ketahanan layer add»; kosong sampai ada lapisan yang dimuat"
+        ),
     ),
     IndicatorDef(
         "terhubung_tj_stops",
@@ -366,6 +424,7 @@ _DEFS: tuple[IndicatorDef, ...] = (
         "sum",
         default_weight=0.0,
         coverage=_TRANSIT,
+        formula_id=("jumlah halte naik TransJakarta (GTFS, location_type 0) di dalam wilayah"),
     ),
     IndicatorDef(
         "terhubung_tj_stops_per_km2",
@@ -379,6 +438,7 @@ _DEFS: tuple[IndicatorDef, ...] = (
         "ratio",
         ratio_of=("terhubung_tj_stops", "area_km2", 1.0),
         coverage=_TRANSIT,
+        formula_id=("terhubung_tj_stops / luas wilayah (km²)"),
     ),
     IndicatorDef(
         "terhubung_tj_500m_share",
@@ -393,6 +453,10 @@ _DEFS: tuple[IndicatorDef, ...] = (
         weight_column="area_km2",
         valid_range=(0.0, 1.0),
         coverage=_TRANSIT,
+        formula_id=(
+            "luas(wilayah ∩ gabungan penyangga 500 m di sekitar halte naik TransJakarta) / "
+            "luas(wilayah); diukur dalam METRIC_CRS"
+        ),
     ),
     IndicatorDef(
         "terhubung_rail_1km_share",
@@ -407,6 +471,10 @@ _DEFS: tuple[IndicatorDef, ...] = (
         weight_column="area_km2",
         valid_range=(0.0, 1.0),
         coverage=_TRANSIT,
+        formula_id=(
+            "luas(wilayah ∩ gabungan penyangga 1 km di sekitar stasiun KRL, MRT dan LRT) / "
+            "luas(wilayah); diukur dalam METRIC_CRS"
+        ),
     ),
     IndicatorDef(
         "terhubung_tj_departures_500m",
@@ -420,6 +488,11 @@ _DEFS: tuple[IndicatorDef, ...] = (
         "the unit polygon (stops with unknown service left out; null if all are unknown)",
         "recompute",
         coverage=_TRANSIT,
+        formula_id=(
+            "jumlah keberangkatan per jam pada hari kerja di halte naik TransJakarta yang "
+            "berjarak paling jauh 500 m dari poligon wilayah (halte tanpa data layanan tidak "
+            "dihitung; kosong bila semuanya tanpa data)"
+        ),
     ),
     IndicatorDef(
         "terhubung_rail_distance_km",
@@ -434,6 +507,11 @@ _DEFS: tuple[IndicatorDef, ...] = (
         "mean",
         weight_column="population",
         coverage=_TRANSIT,
+        formula_id=(
+            "jarak dari titik tengah kelurahan ke stasiun kereta terdekat (titik tengah, bukan "
+            "pusat berbobot penduduk, karena tidak ada data penduduk yang lebih rinci); diukur "
+            "dalam METRIC_CRS"
+        ),
     ),
 )
 INDICATORS: dict[str, IndicatorDef] = {d.id: d for d in _DEFS}

@@ -1,8 +1,12 @@
-"""Running an items query on a collection held in memory: filter, re-score, classify, page.
+"""Running an items query on a collection held in memory: filter, re-score, classify, sort,
+page.
 
 Scores with the request's weights are computed over every unit of the level (scaling is
 relative to the level) before filtering, starting from the weights the build scored with;
-classes are computed over the matched features (so every page shares one set of breaks).
+classes are computed over the matched features (so every page shares one set of breaks), or
+over the whole collection with ``classify_scope=collection`` (so a filtered download keeps the
+whole map's classes). ``sortby`` orders the matched features before paging (stable, empty
+values last in either direction; a computed score sorts by its request value).
 """
 
 from __future__ import annotations
@@ -81,10 +85,32 @@ def run_query(
     matched = np.flatnonzero(mask)
     classification: dict[str, Any] | None = None
     if query.classify is not None and query.classify_by is not None:
-        classes, classification = _classes(collection, query, matched, overrides)
+        over = matched if query.classify_scope == "matched" else np.arange(collection.size)
+        classes, classification = _classes(collection, query, over, overrides)
+        if query.classify_scope != "matched":
+            classification["scope"] = query.classify_scope
         overrides["class"] = classes
+    if query.sortby:
+        matched = _sorted(collection, matched, query.sortby, overrides)
     page = matched[query.offset : query.offset + query.limit]
     return QueryResult(matched, page, overrides, classification)
+
+
+def _sorted(
+    collection: Collection,
+    positions: np.ndarray,
+    keys: tuple[tuple[str, bool], ...],
+    overrides: Mapping[str, list[Any]],
+) -> np.ndarray:
+    """``positions`` ordered by ``keys`` (most significant first), empty values last."""
+    order = positions
+    for name, descending in reversed(keys):  # stable sorts, least significant key first
+        column = overrides.get(name)
+        series = pd.Series(column) if column is not None else collection.frame[name]
+        chosen = series.iloc[order].reset_index(drop=True)
+        ranked = chosen.sort_values(ascending=not descending, kind="stable", na_position="last")
+        order = order[ranked.index.to_numpy()]
+    return order
 
 
 def _mask(collection: Collection, query: ItemsQuery, feature_id: str | None) -> np.ndarray:

@@ -53,26 +53,49 @@ RESERVED_PARAMETERS = frozenset(
         "classify_by",
         "k",
         "breaks",
+        "classify_scope",
+        "sortby",
         "f",
     }
 )
 """Query parameters of ``items`` that are not property filters."""
 
-CLASS_PARAMETERS = ("classify", "classify_by", "k", "breaks")
+CLASS_PARAMETERS = ("classify", "classify_by", "k", "breaks", "classify_scope")
 
-FORMATS = {"json": "json", "geojson": "geojson", "gpkg": "gpkg", "geopackage": "gpkg"}
+CLASS_SCOPES = ("matched", "collection")
+"""Which features the classes are computed over: those the query matched (the default, so
+every page shares one set of breaks), or every feature of the collection (so a filtered
+download keeps the classes of the whole map)."""
+
+FORMATS = {
+    "json": "json",
+    "geojson": "geojson",
+    "gpkg": "gpkg",
+    "geopackage": "gpkg",
+    "csv": "csv",
+    "zip": "zip",
+}
 """Accepted values of ``f`` on items and their canonical format: ``json`` (the default) is a
-page of GeoJSON; ``geojson`` and ``gpkg`` are file downloads (with a file name) holding every
-matched feature unless ``limit`` is given."""
+page of GeoJSON; ``geojson``, ``gpkg`` and ``csv`` are file downloads (with a file name)
+holding every matched feature unless ``limit`` is given; ``zip`` is the GeoPackage with its
+map style for QGIS (``.qml``) and for other clients (SLD) and a README."""
 
-DOWNLOAD_FORMATS = frozenset({"geojson", "gpkg"})
+DOWNLOAD_FORMATS = frozenset({"geojson", "gpkg", "csv", "zip"})
 
 MEDIA_TYPES = {
     "json": "application/geo+json",
     "geojson": "application/geo+json",
     "gpkg": "application/geopackage+sqlite3",
+    "csv": "text/csv; charset=utf-8",
+    "zip": "application/zip",
 }
 """Media type of each format."""
+
+FILE_EXTENSIONS = {"geojson": "geojson", "gpkg": "gpkg", "csv": "csv", "zip": "zip"}
+"""File name extension of each download format."""
+
+MAX_SORT_KEYS = 3
+"""Most properties one ``sortby`` names."""
 
 
 @dataclass(frozen=True)
@@ -110,6 +133,8 @@ class Queryables:
         The indicators ``weights`` may name (those the build computed).
     numeric : frozenset of str
         The properties ``classify_by`` may name.
+    sortable : frozenset of str or None
+        The properties ``sortby`` may name (None: every property).
     """
 
     properties: tuple[str, ...]
@@ -121,6 +146,11 @@ class Queryables:
     scored: bool = False
     indicators: frozenset[str] = frozenset()
     numeric: frozenset[str] = frozenset()
+    sortable: frozenset[str] | None = None
+
+    def can_sort_by(self, name: str) -> bool:
+        """True when ``sortby`` may name ``name``."""
+        return name in (self.sortable if self.sortable is not None else self.properties)
 
 
 @dataclass(frozen=True)
@@ -139,6 +169,9 @@ class ItemsQuery:
     classify_by: str | None = None
     k: int = K_DEFAULT
     breaks: tuple[float, ...] | None = None
+    classify_scope: str = CLASS_SCOPES[0]
+    sortby: tuple[tuple[str, bool], ...] = ()
+    """(property, descending) pairs, most significant first."""
     fmt: str = "json"
 
     @property
@@ -243,7 +276,8 @@ def _paging(raw: dict[str, str], values: dict[str, Any], default: int, maximum: 
         fmt = FORMATS.get(raw["f"].strip().lower())
         if fmt is None:
             raise InvalidParameterError(
-                f"f must be one of json, geojson, gpkg; got {shown(raw['f'])}"
+                f"f must be one of {', '.join(sorted(set(FORMATS.values())))}; "
+                f"got {shown(raw['f'])}"
             )
         values["fmt"] = fmt
     values["limit"] = maximum if values.get("fmt") in DOWNLOAD_FORMATS else default
@@ -305,6 +339,33 @@ def _classification(schema: Queryables, raw: dict[str, str], values: dict[str, A
             raise InvalidParameterError("breaks needs at least one number")
     elif method == ClassMethod.user_defined:
         raise InvalidParameterError("classify=user needs breaks, e.g. breaks=0.2,0.4,0.6")
+    if "classify_scope" in raw:
+        scope = raw["classify_scope"].strip().lower()
+        if scope not in CLASS_SCOPES:
+            raise InvalidParameterError(
+                f"classify_scope must be one of {', '.join(CLASS_SCOPES)}, got "
+                f"{shown(raw['classify_scope'])}"
+            )
+        values["classify_scope"] = scope
+
+
+def _sortby(schema: Queryables, text: str, wants_class: bool) -> tuple[tuple[str, bool], ...]:
+    """``-score_siap,nama`` as ((score_siap, True), (nama, False)) (OGC API - Features Part 3)."""
+    keys: list[tuple[str, bool]] = []
+    for part in _names(text, "sortby"):
+        descending = part.startswith("-")
+        name = part[1:] if part[:1] in "+-" else part
+        if not (schema.can_sort_by(name) or (wants_class and name == "class")):
+            raise InvalidParameterError(
+                f"sortby: unknown property {shown(name)}",
+                details={"properties": sorted(schema.sortable or schema.properties)},
+            )
+        keys.append((name, descending))
+    if len(keys) > MAX_SORT_KEYS:
+        raise InvalidParameterError(f"sortby names at most {MAX_SORT_KEYS} properties")
+    if len({k for k, _ in keys}) < len(keys):
+        raise InvalidParameterError("sortby names a property twice")
+    return tuple(keys)
 
 
 def _scoring(schema: Queryables, raw: dict[str, str], values: dict[str, Any]) -> bool:
@@ -362,6 +423,8 @@ def parse_items_query(
     _where(schema, raw, values)
     _paging(raw, values, limit_default, limit_max)
     wants_class = _scoring(schema, raw, values)
+    if "sortby" in raw:
+        values["sortby"] = _sortby(schema, raw["sortby"], wants_class)
     if "properties" in raw:
         names = _names(raw["properties"], "properties")
         allowed = set(schema.properties) | ({"class"} if wants_class else set())

@@ -32,13 +32,19 @@ CHROMIUM_ARGS = [
 ]
 
 
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+"""Screenshots of the planner journeys, one folder per test (ignored by git)."""
+
+
 @dataclass
 class WebApp:
-    """The served app: base URL, its settings and a planner token."""
+    """The served app: base URL, its settings, a planner token and a viewer token."""
 
     base: str
     settings: Settings
     token: str
+    viewer_token: str = ""
+    planner_name: str = "playwright-planner"
 
     def post_action(self, feature: dict[str, Any]) -> httpx.Response:
         """POST a GeoJSON Feature to the actions collection with the planner token."""
@@ -76,14 +82,29 @@ def planner_token(web_settings: Settings) -> str:
 
 
 @pytest.fixture(scope="session")
+def viewer_token(web_settings: Settings, planner_token: str) -> str:
+    """A viewer token (may read, may not write), in the same test database."""
+    from geo.actions.auth import create_token
+    from geo.actions.store import ActionStore
+
+    store = ActionStore.from_settings(web_settings)
+    secret, _ = create_token(store, "playwright-viewer", "viewer")
+    store.engine.dispose()
+    return secret
+
+
+@pytest.fixture(scope="session")
 def web_app(
-    web_settings: Settings, planner_token: str, tmp_path_factory: pytest.TempPathFactory
+    web_settings: Settings,
+    planner_token: str,
+    viewer_token: str,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[WebApp]:
     """The app served by uvicorn in a subprocess on 127.0.0.1 (killed after the session)."""
     env = settings_env(web_settings, KETAHANAN_BASEMAP_URL="none")
     log = tmp_path_factory.mktemp("server") / "uvicorn.log"
     with served_app(env, log, "/health") as base:
-        yield WebApp(base, web_settings, planner_token)
+        yield WebApp(base, web_settings, planner_token, viewer_token)
 
 
 @pytest.fixture(scope="session")
@@ -158,3 +179,51 @@ def watched(browser_context: Any, web_app: WebApp) -> Iterator[Watched]:
         assert not w.problems(), w.problems()
     finally:
         page.close()
+
+
+SETTLED = """() => !document.querySelector('.leaflet-zoom-anim, .leaflet-pan-anim') &&
+    document.body.getAttribute('data-choropleth') !== 'loading' &&
+    !document.body.hasAttribute('data-zoom-pending') &&
+    [...document.querySelectorAll('.leaflet-popup, #ketahanan-toast.visible')]
+    .every((n) => getComputedStyle(n).opacity === '1')"""
+"""True when the map is not moving or reloading and no popup or message is fading in."""
+
+
+class Shots:
+    """Numbered screenshots of one test's steps under ``tests/web/artifacts/<test>/``."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.taken: list[Path] = []
+
+    def __call__(self, page: Any, step: str, *, full_page: bool = False) -> Path:
+        """Save a screenshot of ``page`` named after the step; returns its path.
+
+        Popups fade in: the shot waits (bounded) until every open one is fully shown.
+        """
+        for _ in range(100):
+            if page.evaluate(SETTLED):
+                break
+            page.wait_for_timeout(50)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self.folder / f"{len(self.taken) + 1:02d}-{step}.png"
+        page.screenshot(path=str(path), full_page=full_page)
+        self.taken.append(path)
+        return path
+
+
+@pytest.fixture
+def shots(request: pytest.FixtureRequest) -> Shots:
+    """Where a journey saves the screenshot of each step (the folder is printed at the end)."""
+    name = request.node.name.replace("[", "-").replace("]", "")
+    folder = ARTIFACTS / name
+    for old in folder.glob("*.png"):
+        old.unlink()
+    return Shots(folder)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Say where the journeys' screenshots are."""
+    if ARTIFACTS.is_dir() and any(ARTIFACTS.rglob("*.png")):
+        count = sum(1 for _ in ARTIFACTS.rglob("*.png"))
+        terminalreporter.write_line(f"planner journey screenshots ({count}): {ARTIFACTS}")

@@ -13,11 +13,12 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
+from journeykit import sign_in
 from PIL import Image
 
 from geo.settings import PROJECT_ROOT
 from web.i18n import catalogue
-from web.pages import CLUSTERED, OVERLAYS
+from web.styles import CLUSTERED, OVERLAYS
 
 
 def wait_until(page: Any, expression: str, timeout_s: float = 30.0) -> None:
@@ -278,6 +279,7 @@ def test_drawn_polygon_is_saved_shown_at_once_and_after_reload(
     watched: Watched, web_app: WebApp
 ) -> None:
     page = open_map(watched, web_app)
+    sign_in(page, web_app.token)
     before = page.locator("path.ketahanan-action").count()
     draw_polygon(page)
     form = page.locator("#ketahanan-action-form")
@@ -288,7 +290,6 @@ def test_drawn_polygon_is_saved_shown_at_once_and_after_reload(
     form.locator("[name=progress]").fill("30")
     form.locator("[name=budget_idr]").fill("1500000000")
     form.locator("[name=start_date]").fill("2025-01-15")
-    form.locator("[name=token]").fill(web_app.token)
     form.locator("button[type=submit]").click()
     page.wait_for_selector("#ketahanan-action-form", state="detached")
     wait_until(page, f"document.querySelectorAll('path.ketahanan-action').length === {before + 1}")
@@ -297,27 +298,38 @@ def test_drawn_polygon_is_saved_shown_at_once_and_after_reload(
     page.reload()
     page.wait_for_selector("body[data-choropleth=ready]")
     wait_until(page, f"document.querySelectorAll('path.ketahanan-action').length === {before + 1}")
-    # The token was entered once: it is kept for this browser session.
+    # The token was entered once: it is kept for this browser tab.
     assert page.evaluate("sessionStorage.getItem('ketahanan.planner-token')") == web_app.token
 
 
 def test_validation_error_shows_next_to_its_field(watched: Watched, web_app: WebApp) -> None:
+    """In the page's language, next to the field: first the page's own checks, then the API's."""
     # The browser logs the API's 422 answer as a failed resource load; that one is expected.
     watched.allowed_console.append("status of 422")
+    strings = catalogue("id")
     page = open_map(watched, web_app)
+    sign_in(page, web_app.token)
     draw_polygon(page)
     form = page.locator("#ketahanan-action-form")
     form.locator("[name=title]").fill("   ")
     form.locator("[name=lead_agency]").fill("Dinas Bina Marga")
     form.locator("[name=progress]").fill("150")
-    form.locator("[name=token]").fill(web_app.token)
     form.locator("button[type=submit]").click()
     title_error = form.locator("[data-error-for=title]")
     title_error.wait_for(state="visible")
-    assert title_error.inner_text().strip()
-    assert form.locator("[data-error-for=progress]").inner_text().strip()
+    assert title_error.inner_text() == strings["invalid.title"]
+    assert form.locator("[data-error-for=progress]").inner_text() == strings["invalid.progress"]
     assert form.locator("[data-error-for=lead_agency]").inner_text().strip() == ""
     assert "invalid" in (form.locator("[data-field=title]").get_attribute("class") or "")
+    # A budget above the API's limit passes the page's checks; the API's 422 names the field.
+    form.locator("[name=title]").fill("Pelebaran saluran")
+    form.locator("[name=progress]").fill("10")
+    form.locator("[name=budget_idr]").fill("9" * 17)
+    form.locator("button[type=submit]").click()
+    budget_error = form.locator("[data-error-for=budget_idr]")
+    budget_error.wait_for(state="visible")
+    assert budget_error.inner_text() == strings["invalid.budget_idr"]
+    assert form.locator("[data-error-for=title]").inner_text() == ""
 
 
 LIVE_MARKUP_TRAP = """
@@ -379,7 +391,7 @@ def test_action_title_with_markup_is_text(watched: Watched, web_app: WebApp) -> 
         """id => {
             const k = window.ketahanan;
             const layer = k.actions.layer(id);
-            const where = layer.getLayers()[0].getLatLng();
+            const where = layer.getLatLng();
             k.map.setView(where, 15);
             layer.openPopup(where);
         }""",
@@ -431,6 +443,11 @@ def test_no_request_leaves_localhost(watched: Watched, web_app: WebApp) -> None:
     page = open_map(watched, web_app, "?pilar=terhubung&tingkat=kecamatan")
     page.locator("#ketahanan-gaps").check()
     wait_until(page, "document.getElementById('ketahanan-gaps-info').textContent !== ''")
+    # the toggle names the kelurahan it counts, in the API's order
+    gaps = httpx.get(f"{web_app.base}/coverage-gaps", params={"pilar": "terhubung"}, timeout=30)
+    expected = [f["properties"].get("nama") or f["id"] for f in gaps.json()["features"]]
+    assert page.locator("#ketahanan-gaps-list button").all_inner_texts() == expected
+    assert page.locator("#ketahanan-gaps-info").inner_text().startswith(f"{len(expected)} ")
     page.mouse.wheel(0, -400)
     page.wait_for_load_state("networkidle")
     assert watched.blocked == []
@@ -452,10 +469,10 @@ def test_edit_and_delete_from_the_popup(watched: Watched, web_app: WebApp) -> No
     assert created.status_code == 201, created.text
     action_id = created.json()["id"]
     page = open_map(watched, web_app)
-    page.evaluate("t => sessionStorage.setItem('ketahanan.planner-token', t)", web_app.token)
+    sign_in(page, web_app.token)
     open_popup = """id => {
         const layer = window.ketahanan.actions.layer(id);
-        const where = layer.getLayers()[0].getLatLng();
+        const where = layer.getLatLng();
         window.ketahanan.map.setView(where, 15);
         layer.openPopup(where);
     }"""

@@ -13,16 +13,11 @@ from api.app import create_app
 from geo.settings import Settings
 from geo.vocabulary import K_DEFAULT, Status
 from web import vendor_assets
-from web.assets import MAP_PAGE_JS, PROFILE_JS, STATIC_DIR, module_urls
+from web.assets import MAP_PAGE_JS, PROFILE_JS, RANKING_JS, STATIC_DIR, TRACKER_JS, module_urls
 from web.i18n import LANGUAGES, Translator, catalogue
-from web.pages import (
-    CLASSIFICATIONS,
-    K_RANGE,
-    LEVELS,
-    PILLARS,
-    _json_for_script,
-    script_vocabulary,
-)
+from web.pages import script_vocabulary
+from web.params import CLASSIFICATIONS, K_RANGE, LEVELS, PILLARS
+from web.render import json_for_script
 
 JS_DIR = STATIC_DIR / "js"
 CLASSIC_SCRIPTS = {"draw-locale.js"}
@@ -62,7 +57,7 @@ def test_catalogues_have_the_same_keys() -> None:
 
 
 def test_config_json_cannot_close_its_script_element() -> None:
-    text = _json_for_script({"title": "</script><script>alert(1)</script>"})
+    text = json_for_script({"title": "</script><script>alert(1)</script>"})
     assert "</script>" not in text
     assert json.loads(text)["title"] == "</script><script>alert(1)</script>"
 
@@ -75,9 +70,12 @@ def page_config(html: str) -> dict[str, object]:
 
 
 def test_every_page_module_belongs_to_a_page() -> None:
-    """Each module in web/static/js is loaded by the map page or the profile (none is stale)."""
+    """Each module in web/static/js is loaded by one of the pages (none is stale)."""
     modules = {p.name for p in JS_DIR.glob("*.js")} - CLASSIC_SCRIPTS
-    reached = {url.rsplit("/", 1)[1] for url in module_urls(MAP_PAGE_JS) + module_urls(PROFILE_JS)}
+    entries = (MAP_PAGE_JS, PROFILE_JS, TRACKER_JS, RANKING_JS)
+    reached = {
+        url.rsplit("/", 1)[1] for entry in entries for url in module_urls(entry, dynamic=True)
+    }
     assert reached == modules
     assert module_urls(MAP_PAGE_JS)[0] == MAP_PAGE_JS
     for path in JS_DIR.glob("*.js"):
@@ -107,11 +105,18 @@ def test_script_vocabulary() -> None:
     assert vocabulary["status_default"] == "planned"
     assert vocabulary["k"] == {"min": K_RANGE[0], "max": K_RANGE[1], "default": K_DEFAULT}
     assert vocabulary["statuses"][1]["label"] == catalogue("en")["status.in_progress"]
+    assert [w["id"] for w in vocabulary["roles"]] == ["viewer", "planner", "admin"]
 
 
 @pytest.mark.realdata
 def test_pages_load_their_modules_preloaded_and_as_javascript(web_client: TestClient) -> None:
-    for url, entry in (("/peta", MAP_PAGE_JS), ("/kelurahan/31.71.01.1001", PROFILE_JS)):
+    pages = (
+        ("/peta", MAP_PAGE_JS),
+        ("/kelurahan/31.71.01.1001", PROFILE_JS),
+        ("/aksi", TRACKER_JS),
+        ("/peringkat", RANKING_JS),
+    )
+    for url, entry in pages:
         html = web_client.get(url).text
         assert f'<script type="module" src="{entry}"></script>' in html
         preloaded = re.findall(r'<link rel="modulepreload" href="([^"]+)"', html)
@@ -181,7 +186,7 @@ def test_page_parameters(web_client: TestClient) -> None:
     assert set(config["groups"]["overlays"]) == {"slum_rw"}
     bad = web_client.get("/peta?pilar=<script>")
     assert bad.status_code == 400
-    assert "<script>" not in bad.text.split("<main>")[1]
+    assert "<script>" not in bad.text.split("<main")[1]
     assert web_client.get("/peta?k=99").status_code == 400
     assert web_client.get("/peta?indikator=terhubung_tj_stops&pilar=siap").status_code == 400
 

@@ -24,8 +24,8 @@ from geo.catalogue import Catalogue
 from geo.errors import KetahananError
 from web.assets import STATIC_DIR
 from web.i18n import Translator, normalise_lang
-from web.pages import _env
 from web.profiles import unit_profile
+from web.render import env
 from web.reports.maps import unit_map_svg
 from web.unit_pages import map_actions
 from web.units import AdminUnits
@@ -88,7 +88,7 @@ def report_html(
         return None
     related = any((a.props.get("kind") == "related_initiative") for a in actions or [])
     made = (now or datetime.now(UTC)).astimezone(UTC)
-    return _env.get_template("report.html").render(
+    return env.get_template("report.html").render(
         t=t,
         lang=t.lang,
         p=profile,

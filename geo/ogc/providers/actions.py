@@ -18,6 +18,7 @@ import pandas as pd
 
 from geo.actions.geometry import ACTION_EXTENT
 from geo.actions.model import MAX_AGENCY
+from geo.actions.repository import SORTABLE
 from geo.actions.service import Expected
 from geo.actions.store import PROPERTY_ORDER, Action, ActionFilter, ActionStore
 from geo.crs import STORAGE_CRS
@@ -38,6 +39,9 @@ SERVER_PROPERTIES = ("kelurahan", "created_by", "created_at", "updated_by", "upd
 LIST_PROPERTIES = ("partners", "unit_codes", "kelurahan")
 """Properties holding lists (written as JSON text in a GeoPackage)."""
 
+MAX_SEARCH = 200
+"""Longest text search (``q``) of the actions."""
+
 QUERYABLES = Queryables(
     properties=(*PROPERTY_ORDER, *SERVER_PROPERTIES),
     filters={
@@ -45,12 +49,18 @@ QUERYABLES = Queryables(
         "status": Filter("enum", tuple(values(Status))),
         "lead_agency": Filter("text", max_length=MAX_AGENCY),
         "kelurahan": Filter("text"),
+        "kecamatan": Filter("text", max_length=8),
+        "kota": Filter("text", max_length=5),
+        "q": Filter("text", max_length=MAX_SEARCH),
     },
     aliases={"agency": "lead_agency"},
     geometry=True,
+    sortable=SORTABLE,
 )
-"""Actions filter by pillar, status, lead agency (any case; alias ``agency``) and a kelurahan
-code they touch."""
+"""Actions filter by pillar, status, lead agency (any case; alias ``agency``), a kelurahan
+code they touch, a kecamatan or kota code (actions touching a kelurahan in it) and ``q``
+(words that must all appear in the title, description, lead agency or partners); they sort
+by their fields and by when they were made or last changed (``sortby=-updated_at``)."""
 
 
 def _written(action: Action) -> Written:
@@ -118,6 +128,9 @@ class ActionsProvider:
             status=query.filter_value("status"),
             agency=query.filter_value("lead_agency"),
             kelurahan=query.filter_value("kelurahan"),
+            kecamatan=query.filter_value("kecamatan"),
+            kota=query.filter_value("kota"),
+            text=query.filter_value("q"),
             bbox=query.bbox,
         )
 
@@ -139,7 +152,7 @@ class ActionsProvider:
     def query(self, query: ItemsQuery) -> Selection:
         """Live actions matching the filters, oldest first, paged in the database."""
         actions, total = self.store.query(
-            self._filter(query), limit=query.limit, offset=query.offset
+            self._filter(query), limit=query.limit, offset=query.offset, order=query.sortby
         )
         return self._selection(actions, total, query)
 

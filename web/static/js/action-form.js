@@ -1,12 +1,13 @@
 /*
- * The action form: a new action for a shape just drawn or for a right-clicked kelurahan
- * (POST /collections/actions/items), or an edit of a stored one (PUT .../items/{id} with
- * If-Match). Pillars and statuses come from the page vocabulary. The API's validation
- * errors ({details: [{field, message}]}) show next to their fields; the planner token is
- * asked for here and kept for the browser session.
+ * The action form: a new action for a shape just drawn or for a kelurahan or kecamatan (its
+ * popup's button, or a right-click), POST /collections/actions/items; or an edit of a stored
+ * one (PUT .../items/{id} with If-Match). Pillars and statuses come from the page vocabulary.
+ * Saving needs a signed-in planner (the sign-in dialog opens when nobody is). A field the API
+ * refuses ({details: [{field}]}) is marked with what it expects, in the page's language.
  */
-import { getToken, itemUrl, itemsUrl, request, setToken } from "./api.js";
-import { cfg, el, t, toast } from "./page.js";
+import { authHeaders, errorText, itemUrl, itemsUrl, request } from "./api.js";
+import { ensureWriter, tokenRefused } from "./auth.js";
+import { cfg, el, placeName, t, toast } from "./page.js";
 
 /* [property, input kind, label key, required] */
 const FIELDS = [
@@ -90,44 +91,68 @@ export function createActionForm({ drawn, onSaved }) {
     }
   }
 
-  function showError(field, message) {
+  /* Mark a field (or the form) with what it expects, in the page's language. */
+  function showError(field, message = null) {
     const name = String(field || "").split(".").pop();
     const slot = form.node.querySelector(`[data-error-for="${CSS.escape(name)}"]`) ||
       form.node.querySelector('[data-error-for="_form"]');
-    const text = slot.textContent ? `${slot.textContent}; ${message}` : message;
-    const general = slot.getAttribute("data-error-for") === "_form" && name && name !== "_form";
-    slot.textContent = general ? `${name}: ${text}` : text;
-    form.node.querySelector(`[data-field="${CSS.escape(name)}"]`)?.classList.add("invalid");
+    const general = slot.getAttribute("data-error-for") === "_form";
+    const key = `invalid.${name}`;
+    const text = message ?? (t(key) === key ? t("error.invalid_field") : t(key));
+    if (!slot.textContent.includes(text)) {
+      slot.textContent = slot.textContent ? `${slot.textContent}; ${text}` : text;
+    }
+    if (!general) {
+      form.node.querySelector(`[data-field="${CSS.escape(name)}"]`)?.classList.add("invalid");
+    }
   }
 
   function showApiError(err) {
-    if (err.status === 400 || err.status === 422) {
-      if (!err.details.length) {
-        showError("_form", err.message || t("error.generic"));
-      }
-      err.details.forEach((d) => showError(d.field, d.message));
-    } else if (err.status === 401 || err.status === 403) {
-      showError("token", t("error.unauthorized"));
-    } else if ([409, 412, 428].includes(err.status)) {
-      showError("_form", t("error.conflict"));
+    if ((err.status === 400 || err.status === 422) && err.details.length) {
+      err.details.forEach((d) => showError(d.field));
+    } else if (err.status === 401) {
+      tokenRefused();
+      showError("_form", t("error.unauthorized"));
     } else {
-      showError("_form", `${t("error.generic")} (${err.status}): ${err.message}`);
+      showError("_form", errorText(err));
     }
+  }
+
+  /* The checks the page can make before sending (the API checks everything again). */
+  function precheck(props) {
+    const bad = [];
+    if (!props.title) {
+      bad.push("title");
+    }
+    if (!props.lead_agency) {
+      bad.push("lead_agency");
+    }
+    if (!Number.isInteger(props.progress) || props.progress < 0 || props.progress > 100) {
+      bad.push("progress");
+    }
+    if (props.budget_idr != null && (!Number.isInteger(props.budget_idr) || props.budget_idr < 0)) {
+      bad.push("budget_idr");
+    }
+    if (props.start_date && props.end_date && props.end_date < props.start_date) {
+      bad.push("end_date");
+    }
+    bad.forEach((name) => showError(name));
+    return bad.length === 0;
   }
 
   async function submit() {
     form.node.querySelectorAll("[data-error-for]").forEach((n) => (n.textContent = ""));
     form.node.querySelectorAll(".invalid").forEach((n) => n.classList.remove("invalid"));
-    const token = form.node.querySelector("[name=token]").value.trim();
-    if (!token) {
-      showError("token", t("error.unauthorized"));
+    const { existing, drawnLayer, unitCode } = form;
+    const shown = read(form.node);
+    if (!precheck(shown) || !(await ensureWriter())) {
       return;
     }
-    setToken(token);
-    const { existing, drawnLayer, unitCode } = form;
     // an edit keeps what the form does not show: unit codes, kind, source, strategy goal
-    const properties = existing ? { ...existing.properties, ...read(form.node) }
-      : read(form.node);
+    const properties = existing ? { ...existing.properties, ...shown } : shown;
+    if (existing) {
+      properties.unit_codes = existing.properties.unit_codes || [];
+    }
     if (unitCode) {
       properties.unit_codes = [unitCode];
     }
@@ -137,8 +162,8 @@ export function createActionForm({ drawn, onSaved }) {
     } else if (drawnLayer) {
       geometry = drawnLayer.toGeoJSON().geometry;
     }
-    const headers = { "Content-Type": "application/geo+json", Accept: "application/geo+json",
-      Authorization: `Bearer ${token}` };
+    const headers = authHeaders({ "Content-Type": "application/geo+json",
+      Accept: "application/geo+json" });
     if (existing) {
       headers["If-Match"] = form.etag;
     }
@@ -164,21 +189,17 @@ export function createActionForm({ drawn, onSaved }) {
     const props = existing ? existing.properties
       : { pillar: cfg.pillar, status: cfg.vocabulary.status_default, progress: 0 };
     const node = el("form", { id: "ketahanan-action-form", className: "ketahanan-form",
-      novalidate: true });
-    node.append(el("h2", { text: existing ? t("action.edit") : t("action.new") }));
+      novalidate: true, "aria-labelledby": "action-form-title" });
+    node.append(el("h2", { id: "action-form-title",
+      text: existing ? t("action.edit") : t("action.new") }));
     if (opts.unitCode) {
-      node.append(el("p", { className: "muted",
-        text: `${t("action.kelurahan")}: ${opts.unitName || ""} (${opts.unitCode})` }));
+      node.append(el("p", { className: "muted form-place",
+        text: `${t("action.places")}: ${placeName(opts.unitCode, true)}` }));
     }
     for (const [name, kind, key, required] of FIELDS) {
       const value = Array.isArray(props[name]) ? props[name].join(", ") : props[name];
       node.append(row(name, t(key) + (required ? " *" : ""), input(name, kind, value)));
     }
-    const token = el("input", { type: "password", name: "token", id: "action-field-token",
-      autocomplete: "off" });
-    token.value = getToken();
-    const prompt = el("small", { className: "muted", text: t("token.prompt") });
-    node.append(row("token", t("token.label"), token, [prompt], "form-row token-row"));
     const cancel = el("button", { type: "button", text: t("action.cancel") });
     cancel.addEventListener("click", close);
     node.append(

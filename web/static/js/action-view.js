@@ -1,9 +1,9 @@
 /*
- * How an action looks, on the map page and on the profile: its Leaflet style (the colour of
- * its status, from the page config) and its summary list (pillar, agency, status, progress,
- * partners). Calls no API.
+ * How an action looks, on the map page, the tracker and the profile: its Leaflet style (the
+ * colour of its status, from the page config), its places by name and its summary list
+ * (pillar, agency, status, progress, places, partners). Calls no API.
  */
-import { cfg, el, label, t } from "./page.js";
+import { cfg, el, label, placeName, t } from "./page.js";
 
 /* A related initiative may have no status: it is "not known", never shown as planned. */
 function statusOf(props) {
@@ -27,9 +27,17 @@ export function actionStyle(feature) {
   };
 }
 
-/* A point action is a circle marker in its status colour. */
-export function actionPoint(feature, latlng) {
-  return L.circleMarker(latlng, { radius: 8, ...actionStyle(feature) });
+/* A point action is a circle marker in its status colour (in `pane` when given). */
+export function actionPoint(feature, latlng, pane = undefined) {
+  return L.circleMarker(latlng, { radius: 8, ...actionStyle(feature), ...(pane ? { pane } : {}) });
+}
+
+/* "Penjaringan, Pluit" (and "+3" beyond five): the places an action touches, by name. */
+export function placesText(props, most = 5) {
+  const codes = props.unit_codes && props.unit_codes.length ? props.unit_codes
+    : props.kelurahan || [];
+  const names = codes.slice(0, most).map((k) => placeName(k));
+  return codes.length > most ? `${names.join(", ")} +${codes.length - most}` : names.join(", ");
 }
 
 /* A <dl> of an action's properties, as text. */
@@ -40,9 +48,10 @@ export function actionSummary(props) {
     [t("action.agency"), props.lead_agency],
     [t("action.status"), statusLabel(props)],
     [t("action.progress"), progress],
+    [t("action.places"), placesText(props)],
   ];
   if (props.partners && props.partners.length) {
-    rows.push([t("action.partners"), props.partners.join(", ")]);
+    rows.push([t("action.partners_short"), props.partners.join(", ")]);
   }
   if (props.kind && props.kind !== "action") {
     rows.unshift([t("action.kind"), t(`kind.${props.kind}`)]);

@@ -1,99 +1,180 @@
 /*
- * The resilience actions on the map: every action from GET /collections/actions/items, drawn
- * in its status colour, with a popup (title, summary, edit and delete buttons). Edit fetches
- * the action with its ETag and hands it to the form; delete asks once more, then sends
- * DELETE /collections/actions/items/{id} with the planner token and If-Match.
+ * The resilience actions on the map: every action from GET /collections/actions/items, in
+ * one L.geoJSON layer whose features carry the action id, drawn in their own pane above every
+ * thematic layer, so a click on an action always opens that action. An action given by unit
+ * codes is drawn as its units' outlines with a marker at each unit's representative point.
+ * The popup has the title, the summary and edit, delete (asked once more, with undo) and
+ * "open in the tracker". Counts the actions of a pillar touching a unit (popup and table).
  */
 import { actionPoint, actionStyle, actionSummary } from "./action-view.js";
-import { P, fetchAll, getToken, itemUrl, itemsUrl, request } from "./api.js";
-import { el, t, toast } from "./page.js";
+import { P, authHeaders, errorText, fetchAll, itemUrl, itemsUrl, query, request } from "./api.js";
+import { ensureWriter, tokenRefused } from "./auth.js";
+import { cfg, el, t, toast } from "./page.js";
+import { ACTIONS_PANE } from "./panes.js";
 
-/* map, group: folium's; onEdit(feature, etag) opens the form on a stored action. */
-export function createActionsLayer({ map, group, onEdit }) {
-  const layers = {}; // action id -> its Leaflet layer
+const PAGE = 1000;
+
+/* The marker at a unit's representative point (Leaflet hands each part of a geometry
+ * collection over as a feature without the id: the id travels in the properties). */
+function pin(feature, latlng) {
+  const id = String(feature.id ?? feature.properties.__id).replace(/[^0-9a-fA-F-]/g, "");
+  const status = feature.properties.status || cfg.vocabulary.status_default;
+  const colour = cfg.styles.statuses[status];
+  const icon = L.divIcon({
+    className: `ketahanan-action-pin status-${status}`,
+    html: `<span style="background:${colour}" data-action-id="${id}"></span>`,
+    iconSize: [18, 18],
+    iconAnchor: [9, 18],
+    popupAnchor: [0, -16],
+  });
+  return L.marker(latlng, { icon, pane: ACTIONS_PANE, title: feature.properties.title,
+    alt: feature.properties.title, keyboard: true });
+}
+
+function style(feature) {
+  const base = actionStyle(feature);
+  if (!feature.properties.__unit) {
+    return base;
+  }
+  return { ...base, ...cfg.styles.unit_action, className: `${base.className} ketahanan-action-unit` };
+}
+
+/* map, group: folium's; outlines: unit outlines; onEdit(feature, etag) opens the form. */
+export function createActionsLayer({ map, group, outlines, onEdit, onChange }) {
+  const byId = {}; // action id -> {feature, layer}
+  let added = null; // the layer L.geoJSON made for the feature just added
+  const layer = L.geoJSON(null, {
+    pane: ACTIONS_PANE,
+    style,
+    pointToLayer: (f, latlng) => (f.properties.__unit ? pin(f, latlng)
+      : actionPoint(f, latlng, ACTIONS_PANE)),
+    onEachFeature: (feature, made) => {
+      made.bindPopup(() => popup(feature), { maxWidth: 320 });
+      added = made;
+    },
+  });
+  group.addLayer(layer);
 
   async function edit(id) {
     map.closePopup();
     try {
       const { data, headers } = await request(itemUrl("actions", id));
       onEdit(data, headers.get("ETag"));
-    } catch {
-      toast(t("error.load"), true);
+    } catch (err) {
+      toast(errorText(err), true);
+    }
+  }
+
+  async function restore(id) {
+    try {
+      const { data } = await request(`${itemUrl("actions", id)}/restore`, {
+        method: "POST", headers: authHeaders({ Accept: "application/geo+json" }) });
+      await show(data);
+      toast(t("action.restored"));
+    } catch (err) {
+      toast(errorText(err), true);
     }
   }
 
   async function remove(id) {
     map.closePopup();
-    const token = getToken();
-    if (!token) {
-      toast(t("error.unauthorized"), true);
+    if (!(await ensureWriter())) {
       return;
     }
     try {
       const { headers } = await request(itemUrl("actions", id));
       await request(itemUrl("actions", id), {
-        method: "DELETE",
-        headers: { Authorization: `Bearer ${token}`, "If-Match": headers.get("ETag") },
-      });
+        method: "DELETE", headers: authHeaders({ "If-Match": headers.get("ETag") }) });
     } catch (err) {
-      const key = { 401: "error.unauthorized", 403: "error.unauthorized", 412: "error.conflict",
-        428: "error.conflict" }[err.status];
-      toast(key ? t(key) : `${t("error.generic")} (${err.status})`, true);
+      if (err.status === 401) {
+        tokenRefused();
+      } else {
+        toast(errorText(err), true);
+      }
       return;
     }
-    if (layers[id]) {
-      group.removeLayer(layers[id]);
-      delete layers[id];
-    }
-    toast(t("action.deleted"));
+    drop(id);
+    toast(t("action.deleted"), false, { label: t("action.undo"), run: () => restore(id) });
   }
 
   function popup(feature) {
-    const props = feature.properties;
+    const id = feature.id;
     const editButton = el("button", { type: "button", className: "action-edit",
       text: t("action.edit") });
     const deleteButton = el("button", { type: "button", className: "action-delete",
       text: t("action.delete") });
-    editButton.addEventListener("click", () => edit(feature.id));
+    editButton.addEventListener("click", () => edit(id));
     deleteButton.addEventListener("click", () => {
       if (deleteButton.getAttribute("data-armed") === "1") {
-        remove(feature.id);
+        remove(id);
         return;
       }
       deleteButton.setAttribute("data-armed", "1");
       deleteButton.textContent = t("action.confirm_delete");
     });
-    return el("div", { className: "action-popup", "data-action-id": String(feature.id) }, [
-      el("h3", { className: "action-title", text: props.title }),
-      actionSummary(props),
-      el("div", { className: "buttons" }, [editButton, deleteButton]),
+    const tracker = el("a", { className: "action-open button-link",
+      href: `/aksi${query({ id, lang: cfg.lang })}`, text: t("action.open_tracker") });
+    return el("div", { className: "action-popup", "data-action-id": String(id) }, [
+      el("h3", { className: "action-title", text: feature.properties.title }),
+      actionSummary(feature.properties),
+      el("div", { className: "buttons" }, [editButton, deleteButton, tracker]),
     ]);
   }
 
-  /* Draw an action (replacing its older version); an action without geometry is not drawn. */
-  function show(feature) {
-    if (layers[feature.id]) {
-      group.removeLayer(layers[feature.id]);
-      delete layers[feature.id];
+  function drop(id) {
+    if (byId[id]) {
+      layer.removeLayer(byId[id].layer);
+      delete byId[id];
+      onChange?.();
     }
-    if (!feature.geometry) {
+  }
+
+  /* The feature drawn for an action: its own geometry, or its units' outlines and points. */
+  async function drawable(feature) {
+    if (feature.geometry) {
+      return feature;
+    }
+    const codes = feature.properties.unit_codes || [];
+    const geometries = [...(await outlines.outlines(codes)), ...outlines.points(codes)];
+    if (!geometries.length) {
+      return null;
+    }
+    return { ...feature, properties: { ...feature.properties, __unit: true, __id: feature.id },
+      geometry: { type: "GeometryCollection", geometries } };
+  }
+
+  /* Draw an action (replacing its older version). */
+  async function show(feature) {
+    const drawn = await drawable(feature);
+    if (byId[feature.id]) {
+      layer.removeLayer(byId[feature.id].layer);
+    }
+    if (!drawn) {
+      delete byId[feature.id];
       return;
     }
-    const layer = L.geoJSON(feature, { style: actionStyle, pointToLayer: actionPoint });
-    layer.bindPopup(() => popup(feature));
-    layers[feature.id] = layer;
-    group.addLayer(layer);
+    layer.addData(drawn);
+    byId[feature.id] = { feature, layer: added };
+    onChange?.();
   }
 
   async function load() {
     try {
-      const { features } = await fetchAll(itemsUrl("actions", { [P.limit]: 1000 }));
-      features.forEach(show);
+      const { features } = await fetchAll(itemsUrl("actions", { [P.limit]: PAGE }));
+      await Promise.all(features.map(show));
       document.body.setAttribute("data-actions", String(features.length));
     } catch {
       document.body.setAttribute("data-actions", "error");
     }
   }
 
-  return { load, show, layer: (id) => layers[id] ?? null };
+  /* How many actions of `pillar` touch the unit `kode` (a kelurahan or any larger unit). */
+  function count(kode, pillar = cfg.pillar) {
+    const prefix = `${kode}.`;
+    return Object.values(byId).filter(({ feature }) => feature.properties.pillar === pillar &&
+      (feature.properties.kelurahan || []).some((k) => k === kode || k.startsWith(prefix)))
+      .length;
+  }
+
+  return { load, show, count, layer: (id) => byId[id]?.layer ?? null };
 }

@@ -1,14 +1,16 @@
 /*
  * Talking to the API: URLs, JSON requests, FeatureCollections followed along their rel=next
- * links, and the planner token kept for the browser session. Draws nothing.
+ * links, the planner token kept for the browser tab, and what an error means in the page's
+ * language (the API's own messages are English and are never shown). Draws nothing.
  *
  * One answer shape each way: a 2xx answer is JSON (a Feature, a FeatureCollection with
  * `features` and `links`, or nothing for a 204); any other answer is thrown as an ApiError
  * built from the API's one error body, {code, description, details}.
  */
-import { cfg } from "./page.js";
+import { cfg, t } from "./page.js";
 
 const TOKEN_KEY = "ketahanan.planner-token";
+const WHO_KEY = "ketahanan.planner";
 const MAX_PAGES = 40;
 
 /* Names of the items-route query parameters (web/pages.py API_PARAMS). */
@@ -48,9 +50,42 @@ export function zoomOf(map) {
   return Math.round(map.getZoom());
 }
 
+const ERROR_KEYS = {
+  0: "error.network",
+  400: "error.bad_request",
+  401: "error.unauthorized",
+  403: "error.forbidden",
+  404: "error.not_found",
+  409: "error.duplicate",
+  410: "error.gone",
+  412: "error.conflict",
+  413: "error.too_large",
+  422: "error.invalid",
+  428: "error.conflict",
+  503: "error.unavailable",
+};
+
+/* What went wrong, in the page's language (an ApiError, or a failed fetch). */
+export function errorText(err) {
+  const status = err instanceof ApiError ? err.status : 0;
+  const key = ERROR_KEYS[status];
+  return key ? t(key) : `${t("error.generic")} (${status})`;
+}
+
+/* Headers of a request made with the signed-in token (none when signed out). */
+export function authHeaders(extra = {}) {
+  const token = getToken();
+  return token ? { ...extra, Authorization: `Bearer ${token}` } : { ...extra };
+}
+
 /* Fetch `url`; resolve {data, headers} for a 2xx JSON answer, throw an ApiError otherwise. */
 export async function request(url, options = {}) {
-  const response = await fetch(url, options);
+  let response;
+  try {
+    response = await fetch(url, options);
+  } catch {
+    throw new ApiError(0, null); // offline, or the server is down
+  }
   const text = await response.text();
   let data = null;
   try {
@@ -85,22 +120,39 @@ function samePath(href) {
   return url.pathname + url.search;
 }
 
-export function getToken() {
+/* The signed-in token and planner, kept for this browser tab (sessionStorage). */
+const memory = {}; // used when the browser refuses storage
+
+function kept(key) {
   try {
-    return window.sessionStorage.getItem(TOKEN_KEY) || "";
+    return window.sessionStorage.getItem(key);
   } catch {
-    return ""; // storage disabled: the token lives only in the form
+    return memory[key] ?? null;
   }
 }
 
-export function setToken(value) {
+function keep(key, value) {
   try {
     if (value) {
-      window.sessionStorage.setItem(TOKEN_KEY, value);
+      window.sessionStorage.setItem(key, value);
     } else {
-      window.sessionStorage.removeItem(TOKEN_KEY);
+      window.sessionStorage.removeItem(key);
     }
   } catch {
-    /* storage disabled: the token lives only in the form */
+    memory[key] = value || null;
   }
 }
+
+export const getToken = () => kept(TOKEN_KEY) || "";
+export const setToken = (value) => keep(TOKEN_KEY, value);
+
+/* {name, role, can_write} of the signed-in token, or null. */
+export function getWho() {
+  try {
+    return JSON.parse(kept(WHO_KEY) || "null");
+  } catch {
+    return null;
+  }
+}
+
+export const setWho = (who) => keep(WHO_KEY, who ? JSON.stringify(who) : "");

@@ -1,75 +1,65 @@
 /*
  * The choropleth: every unit of the page's level from GET /collections/{level}/items, asked
- * for with classify/classify_by/k so that the server returns each unit's `class` and the
- * classification (breaks, counts). A unit is filled with cfg.styles.ramps[k][class]; the
- * script never works a class out itself, so the map always shows the server's classes.
- * Tooltips; a click opens the unit's popup (at every level) with a link to its profile
- * (/kelurahan, /kecamatan or /kota) and a zoom button; a right-click on a kelurahan starts a
- * new action for it. Reloaded when the zoom needs another
+ * for as the page's class plan says (classify/classify_by/k, or one user break, or no classes
+ * when no unit has a value) and with the page's weights, so the server returns each unit's
+ * `class` and the classification (breaks, counts). A unit is filled with
+ * cfg.styles.ramps[k][class]; the script never works a class out itself. Drawn in its own
+ * pane below the overlays and the actions. A click opens the unit's popup (onSelect), a
+ * right-click on a kelurahan starts a new action for it. Reloaded when the zoom needs another
  * generalisation.
  */
-import { P, fetchAll, itemsUrl, query, zoomOf } from "./api.js";
+import { P, fetchAll, itemsUrl, zoomOf } from "./api.js";
 import { cfg, el, fmt, t, toast } from "./page.js";
+import { CHOROPLETH_PANE } from "./panes.js";
 
 const column = cfg.indicator.id;
 
 function unitStyle(cls, ramp) {
-  if (cls === null || cls === undefined) {
+  if (cls === null || cls === undefined || !ramp) {
     return { ...cfg.styles.nodata, className: "ketahanan-unit ketahanan-nodata" };
   }
   return { ...cfg.styles.unit, fillColor: ramp[cls], className: `ketahanan-unit class-${cls}` };
 }
 
 function tooltip(props) {
+  const unit = cfg.indicator.unit && !cfg.indicator.score ? ` ${cfg.indicator.unit}` : "";
+  const value = props[column] === null || props[column] === undefined ? fmt(null)
+    : `${fmt(props[column])}${unit}`;
   return el("div", { className: "unit-tooltip" }, [
     el("strong", { text: props.nama || "" }),
-    el("div", { text: `${t("tooltip.code")}: ${props.kode || ""}` }),
-    el("div", { text: `${t("tooltip.value")}: ${fmt(props[column])}` }),
-    el("div", { text: `${t("tooltip.unit")}: ${cfg.indicator.unit || "–"}` }),
-    el("div", { className: "muted", text: t("tooltip.open_profile") }),
+    el("div", { text: `${cfg.indicator.name}: ${value}` }),
+    el("div", { className: "muted", text: t("tooltip.click_for_detail") }),
   ]);
 }
 
-/* The popup of a clicked unit, at any level: its name, a link to its profile, zoom to it. */
-function unitPopup(props, onZoom) {
-  const profile = `/${cfg.level}/${encodeURIComponent(props.kode)}${query({ lang: cfg.lang })}`;
-  const zoom = el("button", { type: "button", className: "unit-zoom", text: t("popup.zoom") });
-  zoom.addEventListener("click", onZoom);
-  return el("div", { className: "unit-popup" }, [
-    el("strong", { text: props.nama || "" }),
-    el("div", { className: "muted", text: props.kode || "" }),
-    el("a", { className: "unit-profile-link", href: profile, text: t("popup.open_profile") }),
-    " ",
-    zoom,
-  ]);
+/* The items query of the map's classes (the server's class plan) and weights. */
+export function classifyParams() {
+  return { [P.weights]: cfg.weights, [P.lang]: cfg.lang, ...cfg.plan.query };
 }
 
 function itemsQuery(zoom) {
-  return {
-    [P.limit]: 1000,
-    [P.zoom]: zoom,
-    [P.properties]: ["kode", "nama", column, "class"].join(","),
-    [P.classify]: cfg.classification,
-    [P.classify_property]: column,
-    [P.k]: cfg.k,
-    [P.lang]: cfg.lang,
-  };
+  const props = ["kode", "nama", column, ...(cfg.plan.method ? ["class"] : [])];
+  return { [P.limit]: 1000, [P.zoom]: zoom, [P.properties]: props.join(","), ...classifyParams() };
 }
 
 /*
- * map, group: folium's; onLoaded({classification, ramp, values, missing}) after each load;
- * onAddAction({unitCode, unitName}) on a right-click.
+ * map, group: folium's; onLoaded({classification, ramp, features, missing}) after each load;
+ * onSelect(feature, layer, latlng) on a click; onAddAction({unitCode, unitName}) on a
+ * right-click.
  */
-export function createChoropleth({ map, group, onLoaded, onAddAction }) {
+export function createChoropleth({ map, group, onLoaded, onSelect, onAddAction }) {
   let layer = null;
   let byCode = {};
   let loadedZoom = null;
+  let loaded = null;
+  let markReady;
+  const ready = new Promise((resolve) => (markReady = resolve));
 
   function bind(feature, unit) {
     const props = feature.properties;
     byCode[props.kode] = unit;
     unit.bindTooltip(() => tooltip(props), { sticky: true });
-    unit.bindPopup(() => unitPopup(props, () => map.fitBounds(unit.getBounds())));
+    unit.on("click", (ev) => onSelect(feature, unit, ev.latlng));
     unit.on("contextmenu", (ev) => {
       L.DomEvent.preventDefault(ev.originalEvent);
       if (cfg.profiles) {
@@ -82,11 +72,15 @@ export function createChoropleth({ map, group, onLoaded, onAddAction }) {
     const zoom = zoomOf(map);
     document.body.setAttribute("data-choropleth", "loading");
     try {
-      const { features, first } = await fetchAll(itemsUrl(cfg.level, itemsQuery(zoom)));
-      const { classification } = first;
-      const ramp = cfg.styles.ramps[String(classification.k)];
+      // The first load asks for the URL the page preloads (same text, so the preload serves it).
+      const url = loadedZoom === null && zoom === cfg.startZoom ? cfg.firstUrl
+        : itemsUrl(cfg.level, itemsQuery(zoom));
+      const { features, first } = await fetchAll(url);
+      const classification = first.classification || null;
+      const ramp = classification ? cfg.styles.ramps[String(classification.k)] : null;
       byCode = {};
       const next = L.geoJSON({ type: "FeatureCollection", features }, {
+        pane: CHOROPLETH_PANE,
         style: (feature) => unitStyle(feature.properties.class, ramp),
         onEachFeature: bind,
       });
@@ -96,17 +90,16 @@ export function createChoropleth({ map, group, onLoaded, onAddAction }) {
       layer = next;
       loadedZoom = zoom;
       group.addLayer(layer);
-      onLoaded({
-        classification,
-        ramp,
-        values: features.map((f) => f.properties[column]),
-        missing: features.filter((f) => f.properties.class === null).length,
-      });
+      const missing = features.filter((f) => f.properties.class == null).length;
+      loaded = { classification, ramp, features, missing };
+      onLoaded(loaded);
+      markReady(loaded);
       document.body.setAttribute("data-choropleth", "ready");
       document.body.setAttribute("data-units", String(features.length));
     } catch (err) {
       document.body.setAttribute("data-choropleth", "error");
-      toast(`${t("error.load")}: ${err.message}`, true);
+      toast(`${t("error.load")}: ${t("layer.choropleth")}`, true);
+      markReady(null);
     }
   }
 
@@ -120,5 +113,9 @@ export function createChoropleth({ map, group, onLoaded, onAddAction }) {
     },
     /* The drawn unit (Leaflet layer) of a code, or null. */
     unit: (kode) => byCode[kode] ?? null,
+    /* What the last load drew: {classification, ramp, features, missing}, or null. */
+    loaded: () => loaded,
+    /* Resolves after the first load (with what it drew, or null when it failed). */
+    ready,
   };
 }

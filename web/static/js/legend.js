@@ -2,53 +2,99 @@
  * The legend in the map's bottom-right corner: the indicator and its unit, the method and
  * level, one row per class of the classification the items API returned (upper bound as
  * data-upper, the range, the count, the colour the choropleth fills it with), and the
- * "no data" row. Calls no API: the choropleth hands it what it loaded.
+ * "no data" row. When the data allowed fewer classes than asked it says so; when no unit has
+ * a value it says "no data" and nothing else. Folds away on a small screen. Calls no API:
+ * the choropleth hands it what it loaded.
  */
 import { cfg, el, fmt, label, t } from "./page.js";
 
-function classRow(upper, i, lower, colour, count) {
-  const range = (lower === null ? "" : `${fmt(lower)} – `) + fmt(upper);
+const SMALL_SCREEN = "(max-width: 700px)";
+
+/* "0,219 – 0,285": the range of class i (the lowest value opens the first class). */
+export function rangeText(classification, i, lowest) {
+  const lower = i === 0 ? lowest : classification.breaks[i - 1];
+  return (lower === null || lower === undefined ? "" : `${fmt(lower)} – `) +
+    fmt(classification.breaks[i]);
+}
+
+/* The smallest value among features (null when none has one). */
+export function lowestValue(features) {
+  const present = features.map((f) => f.properties[cfg.indicator.id])
+    .filter((v) => typeof v === "number");
+  return present.length ? Math.min(...present) : null;
+}
+
+function classRow(classification, i, lowest, colour) {
+  const upper = classification.breaks[i];
   return el("li", { className: "legend-class", "data-class": i, "data-upper": String(upper) }, [
-    el("span", { className: "swatch", style: `background:${colour}` }),
-    el("span", { className: "legend-label", text: range }),
-    count === undefined ? null : el("span", { className: "legend-count", text: `(${count})` }),
+    el("span", { className: "swatch", style: `background:${colour}`, "aria-hidden": "true" }),
+    el("span", { className: "legend-label", text: rangeText(classification, i, lowest) }),
+    el("span", { className: "legend-count", text: `(${classification.counts[i]})` }),
   ]);
 }
 
+function fill(text, values) {
+  return text.replace(/\{(\w+)\}/g, (_, name) => String(values[name] ?? ""));
+}
+
+function notes(classification) {
+  const { plan, indicator } = cfg;
+  const out = [];
+  if (!classification) {
+    out.push(el("p", { className: "legend-note legend-empty", text: t("legend.empty") }));
+  } else if (classification.k < plan.requestedK) {
+    const text = fill(t("legend.fewer"), { k: classification.k, asked: plan.requestedK,
+      distinct: plan.distinct });
+    out.push(el("p", { className: "legend-note legend-fewer", role: "note", text }));
+  }
+  if (indicator.score) {
+    out.push(el("p", { className: "muted", text: t("legend.score_note") }));
+  }
+  if (cfg.weights) {
+    out.push(el("p", { className: "legend-note legend-weights", text: t("legend.custom_weights") }));
+  }
+  return out;
+}
+
 export function createLegend(map) {
-  const box = el("div", { id: "ketahanan-legend", className: "ketahanan-legend" }, [
+  const body = el("div", { className: "legend-body" }, [
     el("p", { className: "muted", text: t("legend.loading") }),
   ]);
+  const title = el("summary", { className: "legend-summary", text: t("legend.title") });
+  const box = el("details", { id: "ketahanan-legend", className: "ketahanan-legend" },
+    [title, body]);
+  box.open = !window.matchMedia(SMALL_SCREEN).matches;
   const Legend = L.Control.extend({ options: { position: "bottomright" }, onAdd: () => box });
   new Legend().addTo(map);
+  L.DomEvent.disableClickPropagation(box);
+  L.DomEvent.disableScrollPropagation(box);
 
-  /* classification: the API's; ramp: its colours; values: the units' values; missing: how
-   * many units have no class. */
-  function show({ classification, ramp, values, missing }) {
+  /* classification: the API's (or null); ramp: its colours; features: the units drawn;
+   * missing: how many units have no class. */
+  function show({ classification, ramp, features, missing }) {
     const { indicator } = cfg;
     const list = el("ul", { className: "legend-classes" });
-    const present = values.filter((v) => typeof v === "number");
-    const lowest = present.length ? Math.min(...present) : null;
-    classification.breaks.forEach((upper, i) => {
-      const lower = i === 0 ? lowest : classification.breaks[i - 1];
-      list.append(classRow(upper, i, lower, ramp[i], classification.counts[i]));
-    });
+    if (classification) {
+      const lowest = lowestValue(features);
+      classification.breaks.forEach((_, i) => list.append(classRow(classification, i, lowest,
+        ramp[i])));
+    }
     list.append(
       el("li", { className: "legend-nodata" }, [
-        el("span", { className: "swatch hatch" }),
+        el("span", { className: "swatch hatch", "aria-hidden": "true" }),
         el("span", { className: "legend-label", text: t("legend.no_data") }),
         el("span", { className: "legend-count", text: `(${missing})` }),
       ]),
     );
-    const method = label("classifications", classification.method);
-    box.replaceChildren(
+    const method = classification ? cfg.vocabulary.method_labels[classification.method] : "";
+    const where = [method, label("levels", cfg.level)].filter(Boolean).join(" · ");
+    body.replaceChildren(
       el("h2", { text: indicator.name + (indicator.unit ? ` (${indicator.unit})` : "") }),
-      el("p", { className: "muted", text: `${method} · ${label("levels", cfg.level)}` }),
+      el("p", { className: "muted", text: where }),
       list,
+      ...notes(classification),
     );
-    if (indicator.score) {
-      box.append(el("p", { className: "muted", text: t("legend.score_note") }));
-    }
+    box.setAttribute("data-ready", "1");
   }
 
   return { show };

@@ -1,20 +1,20 @@
 /*
- * The map page's entry (/peta). folium builds the Leaflet map and its empty layer groups;
- * this module finds them by the names web/pages.py puts in the page config, then wires the
- * modules that draw on them: panel, search, choropleth, legend, overlays, coverage gaps,
- * actions layer and action form. Calls no API itself.
+ * The map page's entry (/peta), the critical path to the first paint of the choropleth.
+ * folium builds the Leaflet map and its empty layer groups; this module finds them by the
+ * names web/pages.py puts in the page config, makes the panes that keep the layers in order
+ * (context and choropleth under the overlays, coverage gaps above them, actions on top of
+ * every thematic layer), and draws the panel, legend, context layer and choropleth. Everything
+ * else a planner works with (sign-in, popups, search, actions, gaps, weights, downloads, the
+ * ranked table, overlays) comes with ./map-workspace.js, imported once the map is painted.
  */
-import { createActionForm } from "./action-form.js";
-import { createActionsLayer } from "./actions-layer.js";
 import { createChoropleth } from "./choropleth.js";
-import { createGaps } from "./gaps.js";
+import { createContext } from "./context.js";
 import { createLegend } from "./legend.js";
-import { createOverlays } from "./overlays.js";
-import { cfg } from "./page.js";
+import { cfg, t } from "./page.js";
 import { createPanel } from "./panel.js";
-import { createSearch } from "./search.js";
+import { PANES } from "./panes.js";
 
-const ZOOM_SETTLE_MS = 250;
+const SMALL_SCREEN = "(max-width: 700px)";
 
 /*
  * folium declares each object it builds as a top-level `var <name>` of its inline script,
@@ -32,58 +32,99 @@ function foliumObjects() {
   const { overlays, clusters, ...groups } = cfg.groups;
   return {
     map: byName(cfg.map),
-    ...each(groups), // choropleth, gaps, actions, drawn
+    tiles: cfg.tiles ? byName(cfg.tiles) : null,
+    ...each(groups), // context, choropleth, gaps, actions, drawn
     overlays: each(overlays),
     clusters: each(clusters),
   };
+}
+
+function makePanes(map) {
+  for (const [name, z] of PANES) {
+    const pane = map.createPane(name);
+    pane.style.zIndex = String(z);
+    pane.classList.add(name);
+  }
+}
+
+/* The layer list: named in the page's language; folded to its button on a small screen. */
+function layerList(map) {
+  const box = map.getContainer().querySelector(".leaflet-control-layers");
+  const link = box?.querySelector(".leaflet-control-layers-toggle");
+  if (!box || !link) {
+    return;
+  }
+  link.title = t("layer.list");
+  link.setAttribute("aria-label", t("layer.list"));
+  if (window.matchMedia(SMALL_SCREEN).matches) {
+    const fold = () => box.classList.remove("leaflet-control-layers-expanded");
+    fold();
+    map.on("click movestart", fold);
+  }
+}
+
+/* The side panel's button: show or hide the ranked table beside the map. */
+function tableToggle(map, refresh) {
+  const side = document.getElementById("ketahanan-side");
+  return (button) => {
+    side.hidden = !side.hidden;
+    refresh();
+    button.setAttribute("aria-expanded", String(!side.hidden));
+    button.textContent = side.hidden ? t("rank.show") : t("rank.hide");
+    document.body.classList.toggle("side-open", !side.hidden);
+    map.invalidateSize();
+  };
+}
+
+/* Leaflet's own controls in the page's language; a metric scale. */
+function mapControls(map) {
+  map.attributionControl.setPrefix(false);
+  const zoom = map.zoomControl;
+  for (const [button, key] of [[zoom?._zoomInButton, "control.zoom_in"],
+    [zoom?._zoomOutButton, "control.zoom_out"]]) {
+    button?.setAttribute("title", t(key));
+    button?.setAttribute("aria-label", t(key));
+  }
+  L.control.scale({ imperial: false, position: "bottomleft" }).addTo(map);
 }
 
 function start() {
   const folium = foliumObjects();
   const { map } = folium;
   document.body.classList.add("ketahanan-map-page");
-  map.attributionControl.setPrefix(false);
-
-  // The callbacks name modules made a few lines further down; they run only later.
-  const form = createActionForm({
-    drawn: folium.drawn,
-    onSaved: (feature) => actions.show(feature),
+  mapControls(map);
+  makePanes(map);
+  layerList(map);
+  let workspace = null; // the later modules, once loaded
+  const later = (name) => (...args) => workspace?.[name](...args);
+  const toggle = tableToggle(map, later("refreshTable"));
+  const slots = createPanel(map, {
+    onTable: (button) => {
+      toggle(button);
+      if (window.matchMedia(SMALL_SCREEN).matches) {
+        slots.fold(); // on a phone the table and the map share the screen, not the panel
+      }
+    },
   });
-  const actions = createActionsLayer({
-    map,
-    group: folium.actions,
-    onEdit: (feature, etag) => form.open({ feature, etag }),
-  });
-  const slots = createPanel(map);
   const legend = createLegend(map);
   const choropleth = createChoropleth({
     map,
     group: folium.choropleth,
     onLoaded: (loaded) => {
       legend.show(loaded);
-      gaps.refresh();
+      workspace?.choroplethChanged();
     },
-    onAddAction: (unit) => form.open(unit),
+    onSelect: later("openUnit"),
+    onAddAction: later("addAction"),
   });
-  createSearch(slots.search, { map, choropleth });
-  const gaps = createGaps(slots.gaps, { map, group: folium.gaps, choropleth });
-  const overlays = createOverlays({ map, groups: folium.overlays, clusters: folium.clusters });
-
-  if (L.Draw && L.Draw.Event) {
-    map.on(L.Draw.Event.CREATED, (ev) => form.open({ layer: ev.layer }));
-  }
-  let timer = null;
-  map.on("zoomend", () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      choropleth.refresh();
-      overlays.refresh();
-    }, ZOOM_SETTLE_MS);
+  createContext({ map, group: folium.context, tiles: folium.tiles });
+  window.ketahanan = { map, choropleth }; // for the browser tests and the console
+  choropleth.load().then(async () => {
+    const { startWorkspace } = await import("./map-workspace.js");
+    workspace = startWorkspace({ folium, map, choropleth, slots });
+    Object.assign(window.ketahanan, workspace.handles);
+    document.body.setAttribute("data-workspace", "ready");
   });
-
-  choropleth.load();
-  actions.load();
-  window.ketahanan = { map, choropleth, actions }; // for the browser tests and the console
 }
 
 start();

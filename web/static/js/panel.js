@@ -1,27 +1,36 @@
 /*
- * The panel in the map's top-left corner: the language switch and the pillar, level,
- * indicator and classification choosers (each choice opens another /peta link, so a map is
- * always a shareable URL), with slots that the search and the coverage-gap toggle fill.
- * Calls no API.
+ * The panel in the map's top-left corner: the pillar, level, indicator and classification
+ * choosers (each choice opens another /peta link, so a map is always a shareable URL), with
+ * slots that the search, the coverage gaps, the weights and the downloads fill, and the
+ * button that shows the ranked table beside the map. On a small screen the panel folds to a
+ * button. Calls no API.
  */
 import { query } from "./api.js";
 import { cfg, el, t } from "./page.js";
 
-/* The /peta URL of this map with some of its parameters changed. */
-export function pageUrl(changes) {
+const SMALL_SCREEN = "(max-width: 700px)";
+
+/* The map's page parameters, with some of them changed. */
+export function pageParams(changes = {}) {
   const params = {
     pilar: cfg.pillar,
     tingkat: cfg.level,
     indikator: cfg.indicator.score ? "" : cfg.indicator.id,
     klasifikasi: cfg.classification,
     k: cfg.k,
+    weights: cfg.weights,
     lang: cfg.lang,
     ...changes,
   };
-  if (params.k === cfg.vocabulary.k.default) {
+  if (Number(params.k) === cfg.vocabulary.k.default) {
     params.k = "";
   }
-  return `/peta${query(params)}`;
+  return params;
+}
+
+/* The /peta (or another page's) URL of this map with some of its parameters changed. */
+export function pageUrl(changes, path = "/peta") {
+  return `${path}${query(pageParams(changes))}`;
 }
 
 function go(changes) {
@@ -36,7 +45,7 @@ function select(name, text, options, current, onChange) {
     sel.append(option);
   }
   sel.addEventListener("change", () => onChange(sel.value));
-  return el("label", { className: "field" }, [el("span", { text }), sel]);
+  return el("label", { className: "field", for: sel.id }, [el("span", { text }), sel]);
 }
 
 const words = (kind) => cfg.vocabulary[kind].map((w) => [w.id, w.label]);
@@ -44,40 +53,63 @@ const words = (kind) => cfg.vocabulary[kind].map((w) => [w.id, w.label]);
 function choosers() {
   const indicators = [["", t("indicator.score")], ...cfg.indicators.map((i) => [i.id, i.name])];
   const current = cfg.indicator.score ? "" : cfg.indicator.id;
+  const { min, max } = cfg.vocabulary.k;
+  const counts = Array.from({ length: max - min + 1 }, (_, i) => [min + i, String(min + i)]);
   return [
     select("pilar", t("pillar.label"), words("pillars"), cfg.pillar, (v) =>
-      go({ pilar: v, indikator: "" }),
+      go({ pilar: v, indikator: "", weights: "" }),
     ),
     select("tingkat", t("level.label"), words("levels"), cfg.level, (v) => go({ tingkat: v })),
     select("indikator", t("indicator.label"), indicators, current, (v) => go({ indikator: v })),
-    select("klasifikasi", t("classification.label"), words("classifications"),
-      cfg.classification, (v) => go({ klasifikasi: v })),
+    el("div", { className: "field-pair" }, [
+      select("klasifikasi", t("classification.label"), words("classifications"), cfg.classification,
+        (v) => go({ klasifikasi: v })),
+      select("k", t("classification.k"), counts, cfg.k, (v) => go({ k: v })),
+    ]),
   ];
 }
 
-/* Add the panel to the map; returns the slots {search, gaps} for the other modules. */
-export function createPanel(map) {
-  const slots = { search: el("div", { className: "search" }), gaps: el("div") };
+/* Add the panel to the map; returns the slots the other modules fill. */
+export function createPanel(map, { onTable }) {
+  const slots = {
+    search: el("div", { className: "search" }),
+    gaps: el("div", { className: "gaps" }),
+    weights: el("div", { className: "weights" }),
+    downloads: el("div", { className: "downloads" }),
+  };
+  const toggle = el("button", { type: "button", id: "ketahanan-panel-toggle",
+    className: "panel-toggle", "aria-controls": "ketahanan-panel-body", text: t("panel.open") });
+  const table = el("button", { type: "button", id: "ketahanan-table-toggle",
+    className: "table-toggle", "aria-controls": "ketahanan-side", "aria-expanded": "false",
+    text: t("rank.show") });
+  table.addEventListener("click", () => onTable(table));
+  const body = el("div", { id: "ketahanan-panel-body", className: "panel-body" }, [
+    el("h1", { text: t("map.title") }),
+    ...choosers(),
+    slots.search,
+    table,
+    slots.gaps,
+    slots.weights,
+    slots.downloads,
+    el("p", { className: "hint", text: t("action.draw_hint") }),
+  ]);
+  const box = el("section", { id: "ketahanan-panel", className: "ketahanan-panel",
+    "aria-label": t("panel.label") }, [toggle, body]);
+  const setOpen = (open) => {
+    box.classList.toggle("folded", !open);
+    toggle.setAttribute("aria-expanded", String(open));
+    toggle.textContent = open ? t("panel.close") : t("panel.open");
+  };
+  toggle.addEventListener("click", () => setOpen(box.classList.contains("folded")));
+  setOpen(!window.matchMedia(SMALL_SCREEN).matches);
   const Panel = L.Control.extend({
     options: { position: "topleft" },
     onAdd() {
-      const other = cfg.otherLang;
-      const box = el("div", { id: "ketahanan-panel", className: "ketahanan-panel" }, [
-        el("div", { className: "panel-head" }, [
-          el("h1", { text: t("map.title") }),
-          el("a", { href: pageUrl({ lang: other }), className: "lang-switch", hreflang: other,
-            text: t("nav.language") }),
-        ]),
-        ...choosers(),
-        slots.search,
-        slots.gaps,
-        el("p", { className: "hint", text: t("action.draw_hint") }),
-      ]);
       L.DomEvent.disableClickPropagation(box);
       L.DomEvent.disableScrollPropagation(box);
       return box;
     },
   });
   new Panel().addTo(map);
-  return slots;
+  return { ...slots, fold: () => setOpen(false) };
 }

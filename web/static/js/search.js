@@ -1,11 +1,11 @@
 /*
- * The kelurahan search in the panel: matches the typed name or code against the kelurahan
- * index in the page config (no request per key), lists up to eight, and on a choice zooms to
- * the kelurahan: its unit on the choropleth when the map shows kelurahan, otherwise its
- * outline from GET /collections/kelurahan/items/{kode}. Each hit also links to its profile.
+ * The kelurahan search in the panel: matches the typed name or code against the page's
+ * places (no request per key), lists up to eight, and on a choice zooms to the kelurahan and
+ * opens its popup when the map shows kelurahan (onFound), otherwise draws its outline from
+ * GET /collections/kelurahan/items/{kode}. Each hit also links to its profile.
  */
 import { itemUrl, query, request } from "./api.js";
-import { cfg, el, t, toast } from "./page.js";
+import { cfg, el, places, t, toast } from "./page.js";
 
 const MAX_HITS = 8;
 
@@ -18,6 +18,17 @@ function normalise(text) {
     .trim();
 }
 
+let rows = null;
+
+/* [kode, nama, kecamatan] of every kelurahan, by name. */
+function index() {
+  rows ??= Object.values(places)
+    .filter((p) => p.kode.split(".").length === 4)
+    .map((p) => [p.kode, p.nama, places[p.parent]?.nama ?? ""])
+    .sort((a, b) => a[1].localeCompare(b[1], cfg.numberLocale));
+  return rows;
+}
+
 /* [kode, nama, kecamatan] rows whose name holds the text or whose code starts with it. */
 function matches(text) {
   const q = normalise(text);
@@ -25,14 +36,18 @@ function matches(text) {
     return null;
   }
   const digits = q.replace(/\./g, "");
-  return cfg.kelurahan
+  return index()
     .filter(([kode, nama]) => normalise(nama).includes(q) ||
       (digits.length > 1 && kode.replace(/\./g, "").startsWith(digits)))
+    .sort((a, b) => Number(!normalise(a[1]).startsWith(q)) - Number(!normalise(b[1]).startsWith(q)))
     .slice(0, MAX_HITS);
 }
 
-/* Fill `slot` with the search box; `choropleth.unit(kode)` gives a drawn unit, if any. */
-export function createSearch(slot, { map, choropleth }) {
+/*
+ * Fill `slot` with the search box; `choropleth.unit(kode)` gives a drawn unit, if any, and
+ * onFound(kode) opens its popup.
+ */
+export function createSearch(slot, { map, choropleth, onFound }) {
   let highlight = null;
 
   async function goTo(kode) {
@@ -43,7 +58,7 @@ export function createSearch(slot, { map, choropleth }) {
     const unit = choropleth.unit(kode);
     if (unit) {
       map.fitBounds(unit.getBounds(), { maxZoom: 15 });
-      unit.openTooltip(unit.getBounds().getCenter());
+      onFound(kode);
       return;
     }
     try {
@@ -63,13 +78,15 @@ export function createSearch(slot, { map, choropleth }) {
     button.addEventListener("click", () => goTo(kode));
     const profile = el("a", {
       href: `/kelurahan/${encodeURIComponent(kode)}${query({ lang: cfg.lang })}`,
-      className: "profile-link", text: "↗", title: t("profile.title"),
+      className: "profile-link", text: "↗", title: `${t("profile.title")}: ${nama}`,
+      "aria-label": `${t("profile.title")}: ${nama}`,
     });
     return el("li", {}, [button, profile]);
   }
 
   const input = el("input", { type: "search", id: "ketahanan-search", autocomplete: "off",
-    placeholder: t("search.placeholder"), "aria-label": t("search.placeholder") });
+    placeholder: t("search.placeholder"), "aria-label": t("search.placeholder"),
+    "aria-controls": "ketahanan-search-results" });
   const results = el("ul", { id: "ketahanan-search-results", className: "search-results" });
   input.addEventListener("input", () => {
     const hits = matches(input.value);
