@@ -96,7 +96,14 @@ function start() {
   makePanes(map);
   layerList(map);
   let workspace = null; // the later modules, once loaded
-  const later = (name) => (...args) => workspace?.[name](...args);
+  const early = []; // what a planner did before they loaded (a click on a unit), replayed then
+  const later = (name) => (...args) => {
+    if (workspace) {
+      workspace[name](...args);
+    } else {
+      early.push([name, args]);
+    }
+  };
   const toggle = tableToggle(map, later("refreshTable"));
   const slots = createPanel(map, {
     onTable: (button) => {
@@ -123,6 +130,7 @@ function start() {
     const { startWorkspace } = await import("./map-workspace.js");
     workspace = startWorkspace({ folium, map, choropleth, slots });
     Object.assign(window.ketahanan, workspace.handles);
+    early.splice(0).forEach(([name, args]) => workspace[name](...args));
     document.body.setAttribute("data-workspace", "ready");
   });
 }
