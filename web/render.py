@@ -25,7 +25,12 @@ env = jinja2.Environment(
     autoescape=jinja2.select_autoescape(["html"]),
 )
 
-NAV = (("peta", "/peta"), ("aksi", "/aksi"), ("peringkat", "/peringkat"))
+NAV = (
+    ("peta", "/peta"),
+    ("aksi", "/aksi"),
+    ("peringkat", "/peringkat"),
+    ("strategi", "/strategi"),
+)
 """The pages of the header's navigation: (key of nav.<key> in the catalogue, path)."""
 
 
@@ -58,9 +63,13 @@ def format_number(value: Any, lang: str = "id", decimals: int = 3) -> str:
 
 
 def page_url(path: str, params: Mapping[str, Any]) -> str:
-    """``path?a=1&b=2`` with empty values left out (URL-encoded)."""
-    kept = {k: str(v) for k, v in params.items() if v not in (None, "")}
-    return f"{path}?{urlencode(kept)}" if kept else path
+    """``path?a=1&b=2`` with empty values left out (URL-encoded; a list value repeats its key)."""
+    kept = {
+        k: [str(x) for x in v] if isinstance(v, list | tuple) else str(v)
+        for k, v in params.items()
+        if v not in (None, "")
+    }
+    return f"{path}?{urlencode(kept, doseq=True)}" if kept else path
 
 
 def header(t: Translator, active: str, params: Mapping[str, Any], path: str | None = None) -> str:

@@ -26,7 +26,7 @@ from geo.strategy import Strategy
 from geo.targets import read_targets
 from web.i18n import Translator, normalise_lang
 from web.profiles import status_colour
-from web.render import env, format_number, other_lang
+from web.render import env, format_number, header, other_lang
 from web.unit_pages import PAGE_ASSETS
 
 TOP_AGENCIES = 12
@@ -141,6 +141,7 @@ def strategy_page(
         t=t,
         lang=t.lang,
         other_lang=other_lang(t.lang),
+        header=header(t, "strategi", {}),
         s=strategy,
         pillars=pillars,
         unassigned=unassigned,

@@ -17,7 +17,7 @@ from web.assets import APP_CSS, FAVICON
 from web.i18n import Translator, normalise_lang
 from web.params import PageParameterError
 from web.profiles import indicator_text, score_text, status_colour, unit_profile
-from web.render import env, other_lang
+from web.render import env, header, other_lang
 from web.reports.maps import COMPARE, MapAction, compare_map_svg, unit_map_svg
 from web.styles import STATUS_UNKNOWN_COLOUR
 from web.units import LEVELS, SCORE_PILLARS, AdminUnits, level_of_code, score_column
@@ -57,6 +57,7 @@ def unit_page(
         t=t,
         lang=t.lang,
         other_lang=other_lang(t.lang),
+        header=header(t, "", {}, path=f"/{level}/{kode}"),
         p=profile,
         links=unit_links(units, level, kode, t.lang),
         map_svg=unit_map_svg(units, level, kode, map_actions(actions or [])) or "",
@@ -136,6 +137,7 @@ def compare_page(units: AdminUnits, level: str, codes: Sequence[str], lang: str 
         t=t,
         lang=t.lang,
         other_lang=other_lang(t.lang),
+        header=header(t, "", {"kode": list(codes)}, path="/bandingkan"),
         level=level,
         level_label=t(f"level.{level}"),
         units=[{**p, "colour": COMPARE[n], "letter": chr(65 + n)} for n, p in enumerate(known)],
