@@ -5,6 +5,14 @@ at start-up or on first use, and swapped when ``ketahanan build`` replaces the f
 :class:`ResponseCache` of finished responses (body, gzip body, ETag) under a normalised query
 key in a bounded LRU, so a repeated request is answered with bytes already made. The cache is
 emptied when a new build is served, and every key names the build it was made from.
+
+Many processes, one truth: each worker (``ketahanan serve --workers N``) and each instance
+holds its own snapshot and cache, and both are keyed by the build file alone. Every request
+looks at the file (one ``stat``, :data:`BUILD_CHECK_S`), so a request that starts after a new
+build was renamed into place is answered from that build, by any worker. A cached body is a
+function of the build and the normalised request only (its ``timeStamp`` is the build's), so
+its ETag, a hash of the body, is the same in every process serving the same build. Nothing
+read from the actions database is cached in a process (see deploy/README.md).
 """
 
 from __future__ import annotations
@@ -24,6 +32,10 @@ from starlette.responses import Response
 from api.headers import none_match
 from geo.settings import Settings
 from geo.snapshot import BuildSnapshot, SnapshotHolder
+
+BUILD_CHECK_S = 0.0
+"""Seconds between two looks at the build file: 0, every request (a ``stat``, about a
+microsecond), so no worker serves an earlier build once a new one is in place."""
 
 GZIP_MIN_BYTES = 1024
 """Responses at least this large are also kept gzip-compressed."""
@@ -140,6 +152,7 @@ def served_build(app: FastAPI) -> ServedBuild:
                 settings.build_path,
                 catalogue_path=settings.catalogue_path,
                 warm_zooms=settings.items_warm_zooms,
+                check_every=BUILD_CHECK_S,
             ),
             ResponseCache(settings.response_cache_entries, settings.response_cache_mb * 2**20),
             settings.http_cache_max_age,

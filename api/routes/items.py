@@ -130,6 +130,8 @@ async def serve_items(
     query = _parse(request, provider, _params(request, default_fmt, drop), single=False)
     explicit_lang = lang if "lang" in request.query_params else None
     hrefs = RequestHrefs(request)
+    # a cached body is the build's, the same in every worker: so is its timeStamp (and ETag)
+    stamp = registry.snapshot.built_at if provider.cacheable else None
 
     def make() -> CachedResponse:
         chosen = provider.query(query)
@@ -150,7 +152,7 @@ async def serve_items(
             chosen.features,
             matched=chosen.matched,
             links=links,
-            timestamp=_timestamp(),
+            timestamp=stamp or _timestamp(),
             members=chosen.members,
         )
         return CachedResponse.make(body, MEDIA_TYPES[query.fmt], headers)
