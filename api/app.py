@@ -13,7 +13,7 @@ from api.openapi import instance_limits
 from api.responses import ERROR_REF, ErrorBody
 from api.routes import actions, collections, conformance, coverage, docs, items, landing, pages
 from api.security import BodyLimitMiddleware, SecurityHeadersMiddleware
-from api.store import build_lifespan
+from api.store import CachedItemsMiddleware, build_lifespan, served_build
 from geo.errors import SettingsError
 from geo.settings import Settings, get_settings
 from web.assets import STATIC_DIR
@@ -23,9 +23,11 @@ class KetahananAPI(FastAPI):
     """FastAPI with the security middleware outermost, around the error handlers too."""
 
     def build_middleware_stack(self) -> Any:
-        """The usual stack wrapped in the body limit and then the security headers."""
+        """The usual stack wrapped in the body limit, the cached-items answer and then the
+        security headers."""
         settings: Settings = self.state.settings
-        inner = BodyLimitMiddleware(super().build_middleware_stack(), settings.max_body_bytes)
+        limited = BodyLimitMiddleware(super().build_middleware_stack(), settings.max_body_bytes)
+        inner = CachedItemsMiddleware(limited, lambda: served_build(self))
         return SecurityHeadersMiddleware(inner, settings.basemap_url)
 
     def openapi(self) -> dict[str, Any]:
