@@ -147,6 +147,7 @@ def test_the_repository_nginx_conf_is_valid_as_it_is() -> None:
     assert "test is successful" in result.stderr
 
 
+@pytest.mark.realdata
 def test_a_write_on_one_instance_is_read_at_once_on_the_other_and_through_the_proxy(
     cluster: Cluster,
 ) -> None:
@@ -204,6 +205,7 @@ def test_a_write_on_one_instance_is_read_at_once_on_the_other_and_through_the_pr
             assert action_id not in {f["id"] for f in listing}
 
 
+@pytest.mark.realdata
 def test_build_layers_are_cached_by_the_proxy_with_one_etag_for_every_instance(
     cluster: Cluster,
 ) -> None:
@@ -242,6 +244,7 @@ def test_build_layers_are_cached_by_the_proxy_with_one_etag_for_every_instance(
             assert "no-cache" in listed.headers["cache-control"]
 
 
+@pytest.mark.realdata
 def test_sixteen_writers_over_both_instances_lose_no_update(cluster: Cluster) -> None:
     threads, rounds, actions = 16, 12, 6
     auth = cluster.auth()
@@ -289,6 +292,7 @@ def test_sixteen_writers_over_both_instances_lose_no_update(cluster: Cluster) ->
     assert cluster.store.integrity_problems() == []
 
 
+@pytest.mark.realdata
 def test_a_token_revoked_on_one_instance_is_refused_by_the_other_on_its_next_request(
     cluster: Cluster,
 ) -> None:
@@ -333,6 +337,7 @@ def _renamed_build(source: Path, target: Path, kode: str, name: str) -> None:
     os.replace(fresh, target)  # how `ketahanan build` lands a build
 
 
+@pytest.mark.realdata
 def test_a_new_build_is_served_by_every_worker_from_its_next_request(cluster: Cluster) -> None:
     with httpx.Client(timeout=120) as c:
         before = c.get(cluster.a + "/health").json()["build"]
@@ -366,6 +371,7 @@ def test_a_new_build_is_served_by_every_worker_from_its_next_request(cluster: Cl
         assert got.json()["properties"]["nama"] == name
 
 
+@pytest.mark.realdata
 def test_killing_an_instance_during_writes_loses_no_acknowledged_write(cluster: Cluster) -> None:
     threads, per_thread = 8, 25
     auth = cluster.auth()
