@@ -26,7 +26,7 @@ from api.routes import (
     reports,
 )
 from api.security import BodyLimitMiddleware, SecurityHeadersMiddleware
-from api.store import build_lifespan
+from api.store import CachedItemsMiddleware, build_lifespan, served_build
 from geo.errors import SettingsError
 from geo.settings import Settings, get_settings
 from web.assets import STATIC_DIR
@@ -41,13 +41,15 @@ class KetahananAPI(FastAPI):
     """FastAPI with the security middleware outermost, around the error handlers too."""
 
     def build_middleware_stack(self) -> Any:
-        """The usual stack wrapped in the body limit, the security headers, then gzip.
+        """The usual stack wrapped in the body limit, the cached-items answer, the security
+        headers, then gzip.
 
         gzip is outermost so the security middleware reads a page's inline scripts as text;
         responses that are gzipped already (the items cache) pass through unchanged.
         """
         settings: Settings = self.state.settings
-        inner = BodyLimitMiddleware(super().build_middleware_stack(), settings.max_body_bytes)
+        limited = BodyLimitMiddleware(super().build_middleware_stack(), settings.max_body_bytes)
+        inner = CachedItemsMiddleware(limited, lambda: served_build(self))
         secured = SecurityHeadersMiddleware(inner, settings.basemap_url)
         return GZipMiddleware(
             secured, minimum_size=GZIP_MIN_BYTES, exclude_content_types=NOT_GZIPPED

@@ -158,8 +158,19 @@ def serve(
     port: Annotated[
         int | None, typer.Option(min=1, max=65535, help="Port (default from settings).")
     ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=1, max=64, help="Worker processes (default KETAHANAN_WORKERS, 1); all agree."
+        ),
+    ] = None,
 ) -> None:
-    """Serve the web app and API; builds first when no build output exists."""
+    """Serve the web app and API; builds first when no build output exists.
+
+    With ``--workers N`` uvicorn runs N processes on the one port. They share no memory and
+    need none: actions and tokens are read from the database on every request, and each
+    process serves the build file as it is on disk (see deploy/README.md).
+    """
     import uvicorn
 
     settings = _settings()
@@ -172,6 +183,9 @@ def serve(
         factory=True,
         host=host or settings.host,
         port=port or settings.port,
+        workers=workers or settings.workers,
+        proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
         log_level="info",
     )
 

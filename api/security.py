@@ -37,6 +37,16 @@ FIXED_HEADERS: tuple[tuple[str, str], ...] = (
 )
 """Headers every response carries besides the Content-Security-Policy."""
 
+DEFAULT_CACHE_CONTROL = (b"cache-control", b"no-cache")
+"""Given to a response that sets no Cache-Control of its own (actions, history, gaps, errors,
+writes): a browser must revalidate it and a shared cache (the nginx of deploy/nginx.conf)
+does not keep it, so nothing read from the actions database is answered from a cache. Only
+what the app marks ``public, max-age`` (build layers) is cached; static files keep their own
+validators."""
+
+UNMARKED_PREFIXES = ("/static/", "/docs-assets/")
+"""Paths served as files (ETag and Last-Modified of their own): no Cache-Control added."""
+
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH"})
 """Methods whose request body is counted against the size limit."""
 
@@ -130,11 +140,14 @@ class SecurityHeadersMiddleware:
             return
         start: Message | None = None
         chunks: list[bytes] = []
+        mark = not str(scope.get("path", "")).startswith(UNMARKED_PREFIXES)
 
         async def send_with_headers(message: Message) -> None:
             nonlocal start
             if message["type"] == "http.response.start":
                 headers = _without_security_headers(message.get("headers", []))
+                if mark and not any(k.lower() == b"cache-control" for k, _ in headers):
+                    headers.append(DEFAULT_CACHE_CONTROL)
                 if _is_plain_html(headers):
                     start = {**message, "headers": headers}  # sent with the whole body
                     return

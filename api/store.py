@@ -5,6 +5,14 @@ at start-up or on first use, and swapped when ``ketahanan build`` replaces the f
 :class:`ResponseCache` of finished responses (body, gzip body, ETag) under a normalised query
 key in a bounded LRU, so a repeated request is answered with bytes already made. The cache is
 emptied when a new build is served, and every key names the build it was made from.
+
+Many processes, one truth: each worker (``ketahanan serve --workers N``) and each instance
+holds its own snapshot and cache, and both are keyed by the build file alone. Every request
+looks at the file (one ``stat``, :data:`BUILD_CHECK_S`), so a request that starts after a new
+build was renamed into place is answered from that build, by any worker. A cached body is a
+function of the build and the normalised request only (its ``timeStamp`` is the build's), so
+its ETag, a hash of the body, is the same in every process serving the same build. Nothing
+read from the actions database is cached in a process (see deploy/README.md).
 """
 
 from __future__ import annotations
@@ -20,10 +28,15 @@ from dataclasses import dataclass, field
 from fastapi import FastAPI, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.headers import none_match
 from geo.settings import Settings
 from geo.snapshot import BuildSnapshot, SnapshotHolder
+
+BUILD_CHECK_S = 0.0
+"""Seconds between two looks at the build file: 0, every request (a ``stat``, about a
+microsecond), so no worker serves an earlier build once a new one is in place."""
 
 GZIP_MIN_BYTES = 1024
 """Responses at least this large are also kept gzip-compressed."""
@@ -145,6 +158,7 @@ def served_build(app: FastAPI) -> ServedBuild:
                 settings.build_path,
                 catalogue_path=settings.catalogue_path,
                 warm_zooms=settings.items_warm_zooms,
+                check_every=BUILD_CHECK_S,
             ),
             ResponseCache(settings.response_cache_entries, settings.response_cache_mb * 2**20),
             settings.http_cache_max_age,
@@ -199,3 +213,49 @@ async def cached(
     if raw_key is not None:
         served.cache.put(raw_key, entry)
     return respond(request, entry, max_age=served.max_age)
+
+
+def raw_items_key(request: Request, served: ServedBuild) -> Hashable:
+    """The key of an items answer by the request as it came (before any parsing): the build,
+    the scope's own path and query bytes, the base URL, Accept-Language and Accept."""
+    return (
+        "items-raw",
+        served.loaded_key,
+        # the scope's own bytes: request.url would decode the query as strict UTF-8
+        request.scope["path"],
+        bytes(request.scope.get("query_string", b"")),
+        str(request.base_url),
+        request.headers.get("accept-language"),
+        request.headers.get("accept"),
+    )
+
+
+class CachedItemsMiddleware:
+    """Answer a repeated GET of build-layer items from the response cache before routing.
+
+    The same answer the items route gives from its cache (:func:`raw_items_key`, only ever
+    stored for cacheable build layers after a full answer), without the routing, dependency
+    and error layers around it. A request with an ``Origin`` (CORS) or when a new build is
+    in place goes the whole way.
+    """
+
+    def __init__(self, app: ASGIApp, served: Callable[[], ServedBuild]) -> None:
+        self.app = app
+        self.served = served
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Send the cached entry of a known items request, else run the app."""
+        path = scope.get("path", "") if scope["type"] == "http" else ""
+        if (
+            scope.get("method") == "GET"
+            and path.startswith("/collections/")
+            and path.endswith("/items")
+        ):
+            request = Request(scope)
+            if "origin" not in request.headers:
+                served = self.served()
+                hit = served.cache.get(raw_items_key(request, served))
+                if hit is not None and not served.is_stale():
+                    await respond(request, hit, max_age=served.max_age)(scope, receive, send)
+                    return
+        await self.app(scope, receive, send)

@@ -164,10 +164,17 @@ def _ms(text: str) -> float:
     return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
 
 
-def run_wrk(url: str, duration: int, connections: int) -> dict[str, float]:
-    """Requests per second, p50, p99 (ms) and errors of ``url`` under wrk."""
+def run_wrk(
+    url: str, duration: int, connections: int, script: Path | None = None
+) -> dict[str, float]:
+    """Requests per second, p50, p99 (ms) and errors of ``url`` under wrk (with a Lua
+    ``script`` choosing each request, when given)."""
+    extra = [] if script is None else ["-s", str(script)]
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "5s", url],
+        [
+            *("wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency"),
+            *("--timeout", "5s", *extra, url),
+        ],
         capture_output=True,
         text=True,
         timeout=duration + 60,

@@ -202,6 +202,12 @@ def section_api(runs: int, quick: bool) -> list[str]:
     return [*lines, "", *verdicts]
 
 
+def section_scale(runs: int, quick: bool) -> list[str]:
+    bench = importlib.import_module("bench_scale")
+    duration, connections = 10, 16
+    return bench.report(bench.measure(duration, connections), duration, connections)
+
+
 def section_page(runs: int, quick: bool) -> list[str]:
     bench = importlib.import_module("bench_page")
     r = bench.measure(runs)
@@ -351,6 +357,7 @@ def main() -> int:
         "build": ("Build", section_build),
         "indicators": ("Indicators and scaling", section_indicators),
         "api": ("API: OGC items against pygeoapi and the bytes limit", section_api),
+        "scale": ("Scale-out: workers, nginx, tipg and pygeoapi side by side", section_scale),
         "page": ("Map page weight", section_page),
         "workspace": ("Planner workspace: map paint, tracker, ranking", section_workspace),
         "export": ("GeoJSON export against geopandas", section_export),

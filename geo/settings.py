@@ -148,6 +148,22 @@ class HTTPSettings(BaseSettings):
     port: int = Field(
         default=8000, ge=1, le=65_535, description="Port `ketahanan serve` listens on (1-65535)."
     )
+    workers: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description=(
+            "Worker processes of `ketahanan serve` (1-64); every worker and every instance on "
+            "the same database answers alike (see deploy/README.md)."
+        ),
+    )
+    forwarded_allow_ips: str = Field(
+        default="127.0.0.1",
+        description=(
+            "Addresses of the reverse proxies whose X-Forwarded-Proto/-For `ketahanan serve` "
+            "trusts (comma-separated, `*` for any); links then name the proxy's scheme."
+        ),
+    )
     cors_origins: list[str] = Field(
         default_factory=lambda: ["*"],
         description=(

@@ -110,6 +110,26 @@ class BuildSnapshot:
         """Names this build version in cache keys."""
         return self.stamp.key
 
+    @property
+    def built_at(self) -> str:
+        """When the build finished (ISO 8601 UTC, from its report; else the file's time).
+
+        The same in every process that serves this build, unlike :attr:`loaded_at`: the
+        ``timeStamp`` of a cached response, so its body and ETag do not depend on who made it.
+        """
+        finished = (self.report or {}).get("finished")
+        when = None
+        if isinstance(finished, str):
+            try:
+                when = datetime.fromisoformat(finished)
+            except ValueError:
+                when = None
+        if when is None:
+            when = datetime.fromtimestamp(self.stamp.mtime_ns / 1e9, UTC)
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
     def get(self, collection_id: str) -> Collection:
         """The collection ``collection_id``.
 

@@ -7,7 +7,9 @@ and stop the process afterwards.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -47,6 +49,20 @@ QUIET = ("--log-level", "warning")
 """uvicorn's logging options of most live servers: warnings and errors only."""
 
 
+def _spawn(
+    args: list[str], env: dict[str, str], log: Path, *, session: bool = False
+) -> subprocess.Popen[bytes]:
+    with log.open("ab") as out:
+        return subprocess.Popen(
+            args,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            cwd=PROJECT_ROOT,
+            start_new_session=session,
+        )
+
+
 def start_app(
     env: dict[str, str], port: int, log: Path, *, log_args: Sequence[str] = QUIET
 ) -> subprocess.Popen[bytes]:
@@ -54,17 +70,41 @@ def start_app(
 
     ``log_args`` are uvicorn's logging options (e.g. ``--log-config FILE --access-log``).
     """
-    with log.open("ab") as out:
-        return subprocess.Popen(
-            [
-                *(sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory"),
-                *("--host", "127.0.0.1", "--port", str(port), *log_args),
-            ],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            cwd=PROJECT_ROOT,
-        )
+    return _spawn(
+        [
+            *(sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory"),
+            *("--host", "127.0.0.1", "--port", str(port), *log_args),
+        ],
+        env,
+        log,
+    )
+
+
+def start_serve(env: dict[str, str], port: int, log: Path, workers: int) -> subprocess.Popen[bytes]:
+    """Start ``ketahanan serve --workers N`` on 127.0.0.1:``port`` in a process group of its
+    own (the uvicorn supervisor and its workers), output appended to ``log``."""
+    return _spawn(
+        [
+            *(sys.executable, "-m", "api.cli", "serve", "--host", "127.0.0.1"),
+            *("--port", str(port), "--workers", str(workers)),
+        ],
+        env,
+        log,
+        session=True,
+    )
+
+
+def kill_group(process: subprocess.Popen[bytes], sig: int = signal.SIGKILL) -> None:
+    """Send ``sig`` to the process group of ``process`` (a server and all its workers)."""
+    if process.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, sig)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
 
 
 def wait_until_up(
@@ -112,3 +152,18 @@ def served_app(env: dict[str, str], log: Path, probe: str) -> Iterator[str]:
 
 def _tail(log: Path) -> str:
     return log.read_text(errors="replace")[-3000:] if log.exists() else "(no log)"
+
+
+def bump_budget(client: httpx.Client, read_url: str, write_url: str) -> httpx.Response:
+    """Read an action at ``read_url`` and PATCH its budget + 1 at ``write_url`` with If-Match
+    of the version read (the read-modify-write that concurrent planners race on); the GET's
+    response when it failed, else the PATCH's."""
+    got = client.get(read_url)
+    if got.status_code != 200:
+        return got
+    budget = got.json()["properties"]["budget_idr"]
+    return client.patch(
+        write_url,
+        json={"properties": {"budget_idr": budget + 1}},
+        headers={"If-Match": got.headers["etag"]},
+    )

@@ -46,7 +46,7 @@ from api.openapi import (
 )
 from api.params import reject_unknown_query
 from api.responses import GeoJSONResponse
-from api.store import CachedResponse, cached, respond, served_build
+from api.store import CachedResponse, cached, raw_items_key, respond, served_build
 from geo.ogc.links import item_links, items_links
 from geo.ogc.providers.base import CollectionProvider, Selection, Written
 from geo.ogc.query import FILE_EXTENSIONS, MEDIA_TYPES, ItemsQuery, parse_items_query
@@ -135,16 +135,7 @@ async def serve_items(
     actions export, which give a default format or parameters of their own to leave out)."""
     served = served_build(request.app)
     base = str(request.base_url)
-    raw_key = (
-        "items-raw",
-        served.loaded_key,
-        # the scope's own bytes: request.url would decode the query as strict UTF-8
-        request.scope["path"],
-        bytes(request.scope.get("query_string", b"")),
-        base,
-        request.headers.get("accept-language"),
-        request.headers.get("accept"),
-    )
+    raw_key = raw_items_key(request, served)
     hit = served.cache.get(raw_key)
     if hit is not None and not served.is_stale():
         return respond(request, hit, max_age=served.max_age)
@@ -155,6 +146,8 @@ async def serve_items(
     query = _parse(request, provider, _params(request, default_fmt, drop), single=False)
     explicit_lang = lang if "lang" in request.query_params else None
     hrefs = RequestHrefs(request)
+    # a cached body is the build's, the same in every worker: so is its timeStamp (and ETag)
+    stamp = registry.snapshot.built_at if provider.cacheable else None
 
     def make() -> CachedResponse:
         chosen = provider.query(query)
@@ -176,7 +169,7 @@ async def serve_items(
             chosen.features,
             matched=chosen.matched,
             links=links,
-            timestamp=_timestamp(),
+            timestamp=stamp or _timestamp(),
             members=chosen.members,
         )
         return CachedResponse.make(body, MEDIA_TYPES[query.fmt], headers)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -101,7 +102,7 @@ def landing(
 
 @router.get("/health")
 async def health(request: Request) -> dict[str, Any]:
-    """Health: whether a build is served, what it holds, and reload checks made."""
+    """Health: whether a build is served, which version, by which process, and what it holds."""
     served = served_build(request.app)
     try:
         snapshot = await served.snapshot()
@@ -111,8 +112,10 @@ async def health(request: Request) -> dict[str, Any]:
     return {
         "status": "ok",
         "build_path": str(snapshot.path),
+        "build": snapshot.key,
         "built": (snapshot.report or {}).get("finished"),
         "loaded": snapshot.loaded_at,
+        "process": os.getpid(),
         "layers": list(snapshot.layer_names),
         "build_checks": served.checks,
     }

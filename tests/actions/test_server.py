@@ -9,6 +9,7 @@ from collections import Counter
 import httpx
 import pytest
 from actionkit import Server, Tokens, point_feature
+from serverkit import bump_budget
 
 from geo.actions.store import ActionStore
 
@@ -39,17 +40,7 @@ def test_concurrent_if_match_updates_lose_nothing(
             start.wait()
             for i in range(ROUNDS):
                 action_id = ids[(n + i) % ACTIONS]
-                got = c.get(f"{ITEMS}/{action_id}")
-                if got.status_code != 200:
-                    with lock:
-                        failures[got.status_code] += 1
-                    continue
-                budget = got.json()["properties"]["budget_idr"]
-                r = c.patch(
-                    f"{ITEMS}/{action_id}",
-                    json={"properties": {"budget_idr": budget + 1}},
-                    headers={"If-Match": got.headers["etag"]},
-                )
+                r = bump_budget(c, f"{ITEMS}/{action_id}", f"{ITEMS}/{action_id}")
                 with lock:
                     if r.status_code == 200:
                         successes[action_id] += 1
