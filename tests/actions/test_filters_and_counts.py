@@ -3,10 +3,13 @@ SQLite and PostGIS: exact small cases whose answer is known by hand."""
 
 from __future__ import annotations
 
+import pytest
 from actionkit import point_feature
 
 from geo.actions.records import ActionFilter
 from geo.actions.store import ActionStore
+
+pytestmark = pytest.mark.realdata  # the store places actions on the real build
 
 GAMBIR = (106.8272, -6.1754)  # Monas: kelurahan Gambir, kecamatan Gambir, Jakarta Pusat
 PLUIT = (106.7909, -6.1094)  # kelurahan Pluit, kecamatan Penjaringan, Jakarta Utara

@@ -3,8 +3,11 @@ related initiative names its source and may leave unknown values null (never 0).
 
 from __future__ import annotations
 
+import pytest
 from actionkit import Tokens, point_feature
 from fastapi.testclient import TestClient
+
+pytestmark = pytest.mark.realdata  # the store places actions on the real build
 
 ITEMS = "/collections/actions/items"
 SOURCE = "https://lingkunganhidup.jakarta.go.id/jakartaberketahanan/?p=13055"

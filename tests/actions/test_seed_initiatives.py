@@ -21,8 +21,6 @@ from geo.actions.store import ActionStore
 from geo.settings import Settings, get_settings
 from geo.strategy import load_strategy
 
-pytestmark = pytest.mark.realdata
-
 YOUTH = "Youth in Action for Urban Resilience di Jakarta Barat dan Timur"
 YOUTH_PLACES = {  # Krendang and Duri Utara (Tambora), Pinangsia (Taman Sari), Klender
     "31.73.04.1005",
@@ -43,6 +41,7 @@ def _rows(settings: Settings) -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
+@pytest.mark.realdata
 def test_seeding_twice_adds_nothing_and_every_action_names_its_source(
     store: ActionStore, settings: Settings
 ) -> None:
@@ -85,6 +84,7 @@ def test_timeframes() -> None:
     assert timeframe_dates(None) == (None, None)
 
 
+@pytest.mark.realdata
 def test_the_command_says_what_it_did(
     real_build: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
