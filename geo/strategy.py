@@ -26,7 +26,8 @@ from typing import Any
 import pandas as pd
 
 from geo.catalogue import Source, load_catalogue, verify_source
-from geo.ingest import read_table, require_columns
+from geo.tables import read_table, require_columns
+from geo.vocabulary import Pillar
 
 SOURCE_ID = "strategy_2019"
 """The catalogue id of the strategy folder."""
@@ -34,7 +35,8 @@ SOURCE_ID = "strategy_2019"
 STRATEGY_DOCUMENT = "Strategi Ketahanan Kota Jakarta 2019"
 """Targets whose ``source_document`` starts with this are the strategy's own."""
 
-MAIN_PILLARS = ("siap", "sehat", "terhubung")
+MAIN_PILLARS = tuple(str(p) for p in Pillar)
+"""The strategy's three pillars, in the vocabulary's order (the folder lists sub-pillars too)."""
 
 _COLUMNS = {
     "strategy.csv": ("level", "pilar", "title_id", "title_en", "source_url", "note"),

@@ -20,8 +20,9 @@ import pandas as pd
 import shapely
 
 from geo.snapshot import BuildSnapshot
+from geo.vocabulary import Level, Pillar, score_column
 
-LEVELS = ("kelurahan", "kecamatan", "kota")
+LEVELS = tuple(str(level) for level in Level)
 """The three levels, smallest first."""
 PARTS = {"kota": 2, "kecamatan": 3, "kelurahan": 4}
 """How many dot-separated parts a code of each level has."""
@@ -29,18 +30,15 @@ CHILD = {"kota": "kecamatan", "kecamatan": "kelurahan"}
 """The level of the units inside a unit."""
 PARENT_NAMES = {"kelurahan": ("nama_kecamatan", "nama_kota"), "kecamatan": ("nama_kota",)}
 """Columns naming a unit's parents."""
-SCORE_PILLARS = ("siap", "sehat", "terhubung")
-
-
-def score_column(pillar: str) -> str:
-    """The column of a pillar's score."""
-    return f"score_{pillar}"
+SCORE_PILLARS = tuple(str(p) for p in Pillar)
+"""The pillars, in the vocabulary's order."""
+__all__ = ["LEVELS", "SCORE_PILLARS", "AdminUnits", "level_of_code", "score_column"]
 
 
 def level_of_code(kode: str) -> str | None:
     """The level a dotted code names (None for anything else)."""
     parts = kode.split(".")
-    if not all(p.isdigit() for p in parts):
+    if not all(p.isascii() and p.isdigit() for p in parts):
         return None
     return next((level for level, n in PARTS.items() if n == len(parts)), None)
 
