@@ -156,6 +156,7 @@ def definition_of(entry: dict[str, Any], builtin: IndicatorDef | None = None) ->
             formula=f"{builtin.formula}; loaded: {how}",
             coverage="kelurahan with a value in the loaded layer",
             user_layer=True,
+            data_note=_loaded_note(entry),
         )
     return IndicatorDef(
         id=entry["indicator_id"],
@@ -172,7 +173,15 @@ def definition_of(entry: dict[str, Any], builtin: IndicatorDef | None = None) ->
         valid_range=(None, None),
         coverage="kelurahan with a value in the loaded layer",
         user_layer=True,
+        data_note=_loaded_note(entry),
     )
+
+
+def _loaded_note(entry: dict[str, Any]) -> str:
+    """The date note of a planner's layer: when it was loaded (its data states no date)."""
+    loaded = str(entry.get("added_at") or "")[:10]
+    when = f" on {loaded}" if loaded else ""
+    return f"Loaded by a planner{when}; the date of its data is not stated."
 
 
 def _row_list(rows: pd.Index | list[Any], what: pd.Series | None = None) -> str:
