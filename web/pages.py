@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import html
 import json
-import math
 import numbers
 from dataclasses import dataclass
 from typing import Any
@@ -32,9 +31,13 @@ from geo.vocabulary import (
     MAP_METHODS,
     Level,
     Pillar,
+    ScoreStatus,
     Status,
     Text,
+    missing_column,
+    partial_column,
     score_column,
+    status_column,
 )
 from web.assets import (
     APP_CSS,
@@ -52,6 +55,7 @@ from web.assets import (
 )
 from web.data import BuildTables
 from web.i18n import Translator, normalise_lang
+from web.profile_rows import clean, indicator_rows, score_rows
 
 JAKARTA_CENTRE = (-6.2, 106.83)
 START_ZOOM = 11
@@ -206,23 +210,32 @@ def _json_for_script(data: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def _clean(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
 def _indicator_meta(tables: BuildTables, params: MapParams, t: Translator) -> dict[str, Any]:
     entry = tables.entry(params.column)
     if entry is None:
+        inputs = [d for d in tables.indicators(params.pillar) if float(d.get("weight") or 0) > 0]
+        dates = dict.fromkeys(str(d["data_date"]) for d in inputs if d.get("data_date"))
         return {
             "id": params.column,
             "name": f"{t('indicator.score')}: {t('pillar.' + params.pillar)}",
             "unit": "0-1",
             "score": True,
+            "partial": partial_column(params.pillar),
+            "status": status_column(params.pillar),
+            "partial_status": str(ScoreStatus.partial),
+            "missing": missing_column(params.pillar),
+            "data_date": " / ".join(dates) or None,
+            "data_note": None,
         }
     name = Text.pick(entry, "name", t.lang)
-    return {"id": params.column, "name": name, "unit": entry.get("unit") or "", "score": False}
+    return {
+        "id": params.column,
+        "name": name,
+        "unit": entry.get("unit") or "",
+        "score": False,
+        "data_date": entry.get("data_date"),
+        "data_note": entry.get("data_note") or None,
+    }
 
 
 def map_page(settings: Settings, tables: BuildTables, params: MapParams) -> str:
@@ -328,7 +341,11 @@ def _finish_figure(fmap: folium.Map, t: Translator, config: dict[str, Any]) -> N
             '<svg width="0" height="0" style="position:absolute" aria-hidden="true"><defs>'
             '<pattern id="ketahanan-hatch" width="6" height="6" patternUnits="userSpaceOnUse"'
             ' patternTransform="rotate(45)"><rect width="6" height="6" fill="#e0e0e0"/>'
-            '<line x1="0" y1="0" x2="0" y2="6" stroke="#8a8a8a" stroke-width="2"/>'
+            '<line x1="0" y1="0" x2="0" y2="6" stroke="#8a8a8a" stroke-width="2"/></pattern>'
+            '<pattern id="ketahanan-hatch-partial" width="6" height="6"'
+            ' patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
+            '<rect width="6" height="6" fill="#fff3e0"/>'
+            '<line x1="0" y1="0" x2="0" y2="6" stroke="#fb8c00" stroke-width="1.5"/>'
             "</pattern></defs></svg>"
         ),
         name="ketahanan_config",
@@ -368,6 +385,7 @@ def script_styles() -> dict[str, Any]:
         "ramps": {str(n): ramps[n] for n in sorted(ramps)},
         "unit": {"color": "#5d4037", "weight": 0.6, "fillOpacity": 0.75},
         "nodata": {"color": "#616161", "weight": 0.6, "fillColor": "#d6d6d6", "fillOpacity": 0.9},
+        "partial": {"color": "#e65100", "weight": 0.8, "fillColor": "#fff3e0", "fillOpacity": 0.9},
         "statuses": {str(s): colour for s, colour in STATUS_COLOURS.items()},
         "overlays": OVERLAY_STYLES,
         "gap": {"color": "#d81b60", "weight": 3, "fill": False, "dashArray": "4 3"},
@@ -409,50 +427,18 @@ def profile_page(
     if match.empty:
         return None
     row = match.iloc[0]
-    total = len(kel)
-    scores = []
-    for pillar, column in SCORE_COLUMNS.items():
-        value = _clean(row.get(column)) if column in kel else None
-        rank = tables.ranks(column).loc[match.index[0]] if column in kel else None
-        scores.append(
-            {
-                "pillar": pillar,
-                "label": t(f"pillar.{pillar}"),
-                "value": None if value is None else _format(float(value), t.lang, decimals=2),
-                "rank": None if rank is None or not math.isfinite(rank) else int(rank),
-                "missing": _clean(row.get(f"{column}_missing")),
-            }
-        )
-    indicators = []
-    for d in tables.dictionary:
-        column = d["id"]
-        value = _clean(row.get(column)) if column in kel else None
-        indicators.append(
-            {
-                "id": column,
-                "pillar": t(f"pillar.{d.get('pillar')}"),
-                "name": Text.pick(d, "name", t.lang),
-                "value": _format(
-                    value, t.lang, decimals=0 if d.get("unit") == "persons (estimate)" else 3
-                ),
-                "unit": d.get("unit") or "",
-                "sources": ", ".join(d.get("sources") or []),
-                "formula": d.get("formula") or "",
-                "estimate": bool(d.get("estimate")),
-                "no_data_reason": d.get("no_data_reason"),
-            }
-        )
+    scores = score_rows(row, kel, tables.dictionary, t, _format)
+    indicators = indicator_rows(row, kel.columns, tables.dictionary, t, _format)
     config = {**_script_config(t), "kode": str(row["kode"])}
     template = _env.get_template("profile.html")
     return template.render(
         t=t,
         lang=t.lang,
         other_lang=_other_lang(t.lang),
-        kel={k: _clean(row.get(k)) for k in ("kode", "nama", "nama_kecamatan", "nama_kota")},
-        population=_format(_clean(row.get("population")), t.lang),
-        area=_format(_clean(row.get("area_km2")), t.lang, decimals=2),
+        kel={k: clean(row.get(k)) for k in ("kode", "nama", "nama_kecamatan", "nama_kota")},
+        population=_format(clean(row.get("population")), t.lang),
+        area=_format(clean(row.get("area_km2")), t.lang, decimals=2),
         scores=scores,
-        total=total,
         indicators=indicators,
         config_json=_json_for_script(config),
         leaflet_js=LEAFLET_JS,

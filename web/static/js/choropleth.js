@@ -3,6 +3,9 @@
  * for with classify/classify_by/k so that the server returns each unit's `class` and the
  * classification (breaks, counts). A unit is filled with cfg.styles.ramps[k][class]; the
  * script never works a class out itself, so the map always shows the server's classes.
+ * A pillar score's *partial* units (too little data, the partial status of the config) have no class: they
+ * are drawn hatched apart from the classes and "no data", their partial value and missing
+ * inputs in the tooltip.
  * Tooltips; a click opens the kelurahan profile (or zooms to a kecamatan/kota); a right-click
  * on a kelurahan starts a new action for it. Reloaded when the zoom needs another
  * generalisation.
@@ -11,8 +14,17 @@ import { P, fetchAll, itemsUrl, query, zoomOf } from "./api.js";
 import { cfg, el, fmt, t, toast } from "./page.js";
 
 const column = cfg.indicator.id;
+const { partial, status, missing } = cfg.indicator;
 
-function unitStyle(cls, ramp) {
+function isPartial(props) {
+  return Boolean(status) && props[status] === cfg.indicator.partial_status;
+}
+
+function unitStyle(props, ramp) {
+  const cls = props.class;
+  if ((cls === null || cls === undefined) && isPartial(props)) {
+    return { ...cfg.styles.partial, className: "ketahanan-unit ketahanan-partial" };
+  }
   if (cls === null || cls === undefined) {
     return { ...cfg.styles.nodata, className: "ketahanan-unit ketahanan-nodata" };
   }
@@ -23,7 +35,10 @@ function tooltip(props) {
   return el("div", { className: "unit-tooltip" }, [
     el("strong", { text: props.nama || "" }),
     el("div", { text: `${t("tooltip.code")}: ${props.kode || ""}` }),
-    el("div", { text: `${t("tooltip.value")}: ${fmt(props[column])}` }),
+    isPartial(props)
+      ? el("div", { text: `${t("tooltip.partial")}: ${fmt(props[partial])}` })
+      : el("div", { text: `${t("tooltip.value")}: ${fmt(props[column])}` }),
+    missing && props[missing] ? el("div", { text: `${t("tooltip.missing")}: ${props[missing]}` }) : null,
     el("div", { text: `${t("tooltip.unit")}: ${cfg.indicator.unit || "–"}` }),
     cfg.profiles ? el("div", { className: "muted", text: t("tooltip.open_profile") }) : null,
   ]);
@@ -33,7 +48,7 @@ function itemsQuery(zoom) {
   return {
     [P.limit]: 1000,
     [P.zoom]: zoom,
-    [P.properties]: ["kode", "nama", column, "class"].join(","),
+    [P.properties]: ["kode", "nama", column, "class", partial, status, missing].filter(Boolean).join(","),
     [P.classify]: cfg.classification,
     [P.classify_property]: column,
     [P.k]: cfg.k,
@@ -42,7 +57,8 @@ function itemsQuery(zoom) {
 }
 
 /*
- * map, group: folium's; onLoaded({classification, ramp, values, missing}) after each load;
+ * map, group: folium's; onLoaded({classification, ramp, values, missing, partial}) after each
+ * load;
  * onAddAction({unitCode, unitName}) on a right-click.
  */
 export function createChoropleth({ map, group, onLoaded, onAddAction }) {
@@ -79,7 +95,7 @@ export function createChoropleth({ map, group, onLoaded, onAddAction }) {
       const ramp = cfg.styles.ramps[String(classification.k)];
       byCode = {};
       const next = L.geoJSON({ type: "FeatureCollection", features }, {
-        style: (feature) => unitStyle(feature.properties.class, ramp),
+        style: (feature) => unitStyle(feature.properties, ramp),
         onEachFeature: bind,
       });
       if (layer) {
@@ -92,7 +108,8 @@ export function createChoropleth({ map, group, onLoaded, onAddAction }) {
         classification,
         ramp,
         values: features.map((f) => f.properties[column]),
-        missing: features.filter((f) => f.properties.class === null).length,
+        missing: features.filter((f) => f.properties.class === null && !isPartial(f.properties)).length,
+        partial: features.filter((f) => isPartial(f.properties)).length,
       });
       document.body.setAttribute("data-choropleth", "ready");
       document.body.setAttribute("data-units", String(features.length));

@@ -2,7 +2,8 @@
  * The legend in the map's bottom-right corner: the indicator and its unit, the method and
  * level, one row per class of the classification the items API returned (upper bound as
  * data-upper, the range, the count, the colour the choropleth fills it with), and the
- * "no data" row. Calls no API: the choropleth hands it what it loaded.
+ * "no data" row (and, for a pillar score, the hatched row of its partial scores), and the date
+ * of the data. Calls no API: the choropleth hands it what it loaded.
  */
 import { cfg, el, fmt, label, t } from "./page.js";
 
@@ -23,8 +24,8 @@ export function createLegend(map) {
   new Legend().addTo(map);
 
   /* classification: the API's; ramp: its colours; values: the units' values; missing: how
-   * many units have no class. */
-  function show({ classification, ramp, values, missing }) {
+   * many units have no data; partial: how many have a partial score. */
+  function show({ classification, ramp, values, missing, partial }) {
     const { indicator } = cfg;
     const list = el("ul", { className: "legend-classes" });
     const present = values.filter((v) => typeof v === "number");
@@ -40,12 +41,27 @@ export function createLegend(map) {
         el("span", { className: "legend-count", text: `(${missing})` }),
       ]),
     );
+    if (indicator.score) {
+      list.append(
+        el("li", { className: "legend-partial" }, [
+          el("span", { className: "swatch partial" }),
+          el("span", { className: "legend-label", text: t("legend.partial") }),
+          el("span", { className: "legend-count", text: `(${partial ?? 0})` }),
+        ]),
+      );
+    }
     const method = label("classifications", classification.method);
     box.replaceChildren(
       el("h2", { text: indicator.name + (indicator.unit ? ` (${indicator.unit})` : "") }),
       el("p", { className: "muted", text: `${method} · ${label("levels", cfg.level)}` }),
       list,
     );
+    if (indicator.data_date) {
+      const note = indicator.data_note ? ` · ${indicator.data_note}` : "";
+      box.append(
+        el("p", { className: "muted legend-date", text: `${t("legend.data_date")}: ${indicator.data_date}${note}` }),
+      );
+    }
     if (indicator.score) {
       box.append(el("p", { className: "muted", text: t("legend.score_note") }));
     }
