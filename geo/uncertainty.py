@@ -29,7 +29,6 @@ units, and one sort per draw-row batch: no Python loop over draws.
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -198,16 +197,3 @@ def rank_uncertainty(
         out.update(columns)
         out[top_class_column(pillar)] = share
     return pd.DataFrame(out, index=frame.index)
-
-
-def timed_rank_uncertainty(
-    frame: pd.DataFrame,
-    level: Level | str,
-    weights: Mapping[str, float],
-    definitions: Mapping[str, IndicatorDef],
-    params: UncertaintyParams | None = None,
-) -> tuple[pd.DataFrame, float]:
-    """:func:`rank_uncertainty` and the seconds it took."""
-    start = time.perf_counter()
-    result = rank_uncertainty(frame, level, weights, definitions, params)
-    return result, time.perf_counter() - start

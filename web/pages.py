@@ -426,7 +426,7 @@ def profile_page(
     match = kel[kel["kode"] == kode]
     if match.empty:
         return None
-    row = match.iloc[0]
+    row = {str(k): v for k, v in match.iloc[0].items()}
     scores = score_rows(row, kel, tables.dictionary, t, _format)
     indicators = indicator_rows(row, kel.columns, tables.dictionary, t, _format)
     config = {**_script_config(t), "kode": str(row["kode"])}

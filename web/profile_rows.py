@@ -16,19 +16,8 @@ from typing import Any
 
 import pandas as pd
 
-from geo.vocabulary import (
-    Pillar,
-    ScoreStatus,
-    Text,
-    contribution_column,
-    coverage_column,
-    missing_column,
-    partial_column,
-    rank_column,
-    score_column,
-    status_column,
-    top_class_column,
-)
+from geo import vocabulary as v
+from geo.vocabulary import Pillar, ScoreStatus, Text
 from web.i18n import Translator
 
 Formatter = Callable[..., str]
@@ -65,13 +54,13 @@ def score_rows(
     the drivers (each input's contribution, largest first)."""
     out = []
     for pillar in Pillar:
-        status = clean(row.get(status_column(pillar))) or ScoreStatus.no_data
-        full = clean(row.get(score_column(pillar)))
-        partial = clean(row.get(partial_column(pillar)))
+        status = clean(row.get(v.status_column(pillar))) or ScoreStatus.no_data
+        full = clean(row.get(v.score_column(pillar)))
+        partial = clean(row.get(v.partial_column(pillar)))
         value = full if full is not None else partial
-        coverage = clean(row.get(coverage_column(pillar)))
-        share = clean(row.get(top_class_column(pillar)))
-        rank_col = rank_column(pillar)
+        coverage = clean(row.get(v.coverage_column(pillar)))
+        share = clean(row.get(v.top_class_column(pillar)))
+        rank_col = v.rank_column(pillar)
         ranked = int(kelurahan[rank_col].notna().sum()) if rank_col in kelurahan else 0
         out.append(
             {
@@ -82,10 +71,10 @@ def score_rows(
                 "coverage": None if coverage is None else f"{round(100 * float(coverage))} %",
                 "rank": _int(row.get(rank_col)),
                 "ranked": ranked,
-                "p05": _int(row.get(rank_column(pillar, "p05"))),
-                "p95": _int(row.get(rank_column(pillar, "p95"))),
+                "p05": _int(row.get(v.rank_column(pillar, "p05"))),
+                "p95": _int(row.get(v.rank_column(pillar, "p95"))),
                 "top_share": None if share is None else f"{round(100 * float(share))} %",
-                "missing": clean(row.get(missing_column(pillar))),
+                "missing": clean(row.get(v.missing_column(pillar))),
                 "drivers": _drivers(row, dictionary, pillar, t, fmt),
             }
         )
@@ -104,7 +93,7 @@ def _drivers(
     for d in dictionary:
         if d.get("pillar") != pillar:
             continue
-        part = clean(row.get(contribution_column(str(d["id"]))))
+        part = clean(row.get(v.contribution_column(str(d["id"]))))
         if part is None:
             continue
         bars.append(

@@ -341,6 +341,17 @@ def test_custom_weights_recompute_scores(client: TestClient, api_settings: Setti
     assert not np.allclose(before.loc[got.index].astype(float), got, equal_nan=True)
     self_link = next(lnk["href"] for lnk in fc["links"] if lnk["rel"] == "self")
     assert "weights=" in self_link
+    # the build's rank intervals belong to the build's weights: under others they are null,
+    # while drivers and partial scores follow the request's weights
+    props = [f["properties"] for f in fc["features"]]
+    assert all(p["rank_siap_p50"] is None and p["top_class_siap_share"] is None for p in props)
+    assert any(f["properties"]["rank_siap_p50"] is not None for f in default["features"])
+    full = [p for p in props if p["score_siap"] is not None]
+    parts = [
+        sum(v for k, v in p.items() if k.startswith("contribution_siap") and v is not None)
+        for p in full
+    ]
+    assert np.allclose(parts, [p["score_siap"] for p in full])
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -42,6 +44,13 @@ def dictionary(real_build: Settings) -> list[dict[str, object]]:
     return [{k: parse_json_cell(v) for k, v in r.items()} for r in json_records(frame)]
 
 
+@pytest.fixture(scope="module")
+def scoring(dictionary: list[dict[str, object]]) -> tuple[dict[str, Any], dict[str, float]]:
+    """The build's indicator definitions and effective weights, read from its dictionary."""
+    definitions = definitions_of(dictionary)  # type: ignore[arg-type]
+    return definitions, weights_of(dictionary, definitions)  # type: ignore[arg-type]
+
+
 def test_waste_banks_pusat_counted_once_selatan_null(
     real_build: Settings, layers: dict[str, pd.DataFrame]
 ) -> None:
@@ -69,11 +78,10 @@ def test_waste_banks_pusat_counted_once_selatan_null(
 
 @pytest.mark.parametrize("level", list(Level))
 def test_no_full_sehat_score_from_a_single_indicator(
-    layers: dict[str, pd.DataFrame], dictionary: list[dict[str, object]], level: Level
+    layers: dict[str, pd.DataFrame], scoring: tuple[dict[str, Any], dict[str, float]], level: Level
 ) -> None:
     frame = layers[str(level)]
-    definitions = definitions_of(dictionary)  # type: ignore[arg-type]
-    weights = weights_of(dictionary, definitions)  # type: ignore[arg-type]
+    definitions, weights = scoring
     inputs = [d.id for d in pillar_inputs(definitions, weights, level, Pillar.sehat)]
     full = frame[status_column(Pillar.sehat)] == ScoreStatus.full
     assert (frame.loc[full, inputs].notna().sum(axis=1) >= 2).all()
@@ -87,11 +95,10 @@ def test_no_full_sehat_score_from_a_single_indicator(
 
 @pytest.mark.parametrize("level", list(Level))
 def test_contributions_sum_to_the_score(
-    layers: dict[str, pd.DataFrame], dictionary: list[dict[str, object]], level: Level
+    layers: dict[str, pd.DataFrame], scoring: tuple[dict[str, Any], dict[str, float]], level: Level
 ) -> None:
     frame = layers[str(level)]
-    definitions = definitions_of(dictionary)  # type: ignore[arg-type]
-    weights = weights_of(dictionary, definitions)  # type: ignore[arg-type]
+    definitions, weights = scoring
     for pillar in Pillar:
         inputs = pillar_inputs(definitions, weights, level, pillar)
         parts = frame[[contribution_column(d.id) for d in inputs]]
