@@ -129,7 +129,7 @@ def test_units_are_filled_by_the_class_the_server_returns(
         f"{web_app.base}/collections/kecamatan/items",
         params={
             "limit": 1000,
-            "properties": "kode,class",
+            "properties": "kode,class,score_terhubung_status",
             "classify": "fisher_jenks",
             "classify_by": "score_terhubung",
             "k": 4,
@@ -137,11 +137,18 @@ def test_units_are_filled_by_the_class_the_server_returns(
         timeout=30,
     ).json()
     classes = {f["properties"]["kode"]: f["properties"]["class"] for f in served["features"]}
+    status = {
+        f["properties"]["kode"]: f["properties"]["score_terhubung_status"]
+        for f in served["features"]
+    }
     ramp = styles["ramps"][str(served["classification"]["k"])]
     assert len(ramp) == 4
     paths = unit_paths(page, list(classes))
     for kode, cls in classes.items():
-        if cls is None:
+        if cls is None and status[kode] == "partial":
+            assert paths[kode]["fill"] == styles["partial"]["fillColor"], kode
+            assert "ketahanan-partial" in paths[kode]["cls"], kode
+        elif cls is None:
             assert paths[kode]["fill"] == styles["nodata"]["fillColor"], kode
             assert "ketahanan-nodata" in paths[kode]["cls"], kode
         else:
@@ -149,6 +156,36 @@ def test_units_are_filled_by_the_class_the_server_returns(
             assert f"class-{cls}" in paths[kode]["cls"].split(), kode
     assert None in classes.values()  # Kepulauan Seribu has no score: "no data" is drawn too
     assert {ramp[c] for c in classes.values() if c is not None} == set(ramp)
+
+
+def test_partial_scores_are_drawn_hatched_and_counted_apart(
+    watched: Watched, web_app: WebApp
+) -> None:
+    """Sehat: units resting on one indicator get no class, their own hatch and legend row."""
+    page = open_map(watched, web_app, "?pilar=sehat")
+    styles = page_config(page)["styles"]
+    served = httpx.get(
+        f"{web_app.base}/collections/kelurahan/items",
+        params={"limit": 1000, "properties": "kode,score_sehat,score_sehat_status"},
+        timeout=30,
+    ).json()
+    status = {
+        f["properties"]["kode"]: f["properties"]["score_sehat_status"] for f in served["features"]
+    }
+    partial = [k for k, s in status.items() if s == "partial"]
+    assert partial and len(partial) < len(status)
+    paths = unit_paths(page, list(status))
+    for kode in partial:
+        assert "ketahanan-partial" in paths[kode]["cls"], kode
+        assert paths[kode]["fill"] == styles["partial"]["fillColor"], kode
+    assert all("ketahanan-partial" not in paths[k]["cls"] for k in status if k not in partial)
+    hatch = page.evaluate(
+        "() => getComputedStyle(document.querySelector('path.ketahanan-partial')).fill"
+    )
+    assert "ketahanan-hatch-partial" in hatch
+    row = page.locator("#ketahanan-legend .legend-partial").inner_text()
+    assert f"({len(partial)})" in row
+    assert "Tanggal data" in page.locator("#ketahanan-legend").inner_text()
 
 
 def test_colours_follow_the_served_class_not_the_breaks(watched: Watched, web_app: WebApp) -> None:
