@@ -7,6 +7,7 @@ to 127.0.0.1 and fails the test on a console error or an unexpected dialog.
 from __future__ import annotations
 
 import json
+import re
 import time
 from typing import Any
 from urllib.parse import urlsplit
@@ -380,7 +381,17 @@ def test_kelurahan_profile(watched: Watched, web_app: WebApp) -> None:
     page.wait_for_url("**/kelurahan/31.73.03.1007*")
     assert "Glodok" in page.locator("h1").inner_text()
     assert page.locator(".profile-scores tbody tr").count() == 3
-    assert f"dari {KELURAHAN}" in page.locator(".profile-scores").inner_text()
+    served = httpx.get(
+        f"{web_app.base}/collections/kelurahan/items",
+        params={"limit": 1000, "properties": "kode,rank_siap"},
+        timeout=30,
+    ).json()["features"]
+    ranked = sum(f["properties"]["rank_siap"] is not None for f in served)
+    assert 0 < ranked < KELURAHAN  # Kepulauan Seribu has no full Siap score: not ranked
+    scores = page.locator(".profile-scores").inner_text()
+    assert f"dari {ranked}" in scores
+    assert re.search(r"\(\d+–\d+\)", scores)  # the rank's 5-95 % band
+    assert page.locator(".profile-drivers .driver-bar").count() >= 2
     page.wait_for_selector("#profile-map path.ketahanan-unit")
     wait_until(page, "!document.querySelector('#profile-actions').textContent.includes('Memuat')")
 
