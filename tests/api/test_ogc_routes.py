@@ -118,6 +118,12 @@ def test_collection_metadata_and_language(client: TestClient) -> None:
     assert flood["unit"] and flood["formula"] and flood["sources"]
     assert dictionary["kode"]["kind"] == "base"
     assert "score_siap" in dictionary
+    # every scoring column is explained where it is read, and each indicator carries its date
+    assert "partial" in dictionary["score_siap"]["formula"]
+    assert "OECD/JRC" in dictionary["rank_siap_p05"]["formula"]
+    assert "add up" in dictionary["contribution_siap_flood_share_2007"]["formula"]
+    assert dictionary["score_sehat_coverage"]["kind"] == "score"
+    assert flood["data_date"] and "2007" in flood["data_note"]
     id_titles = {e["id"]: e["title"] for e in doc_id["dataDictionary"]}
     assert id_titles["siap_flood_share_2007"] == "Pangsa luas tergenang banjir 2007"
 
