@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/run_all.py [--runs 3] [--quick] [--out benchmarks/RESULTS.md]
 
 Runs, in order: the full build (``bench_build``), the indicators and their scaling on tilings
-(``bench_indicators``; ``--quick`` leaves out the 64x tiling, which takes minutes), the API
+(``bench_indicators``; ``--quick`` leaves out the 64x tiling, which takes minutes), the
+rank-uncertainty Monte Carlo (``bench_uncertainty``, target <= 5 s), the API
 against pygeoapi and the pre-serialised-bytes limit (``bench_api``, wrk), the map page weight
 in headless Chromium (``bench_page``), the planner workspace (``bench_workspace``: the map's
 first paint, the tracker with 2,000 actions, the ranking), GeoJSON export against geopandas
@@ -164,6 +165,22 @@ def section_indicators(runs: int, quick: bool) -> list[str]:
     if quick:
         lines += ["", "*`--quick`: the 64x tiling was not run.*"]
     return lines
+
+
+def section_uncertainty(runs: int, quick: bool) -> list[str]:
+    bench = importlib.import_module("bench_uncertainty")
+    r = bench.measure(runs)
+    ratio = r["seconds"] / r["target_s"]
+    return [
+        f"The rank-uncertainty Monte Carlo ({r['draws']} draws, every level and pillar, "
+        f"{r['units']} units) on the build's indicators; median of {runs}.",
+        "",
+        "| figure | value | target | ratio | |",
+        "|---|---:|---:|---:|---|",
+        f"| Monte Carlo added to the build | {r['seconds']:.2f} s | <= {r['target_s']:.0f} s | "
+        f"{ratio:.2f} | {_met(ratio <= 1)} |",
+        f"| same seed, same numbers | {r['same']} | True | | {_met(bool(r['same']))} |",
+    ]
 
 
 def section_api(runs: int, quick: bool) -> list[str]:
@@ -356,6 +373,7 @@ def main() -> int:
     sections: dict[str, tuple[str, Callable[[int, bool], list[str]]]] = {
         "build": ("Build", section_build),
         "indicators": ("Indicators and scaling", section_indicators),
+        "uncertainty": ("Rank uncertainty", section_uncertainty),
         "api": ("API: OGC items against pygeoapi and the bytes limit", section_api),
         "scale": ("Scale-out: workers, nginx, tipg and pygeoapi side by side", section_scale),
         "page": ("Map page weight", section_page),

@@ -27,10 +27,12 @@ import pyogrio
 import rasterio
 
 from geo import layers as thematic
+from geo import sehat_layers as sehat
 from geo.admin import build_admin, build_rw
 from geo.catalogue import Catalogue, load_catalogue, verify_or_raise
 from geo.errors import DataError, NoBuildError
 from geo.indicators.compute import all_definitions, compute_indicators
+from geo.indicators.dictionary import with_data_dates
 from geo.ingest import Grid, read_ascii_grid
 from geo.scores import resolve_weights
 from geo.settings import Settings
@@ -84,6 +86,11 @@ class BuildReport:
         ]
 
     @property
+    def findings(self) -> list[dict[str, Any]]:
+        """Source-check findings across all reads (:mod:`geo.source_checks`), with their rows."""
+        return [f for r in self.reads for f in r.get("findings", [])]
+
+    @property
     def unmatched(self) -> list[dict[str, str]]:
         """Names that matched no code, with their source."""
         return [
@@ -105,6 +112,7 @@ class BuildReport:
             "checks": self.checks,
             "repaired": self.repaired,
             "set_aside": self.set_aside,
+            "source_checks": self.findings,
             "unmatched": self.unmatched,
             "reads": self.reads,
             "checksums": self.checksums,
@@ -121,6 +129,18 @@ class BuildResult:
     grids: dict[str, Grid]
     report: BuildReport
     dictionary: list[dict[str, Any]] = field(default_factory=list)
+    layer_sources: dict[str, str] = field(default_factory=dict)
+    """Build layer (and grid) name -> the catalogue source it comes from."""
+
+
+SOURCE_OF_ADMIN = {
+    "kelurahan": "kelurahan_dukcapil_2019",
+    "kecamatan": "kelurahan_dukcapil_2019",
+    "kota": "kelurahan_dukcapil_2019",
+    "rw": "rw_2014",
+    **{grid: "flood_depth_hkv" for grid in GRIDS},
+}
+"""The catalogue source of the layers the build does not read through a layer builder."""
 
 
 class _Steps:
@@ -199,9 +219,11 @@ def build_layers(
     resolve_weights(all_definitions(settings), settings.score_weights)
     steps = _Steps(report, progress)
     layers: dict[str, gpd.GeoDataFrame | pd.DataFrame] = {}
+    sources = dict(SOURCE_OF_ADMIN)
 
     def add(result: thematic.LayerResult) -> None:
         layers[result.name] = result.frame
+        sources[result.name] = result.source
         _record(report, result)
         if result.expected is not None:
             report.expected[result.name] = result.expected
@@ -258,10 +280,14 @@ def build_layers(
             add(res)
 
     with steps.step("sehat layers"):
-        add(thematic.slum_rw(folder("rw_kumuh_kotaku"), kel))
-        add(thematic.river_waste(folder("river_waste_2024_25"), admin.kecamatan))
-        add(thematic.waste_banks(folder("bank_sampah_3r"), kel))
-        for res in thematic.press_tables(data_dir):
+        add(sehat.slum_rw(folder("rw_kumuh_kotaku"), kel))
+        add(sehat.river_waste(folder("river_waste_2024_25"), admin.kecamatan, kel))
+        add(sehat.waste_banks(folder("bank_sampah_3r"), kel))
+        for res in sehat.press_tables(data_dir):
+            add(res)
+        for res in sehat.groundwater_ban_zones(
+            folder("groundwater_ban_zones_2021"), kel, layers["tj_stops"]
+        ):
             add(res)
 
     with steps.step("cross-check layers"):
@@ -275,20 +301,22 @@ def build_layers(
             grids[name] = grid
             report.counts[f"grid:{name}"] = int(np.isfinite(grid.array).sum())
 
-    result = BuildResult(layers=layers, grids=grids, report=report)
+    result = BuildResult(layers=layers, grids=grids, report=report, layer_sources=sources)
     with steps.step("indicators"):
-        _add_indicators(result, settings)
+        _add_indicators(result, settings, {s.id: s.date for s in cat.sources})
 
     report.counts.update({name: len(frame) for name, frame in layers.items()})
     return result
 
 
-def _add_indicators(result: BuildResult, settings: Settings) -> None:
+def _add_indicators(result: BuildResult, settings: Settings, dates: dict[str, str]) -> None:
     computed = compute_indicators(result.layers, result.grids, settings)
     result.layers.update(
         kelurahan=computed.kelurahan, kecamatan=computed.kecamatan, kota=computed.kota
     )
-    result.dictionary = list(computed.dictionary)
+    result.dictionary = with_data_dates(computed.dictionary, result.layer_sources, dates)
+    result.report.checks["rank_uncertainty"] = computed.rank_uncertainty
+    result.report.timings_s["indicators: rank uncertainty"] = computed.rank_uncertainty["seconds"]
 
 
 def _write_frame(path: Path, name: str, frame: gpd.GeoDataFrame | pd.DataFrame) -> None:

@@ -20,9 +20,8 @@ import shapely
 from geo.admin import link_points_to_kelurahan
 from geo.crs import STORAGE_CRS
 from geo.errors import DataError
-from geo.ingest import GTFSFeed, ReadReport, read_gtfs, read_table, read_vector, require_columns
-from geo.names import match_names
-from geo.transit import weekday_departures_per_hour
+from geo.ingest import GTFSFeed, ReadReport, read_gtfs, read_vector, require_columns
+from geo.transit import weekday_departures_per_hour, weekday_trip_stops
 
 Frame: TypeAlias = gpd.GeoDataFrame | pd.DataFrame
 
@@ -270,8 +269,21 @@ def transjakarta_2025(folder: Path) -> list[LayerResult]:
         route_report.warnings.append(
             f"{len(routes) - len(lines)} routes have no trip with two located stops"
         )
+    trip_stops = weekday_trip_stops(feed)
+    trip_report = ReadReport(
+        source="transjakarta_gtfs_2025_09", path=str(gtfs_dir / "stop_times.txt")
+    )
+    trip_report.rows_read = len(feed.tables["stop_times"])
+    trip_report.rows_kept = len(trip_stops)
     return [
         LayerResult("tj_stops", stops, [report], "transjakarta_gtfs_2025_09", 8650),
+        LayerResult(
+            "tj_trip_stops",
+            trip_stops,
+            [trip_report],
+            "transjakarta_gtfs_2025_09",
+            note="weekday trip and stop pairs, each once",
+        ),
         LayerResult(
             "tj_routes",
             lines,
@@ -362,106 +374,6 @@ def rail(folder: Path) -> list[LayerResult]:
             87,
         ),
     ]
-
-
-def slum_rw(folder: Path, kelurahan: gpd.GeoDataFrame) -> LayerResult:
-    """Slum RWs (RW kumuh, KOTAKU/BPS) in Jakarta Pusat, Utara and Selatan."""
-    path = folder / "DERIVED_kotaku_rw_kumuh_on_kartoza_rw2014.geojson"
-    gdf, report = read_vector(path, source="rw_kumuh_kotaku")
-    require_columns(
-        gdf,
-        ["kab_name", "kec_name", "kel_name", "rw", "luas_ha", "sumber", "kode_kemendagri_kel"],
-        path=path,
-    )
-    out = gpd.GeoDataFrame(
-        {
-            "rw": gdf["rw"].to_numpy(),
-            "nama_kelurahan_sumber": gdf["kel_name"].to_numpy(),
-            "kode_kelurahan_nama": gdf["kode_kemendagri_kel"].to_numpy(),
-            "luas_ha": gdf["luas_ha"].to_numpy(),
-            "sumber": gdf["sumber"].to_numpy(),
-        },
-        geometry=gdf.geometry.to_numpy(),
-        crs=gdf.crs,
-    )
-    out["kode_kelurahan"] = link_points_to_kelurahan(out, kelurahan).to_numpy()
-    out["kode_kota"] = out["kode_kelurahan"].str[:5]
-    return LayerResult("slum_rw", out, [report], "rw_kumuh_kotaku", 140)
-
-
-def river_waste(folder: Path, kecamatan: gpd.GeoDataFrame) -> LayerResult:
-    """River and water-body waste collected per kecamatan and month (table, no geometry)."""
-    path = folder / "RataRataVolumeSampahSungaiDKIJakarta.csv"
-    table, report = read_table(path, source="river_waste_2024_25")
-    require_columns(
-        table, ["periode_data", "wilayah", "kecamatan", "volume_sampah", "rata_rata"], path=path
-    )
-    match = match_names(
-        table["kecamatan"].astype(str).tolist(),
-        kecamatan[["kode", "nama"]],
-        name_col="nama",
-        code_col="kode",
-    )
-    out = pd.DataFrame(
-        {
-            "kode_kecamatan": list(match.codes),
-            "nama_kecamatan_sumber": table["kecamatan"].to_numpy(),
-            "periode": table["periode_data"].astype("int64").to_numpy(),
-            "volume_sampah_ton": pd.to_numeric(table["volume_sampah"], errors="coerce").to_numpy(),
-            "rata_rata_ton_per_hari": pd.to_numeric(table["rata_rata"], errors="coerce").to_numpy(),
-        }
-    )
-    report.unmatched.extend(sorted(set(match.unmatched)))
-    return LayerResult("river_waste", out, [report], "river_waste_2024_25", 672)
-
-
-def waste_banks(folder: Path, kelurahan: gpd.GeoDataFrame) -> LayerResult:
-    """Waste banks and 3R sites, joined to kelurahan codes by name within kecamatan."""
-    path = folder / "jakarta_3r_bank_sampah.csv"
-    table, report = read_table(path, source="bank_sampah_3r")
-    require_columns(
-        table, ["wilayah", "nama_lokasi_3R/bank_sampah", "kelurahan", "kecamatan"], path=path
-    )
-    match = match_names(
-        table["kelurahan"].fillna("").astype(str).tolist(),
-        kelurahan[["kode", "nama", "nama_kecamatan"]],
-        name_col="nama",
-        code_col="kode",
-        within=table["kecamatan"].fillna("").astype(str).tolist(),
-        within_col="nama_kecamatan",
-    )
-    out = pd.DataFrame(
-        {
-            "nama": table["nama_lokasi_3R/bank_sampah"].to_numpy(),
-            "alamat": table["alamat"].to_numpy() if "alamat" in table else None,
-            "nama_kelurahan_sumber": table["kelurahan"].to_numpy(),
-            "nama_kecamatan_sumber": table["kecamatan"].to_numpy(),
-            "wilayah": table["wilayah"].to_numpy(),
-            "status": table["status_kegiatan"].to_numpy() if "status_kegiatan" in table else None,
-            "kode_kelurahan": list(match.codes),
-        }
-    )
-    report.unmatched.extend(sorted(set(match.unmatched)))
-    return LayerResult(
-        "waste_banks",
-        out,
-        [report],
-        "bank_sampah_3r",
-        514,
-        note=f"{int(out['kode_kelurahan'].notna().sum())} of {len(out)} matched to a kelurahan",
-    )
-
-
-def press_tables(data_dir: Path) -> list[LayerResult]:
-    """Piped-water press facts and groundwater-ban zones: tables kept as published."""
-    out = []
-    for folder, source, name in (
-        ("sehat/piped_water_press_reports", "piped_water_press_reports", "piped_water_reports"),
-        ("sehat/groundwater_ban_zones_2021", "groundwater_ban_zones_2021", "groundwater_ban_zones"),
-    ):
-        table, report = read_table(data_dir / folder / "values.csv", source=source)
-        out.append(LayerResult(name, table, [report], source, len(table)))
-    return out
 
 
 def osm_2012(folder: Path) -> list[LayerResult]:

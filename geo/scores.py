@@ -1,23 +1,37 @@
-"""Pillar scores (0 to 1, higher = more exposed) from the indicator columns.
+"""Pillar scores (0 to 1, higher = more exposed) from the indicator columns, with their coverage,
+status and drivers.
 
 Method
 ------
 1. Scaling: each indicator is min-max scaled over the units of the same level that have a
    value: ``(v - min) / (max - min)``; for "higher = less exposed" indicators the reverse,
    ``(max - v) / (max - min)``. When all units share one value the scaled value is 0.5.
+   (:func:`scale` also offers the percentile rank and the clipped z-score, which the rank
+   uncertainty of :mod:`geo.uncertainty` draws from.)
 2. Weights: each indicator's documented default (``IndicatorDef.default_weight``), replaced at
    build time by ``Settings.score_weights``; a request re-scoring a served build starts from
    the weights that build used and applies its own on top. Weight 0 leaves the indicator out
    of the score.
 3. Indicators that cannot exist at a level (native at a coarser level, e.g. river waste at
-   kelurahan) are not inputs at that level.
-4. ``score_<pillar>`` = sum(w_i * s_i) / sum(w_i) over the inputs the unit has. The unit gets
-   null when the weight of the inputs it has is less than :data:`MIN_WEIGHT_SHARE` of the
-   weight of the inputs that have data for at least one unit of the level (an input with no
-   data anywhere, e.g. clean-water access before a layer is loaded, is listed as missing but
-   does not make every unit null). Missing data is never treated as zero.
-5. ``score_<pillar>_missing`` lists the ids of the weighted inputs the unit lacks,
+   kelurahan) are not inputs at that level. The *reachable* weight of a pillar at a level is
+   the weight of its inputs that have data for at least one unit of the level (an input with
+   no data anywhere, e.g. clean-water access before a layer is loaded, is listed as missing
+   but does not count against any unit).
+4. The value of a unit is ``sum(w_i * s_i) / sum(w_i)`` over the inputs it has. Missing data
+   is never treated as zero.
+5. Coverage: ``score_<pillar>_coverage`` = the unit's weight present / the reachable weight.
+   The score is **full** when the unit has data for at least :data:`MIN_INDICATORS` distinct
+   indicators *and* a coverage of at least :data:`MIN_WEIGHT_SHARE`; it is then in
+   ``score_<pillar>`` and ranked (``rank_<pillar>``, 1 = most exposed, among full scores
+   only). A unit with some data but less is **partial**: its value goes to
+   ``score_<pillar>_partial`` (drawn hatched and listed apart, never ranked with the full
+   scores) and ``score_<pillar>`` is null. A unit with no input has status ``no_data``.
+   ``score_<pillar>_status`` says which (:class:`geo.vocabulary.ScoreStatus`).
+6. ``score_<pillar>_missing`` lists the ids of the weighted inputs the unit lacks,
    comma-separated (null when none is missing).
+7. Drivers: ``contribution_<indicator>`` = ``s_i * w_i / sum(w_j)`` over the inputs the unit
+   has (null where the unit lacks the indicator): the contributions of a pillar's inputs sum
+   to the unit's (full or partial) score.
 """
 
 from __future__ import annotations
@@ -33,15 +47,36 @@ import pandas as pd
 from geo.errors import InvalidParameterError
 from geo.indicators.definitions import INDICATORS, IndicatorDef
 from geo.params import shown
-from geo.vocabulary import Direction, Level, Pillar, missing_column, score_column
+from geo.vocabulary import (
+    Direction,
+    Level,
+    Pillar,
+    ScoreStatus,
+    contribution_column,
+    coverage_column,
+    missing_column,
+    partial_column,
+    rank_column,
+    score_column,
+    status_column,
+)
 
 MIN_WEIGHT_SHARE = 0.5
-"""A unit needs inputs carrying at least this share of the pillar's weight to get a score."""
+"""A full score needs inputs carrying at least this share of the pillar's reachable weight."""
+MIN_INDICATORS = 2
+"""A full score needs data for at least this many distinct indicators (one indicator alone
+is that indicator, not a pillar score)."""
 
 SCALING_TEXT = (
     "min-max over the units of the same level with a value; reversed for higher = less "
     "exposed; 0.5 when all values are equal"
 )
+
+NORMALISATIONS = ("minmax", "percentile", "zscore")
+"""Normalisations :func:`scale` knows: min-max (the scores), percentile rank and z-score
+clipped at :data:`Z_CLIP` standard deviations (drawn by the rank uncertainty)."""
+Z_CLIP = 3.0
+"""Where the z-score normalisation is clipped (standard deviations from the mean)."""
 
 _ITEM = re.compile(r"^\s*([A-Za-z0-9_.\-]+)\s*[:=]\s*(\S+)\s*$")
 _WEIGHT = re.compile(r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
@@ -171,27 +206,86 @@ def resolve_weights(
     return weights
 
 
-def scale(values: pd.Series, direction: str) -> pd.Series:
-    """Min-max scale to 0-1 so that 1 = most exposed (see the module docstring).
+def scale(values: pd.Series, direction: str, method: str = "minmax") -> pd.Series:
+    """Scale an indicator so that higher = more exposed (see the module docstring).
 
     Parameters
     ----------
     values : Series
         Raw indicator values; nulls stay null.
     direction : {"higher_more_exposed", "higher_less_exposed"}
+    method : {"minmax", "percentile", "zscore"}
+        ``minmax``: 0-1 over the units with a value (0.5 when all are equal), the scores'
+        scaling. ``percentile``: the percentile rank ``(rank - 1) / (n - 1)`` with ties
+        averaged (0.5 for a single value). ``zscore``: ``(v - mean) / sd`` clipped to
+        ``±Z_CLIP`` (0 when all are equal). Reversed for "higher = less exposed".
 
     Returns
     -------
     Series of float
     """
     v = pd.to_numeric(values, errors="coerce").astype(float)
-    lo, hi = v.min(), v.max()
-    if pd.isna(lo):
+    if direction == Direction.higher_less_exposed:
+        v = -v
+    present = v.notna()
+    if not present.any():
         return v
+    if method == "percentile":
+        n = int(present.sum())
+        ranks = v.rank(method="average")
+        return (ranks - 1) / (n - 1) if n > 1 else v.where(v.isna(), 0.5)
+    if method == "zscore":
+        sd = v.std(ddof=0)
+        if not sd > 0:
+            return v.where(v.isna(), 0.0)
+        return ((v - v.mean()) / sd).clip(-Z_CLIP, Z_CLIP)
+    if method != "minmax":
+        raise InvalidParameterError(f"unknown normalisation {method!r}; use {NORMALISATIONS}")
+    lo, hi = v.min(), v.max()
     if hi == lo:
         return v.where(v.isna(), 0.5)
-    scaled = (v - lo) / (hi - lo)
-    return 1.0 - scaled if direction == Direction.higher_less_exposed else scaled
+    return (v - lo) / (hi - lo)
+
+
+def pillar_inputs(
+    definitions: Mapping[str, IndicatorDef],
+    weights: Mapping[str, float],
+    level: Level,
+    pillar: Pillar,
+) -> list[IndicatorDef]:
+    """The indicators that score ``pillar`` at ``level``: weighted (> 0) and not native at a
+    coarser level, in dictionary order."""
+    return [
+        d
+        for d in definitions.values()
+        if d.pillar == pillar
+        and weights.get(d.id, d.default_weight) > 0
+        and Level(d.native_level).rank <= level.rank
+    ]
+
+
+def scaled_inputs(
+    frame: pd.DataFrame, inputs: list[IndicatorDef], method: str = "minmax"
+) -> tuple[np.ndarray, np.ndarray]:
+    """The scaled values of ``inputs`` (units x inputs, 0 where missing) and where present."""
+    columns = []
+    for d in inputs:
+        if d.id in frame.columns:
+            columns.append(scale(frame[d.id], d.direction, method).to_numpy(dtype=float))
+        else:
+            columns.append(np.full(len(frame), np.nan))
+    values = np.column_stack(columns) if columns else np.zeros((len(frame), 0))
+    present = ~np.isnan(values)
+    return np.where(present, values, 0.0), present
+
+
+def full_ranks(scores: np.ndarray) -> np.ndarray:
+    """Rank of each finite score, 1 = highest (ties share the smallest rank); NaN stays NaN."""
+    out = np.full(len(scores), np.nan)
+    ok = np.isfinite(scores)
+    if ok.any():
+        out[ok] = pd.Series(scores[ok]).rank(ascending=False, method="min").to_numpy()
+    return out
 
 
 def score_units(
@@ -201,7 +295,7 @@ def score_units(
     *,
     definitions: Mapping[str, IndicatorDef] | None = None,
 ) -> pd.DataFrame:
-    """Pillar scores of the units of one level.
+    """Pillar scores of the units of one level, with coverage, status, rank and drivers.
 
     Parameters
     ----------
@@ -216,49 +310,54 @@ def score_units(
 
     Returns
     -------
-    DataFrame indexed like ``frame`` with ``score_<pillar>`` (float, null when too little
-    data) and ``score_<pillar>_missing`` (comma-separated ids or null) for each pillar.
+    DataFrame indexed like ``frame``; for each pillar ``score_<pillar>`` (full scores only),
+    ``score_<pillar>_partial``, ``score_<pillar>_coverage``, ``score_<pillar>_status``,
+    ``score_<pillar>_missing``, ``rank_<pillar>`` and ``contribution_<indicator>`` of each
+    of its inputs (see the module docstring).
     """
     if level not in set(Level):
         levels = ", ".join(Level)
         raise InvalidParameterError(f"unknown level {level!r}; expected one of {levels}")
-    rank = Level(level).rank
     definitions = definitions or INDICATORS
     weights = dict(weights or {})
-    out = pd.DataFrame(index=frame.index)
+    columns: dict[str, Any] = {}
     for pillar in Pillar:
-        inputs = [
-            d
-            for d in definitions.values()
-            if d.pillar == pillar
-            and weights.get(d.id, d.default_weight) > 0
-            and Level(d.native_level).rank <= rank
-        ]
-        total = np.zeros(len(frame))
-        have = np.zeros(len(frame))
-        reachable = 0.0
-        missing: list[np.ndarray] = []
-        for d in inputs:
-            w = float(weights.get(d.id, d.default_weight))
-            if d.id in frame.columns:
-                s = scale(frame[d.id], d.direction).to_numpy()
-            else:
-                s = np.full(len(frame), np.nan)
-            present = ~np.isnan(s)
-            if present.any():
-                reachable += w
-            total += np.where(present, s * w, 0.0)
-            have += np.where(present, w, 0.0)
-            missing.append(np.where(present, "", d.id))
-        with np.errstate(invalid="ignore", divide="ignore"):
-            score = np.where(
-                (have > 0) & (have >= MIN_WEIGHT_SHARE * reachable), total / have, np.nan
-            )
-        out[score_column(pillar)] = score
-        if missing:
-            stacked = np.vstack(missing).T
-            flags = [",".join(x for x in row if x) or None for row in stacked.tolist()]
-        else:
-            flags = [None] * len(frame)
-        out[missing_column(pillar)] = pd.Series(flags, index=frame.index, dtype=object)
+        inputs = pillar_inputs(definitions, weights, Level(level), pillar)
+        columns.update(_pillar_scores(frame, pillar, inputs, weights))
+    return pd.DataFrame(columns, index=frame.index)
+
+
+def _pillar_scores(
+    frame: pd.DataFrame, pillar: Pillar, inputs: list[IndicatorDef], weights: Mapping[str, float]
+) -> dict[str, Any]:
+    values, present = scaled_inputs(frame, inputs)
+    w = np.array([float(weights.get(d.id, d.default_weight)) for d in inputs])
+    reachable = float(w[present.any(axis=0)].sum()) if len(inputs) else 0.0
+    have = present.astype(float) @ w if len(inputs) else np.zeros(len(frame))
+    total = (values * present) @ w if len(inputs) else np.zeros(len(frame))
+    count = present.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        value = np.where(have > 0, total / have, np.nan)
+        coverage = np.where(reachable > 0, have / reachable, np.nan)
+    full = (have > 0) & (count >= MIN_INDICATORS) & (have >= MIN_WEIGHT_SHARE * reachable)
+    partial = (have > 0) & ~full
+    status = np.where(full, ScoreStatus.full, np.where(partial, ScoreStatus.partial, ""))
+    status = np.where(status == "", ScoreStatus.no_data, status)
+    score = np.where(full, value, np.nan)
+    out: dict[str, Any] = {
+        score_column(pillar): score,
+        partial_column(pillar): np.where(partial, value, np.nan),
+        coverage_column(pillar): coverage,
+        status_column(pillar): pd.Series(status, index=frame.index, dtype=object),
+    }
+    flags: list[str | None] = [
+        ",".join(d.id for d, p in zip(inputs, row, strict=True) if not p) or None
+        for row in present.tolist()
+    ]
+    out[missing_column(pillar)] = pd.Series(flags, index=frame.index, dtype=object)
+    out[rank_column(pillar)] = full_ranks(score)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for j, d in enumerate(inputs):
+            share = values[:, j] * w[j] / have
+            out[contribution_column(d.id)] = np.where(present[:, j] & (have > 0), share, np.nan)
     return out

@@ -25,6 +25,8 @@ from pydantic import Field, model_validator
 from pydantic import ValidationError as PydanticValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from geo.uncertainty import CONCENTRATION, DRAWS, MIN_DRAWS, SEED, UncertaintyParams
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 """The folder holding pyproject.toml (the repository root in a checkout)."""
 
@@ -73,6 +75,28 @@ class BuildSettings(BaseSettings):
             "'{\"siap_flood_share_2007\": 2}'; indicators not named keep their documented default."
         ),
     )
+    rank_draws: int = Field(
+        default=DRAWS,
+        ge=MIN_DRAWS,
+        le=100_000,
+        description="Monte Carlo draws of the rank uncertainty per level and pillar (>= 1000).",
+    )
+    rank_seed: int = Field(
+        default=SEED,
+        ge=0,
+        description="Seed of the rank-uncertainty draws (same seed, same numbers).",
+    )
+    rank_concentration: float = Field(
+        default=CONCENTRATION,
+        gt=0,
+        le=10_000,
+        description="Dirichlet concentration per input of the drawn weights (higher = closer).",
+    )
+
+    @property
+    def rank_uncertainty(self) -> UncertaintyParams:
+        """The Monte Carlo parameters of the rank uncertainty."""
+        return UncertaintyParams(self.rank_draws, self.rank_seed, self.rank_concentration)
 
     @property
     def report_path(self) -> Path:

@@ -63,6 +63,8 @@ class ReadReport:
     outside_dki : int
         Rows kept that reach beyond DKI Jakarta proper (``JAKARTA_EXTENT``), e.g.
         Bodetabek transit stops.
+    findings : list[dict]
+        Defects found by the source checks (:mod:`geo.source_checks`), each with its rows.
     """
 
     source: str
@@ -74,6 +76,7 @@ class ReadReport:
     unmatched: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     outside_dki: int = 0
+    findings: list[dict[str, Any]] = field(default_factory=list)
 
     def add_set_aside(self, reason: str, row: Any, name: Any = None, **extra: Any) -> None:
         """Record one row removed from the data, with the reason and its name if known.

@@ -17,6 +17,10 @@ Definition (used for the ``weekday_departures_per_hour`` column of ``tj_stops``)
 5. A station (``location_type`` 1) gets the sum of its child stops (``parent_station``).
    Entrances and other non-boarding nodes (``location_type`` >= 2) get NaN. A boarding stop
    that no weekday trip serves gets 0.
+
+These are *stop calls*: a bus serving ten stops counts at each of them. Distinct trips near a
+place come from :func:`weekday_trip_stops` (each trip and stop once, with the trip's daily
+departures), which the indicator ``terhubung_tj_trips_500m`` counts each trip once from.
 """
 
 from __future__ import annotations
@@ -68,6 +72,54 @@ def _table(feed: FeedLike, name: str, columns: tuple[str, ...]) -> pd.DataFrame:
     return table
 
 
+def trip_departures(feed: FeedLike) -> pd.Series:
+    """Departures per weekday of every weekday trip (steps 1-2 of the module docstring).
+
+    Returns
+    -------
+    Series of float
+        Indexed by ``trip_id``.
+    """
+    trips = _table(feed, "trips", ("trip_id", "service_id"))
+    calendar = _table(feed, "calendar", ("service_id", *WEEKDAYS))
+
+    day_flags = calendar[list(WEEKDAYS)].apply(pd.to_numeric, errors="coerce").fillna(0)
+    weekday_services = set(calendar.loc[(day_flags == 1).all(axis=1), "service_id"].str.strip())
+    weekday_trips = trips.loc[trips["service_id"].str.strip().isin(weekday_services), "trip_id"]
+    departures = pd.Series(1.0, index=pd.Index(weekday_trips.unique(), name="trip_id"))
+
+    frequencies = feed.tables.get("frequencies")
+    if frequencies is not None and len(frequencies):
+        _table(feed, "frequencies", ("trip_id", "start_time", "end_time", "headway_secs"))
+        start = gtfs_seconds(frequencies["start_time"])
+        end = gtfs_seconds(frequencies["end_time"])
+        headway = pd.to_numeric(frequencies["headway_secs"], errors="coerce")
+        span = (end - start).clip(lower=0)
+        runs = pd.Series(np.ceil(span / headway.where(headway > 0)), index=frequencies.index)
+        per_trip = runs.groupby(frequencies["trip_id"].to_numpy()).sum(min_count=1)
+        per_trip = per_trip.reindex(departures.index).dropna()
+        departures.loc[per_trip.index] = per_trip.to_numpy()
+    departures.name = "departures_per_day"
+    return departures
+
+
+def weekday_trip_stops(feed: FeedLike) -> pd.DataFrame:
+    """Each weekday trip and each stop it calls at, once, with the trip's daily departures.
+
+    Returns
+    -------
+    DataFrame
+        ``trip_id``, ``stop_id``, ``departures_per_day`` (one row per distinct trip and stop;
+        a loop trip calling twice at a stop is one row).
+    """
+    stop_times = _table(feed, "stop_times", ("trip_id", "stop_id"))
+    departures = trip_departures(feed)
+    calls = stop_times.loc[stop_times["trip_id"].isin(departures.index), ["trip_id", "stop_id"]]
+    calls = calls.drop_duplicates().reset_index(drop=True)
+    calls["departures_per_day"] = calls["trip_id"].map(departures).to_numpy(dtype=float)
+    return calls
+
+
 def weekday_departures_per_hour(feed: FeedLike, *, hours: float = 24.0) -> pd.Series:
     """Scheduled weekday departures per hour at each stop of a GTFS feed.
 
@@ -88,31 +140,13 @@ def weekday_departures_per_hour(feed: FeedLike, *, hours: float = 24.0) -> pd.Se
         ``weekday_departures_per_hour``.
     """
     stops = _table(feed, "stops", ("stop_id",))
-    trips = _table(feed, "trips", ("trip_id", "service_id"))
     stop_times = _table(feed, "stop_times", ("trip_id", "stop_id"))
-    calendar = _table(feed, "calendar", ("service_id", *WEEKDAYS))
-
-    day_flags = calendar[list(WEEKDAYS)].apply(pd.to_numeric, errors="coerce").fillna(0)
-    weekday_services = set(calendar.loc[(day_flags == 1).all(axis=1), "service_id"].str.strip())
-    weekday_trips = trips.loc[trips["service_id"].str.strip().isin(weekday_services), "trip_id"]
-    trip_departures = pd.Series(1.0, index=pd.Index(weekday_trips.unique(), name="trip_id"))
-
-    frequencies = feed.tables.get("frequencies")
-    if frequencies is not None and len(frequencies):
-        _table(feed, "frequencies", ("trip_id", "start_time", "end_time", "headway_secs"))
-        start = gtfs_seconds(frequencies["start_time"])
-        end = gtfs_seconds(frequencies["end_time"])
-        headway = pd.to_numeric(frequencies["headway_secs"], errors="coerce")
-        span = (end - start).clip(lower=0)
-        runs = pd.Series(np.ceil(span / headway.where(headway > 0)), index=frequencies.index)
-        per_trip = runs.groupby(frequencies["trip_id"].to_numpy()).sum(min_count=1)
-        per_trip = per_trip.reindex(trip_departures.index).dropna()
-        trip_departures.loc[per_trip.index] = per_trip.to_numpy()
+    trip_departures_ = trip_departures(feed)
 
     calls = stop_times.loc[
-        stop_times["trip_id"].isin(trip_departures.index), ["trip_id", "stop_id"]
+        stop_times["trip_id"].isin(trip_departures_.index), ["trip_id", "stop_id"]
     ]
-    calls = calls.assign(departures=calls["trip_id"].map(trip_departures).to_numpy())
+    calls = calls.assign(departures=calls["trip_id"].map(trip_departures_).to_numpy())
     daily = calls.groupby("stop_id")["departures"].sum()
 
     stop_ids = stops["stop_id"]

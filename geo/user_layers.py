@@ -157,6 +157,7 @@ def definition_of(entry: dict[str, Any], builtin: IndicatorDef | None = None) ->
             formula_id=f"{builtin.formula_id}; dimuat: {how}" if builtin.formula_id else "",
             coverage="kelurahan with a value in the loaded layer",
             user_layer=True,
+            data_note=_loaded_note(entry),
         )
     return IndicatorDef(
         id=entry["indicator_id"],
@@ -173,7 +174,15 @@ def definition_of(entry: dict[str, Any], builtin: IndicatorDef | None = None) ->
         valid_range=(None, None),
         coverage="kelurahan with a value in the loaded layer",
         user_layer=True,
+        data_note=_loaded_note(entry),
     )
+
+
+def _loaded_note(entry: dict[str, Any]) -> str:
+    """The date note of a planner's layer: when it was loaded (its data states no date)."""
+    loaded = str(entry.get("added_at") or "")[:10]
+    when = f" on {loaded}" if loaded else ""
+    return f"Loaded by a planner{when}; the date of its data is not stated."
 
 
 def _row_list(rows: pd.Index | list[Any], what: pd.Series | None = None) -> str:

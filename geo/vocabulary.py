@@ -10,7 +10,9 @@ the project: it is the leaf every other module may depend on.
 * :data:`K_MIN`, :data:`K_MAX`, :data:`K_DEFAULT`: the number of map classes. The map's
   sequential palettes (ColorBrewer YlOrRd) exist for 2 to 9 classes, so the page, the API and
   the OpenAPI document all allow exactly that range.
-* :func:`score_column`: the ``score_<pillar>`` rule.
+* :func:`score_column`: the ``score_<pillar>`` rule, and the columns beside it
+  (:func:`score_columns_of`: partial score, coverage, :class:`ScoreStatus`, missing inputs,
+  rank and its Monte Carlo interval, top-class share; :func:`contribution_column`).
 * :class:`Status`: where a resilience action stands; :data:`ACTIVE_STATUSES` cover a place.
 * :class:`Kind`: an action of the planners, or a related initiative (never a strategy action).
 * :class:`Direction`: how an indicator reads (higher = more or less exposed).
@@ -101,13 +103,83 @@ def missing_column(pillar: Pillar | str) -> str:
     return f"{score_column(pillar)}_missing"
 
 
+def partial_column(pillar: Pillar | str) -> str:
+    """The column of a *partial* score: the value of a unit with too little data for a full
+    score, kept apart from ``score_<pillar>`` so it is never ranked among full scores."""
+    return f"{score_column(pillar)}_partial"
+
+
+def coverage_column(pillar: Pillar | str) -> str:
+    """The column with the share of the pillar's weight a unit has data for (0-1)."""
+    return f"{score_column(pillar)}_coverage"
+
+
+def status_column(pillar: Pillar | str) -> str:
+    """The column saying whether a unit's score is full, partial or missing
+    (:class:`ScoreStatus`)."""
+    return f"{score_column(pillar)}_status"
+
+
+def rank_column(pillar: Pillar | str, stat: str | None = None) -> str:
+    """``rank_<pillar>`` (the rank of the full score, 1 = most exposed), or with ``stat`` one
+    of :data:`RANK_STATS` the Monte Carlo percentile rank ``rank_<pillar>_<stat>``."""
+    name = f"rank_{Pillar(pillar)}"
+    if stat is None:
+        return name
+    if stat not in RANK_STATS:
+        raise ValueError(f"unknown rank statistic {stat!r}; expected one of {RANK_STATS}")
+    return f"{name}_{stat}"
+
+
+RANK_STATS = ("p05", "p50", "p95")
+"""The percentiles of a unit's rank over the Monte Carlo draws (5th, median, 95th)."""
+
+
+def top_class_column(pillar: Pillar | str) -> str:
+    """The column with the share of Monte Carlo draws that put a unit in the top class."""
+    return f"top_class_{Pillar(pillar)}_share"
+
+
+CONTRIBUTION_PREFIX = "contribution_"
+
+
+def contribution_column(indicator_id: str) -> str:
+    """The column of an indicator's contribution to its pillar's score (its driver share)."""
+    return f"{CONTRIBUTION_PREFIX}{indicator_id}"
+
+
+class ScoreStatus(StrEnum):
+    """Whether a unit's pillar score rests on enough data (see :mod:`geo.scores`)."""
+
+    full = "full"
+    partial = "partial"
+    no_data = "no_data"
+
+
 SCORE_COLUMNS = tuple(score_column(p) for p in Pillar)
 """Every pillar score column, in pillar order."""
 
 
+def score_columns_of(pillar: Pillar | str) -> tuple[str, ...]:
+    """Every column the scoring writes for a pillar (contributions aside), in order."""
+    return (
+        score_column(pillar),
+        partial_column(pillar),
+        coverage_column(pillar),
+        status_column(pillar),
+        missing_column(pillar),
+        rank_column(pillar),
+        *(rank_column(pillar, s) for s in RANK_STATS),
+        top_class_column(pillar),
+    )
+
+
 def is_score_column(name: str) -> bool:
-    """True for ``score_<pillar>`` and ``score_<pillar>_missing``."""
-    return any(name in (score_column(p), missing_column(p)) for p in Pillar)
+    """True for every column the scoring writes: the scores, partial scores, coverage, status,
+    missing inputs, ranks, rank intervals, top-class shares and contributions."""
+    if name.startswith(CONTRIBUTION_PREFIX):
+        return True
+    return any(name in score_columns_of(p) for p in Pillar)
 
 
 DEFAULT_CLASSIFY_BY = score_column(Pillar.siap)

@@ -19,7 +19,18 @@ from branca.element import Element
 from geo.actions.auth import Role
 from geo.actions.model import ActionIn
 from geo.settings import Settings
-from geo.vocabulary import ClassMethod, Direction, Level, Pillar, Status, values
+from geo.vocabulary import (
+    ClassMethod,
+    Direction,
+    Level,
+    Pillar,
+    ScoreStatus,
+    Status,
+    missing_column,
+    partial_column,
+    status_column,
+    values,
+)
 from web.assets import (
     APP_CSS,
     FAVICON,
@@ -113,6 +124,8 @@ def indicator_meta(tables: BuildTables, params: MapParams, t: Translator) -> dic
     """Name, unit and formula of the column a map or ranking shows, in the page's language."""
     entry = tables.entry(params.column)
     if entry is None:
+        inputs = [d for d in tables.indicators(params.pillar) if float(d.get("weight") or 0) > 0]
+        dates = dict.fromkeys(str(d["data_date"]) for d in inputs if d.get("data_date"))
         return {
             "id": params.column,
             "name": f"{t('indicator.score')} {t('pillar.' + params.pillar)}",
@@ -120,11 +133,32 @@ def indicator_meta(tables: BuildTables, params: MapParams, t: Translator) -> dic
             "formula": t("indicator.score_formula"),
             "score": True,
             "higherIsWorse": True,
+            # A partial score (too little data) has no class: the map hatches it apart.
+            "partial": partial_column(params.pillar),
+            "status": status_column(params.pillar),
+            "partial_status": str(ScoreStatus.partial),
+            "missing": missing_column(params.pillar),
+            "data_date": " / ".join(dates) or None,
+            "data_note": None,
         }
     worse = entry.get("direction") != LESS_EXPOSED
     names = names_of(tables.dictionary, t)
     meta = indicator_text(entry, t, names)
-    return {"id": params.column, **meta, "score": False, "higherIsWorse": worse}
+    return {
+        "id": params.column,
+        **meta,
+        "score": False,
+        "higherIsWorse": worse,
+        "data_date": entry.get("data_date"),
+        "data_note": entry.get("data_note") or None,
+    }
+
+
+def map_properties(meta: dict[str, Any], classified: bool) -> list[str]:
+    """The item properties the choropleth asks for (a score's partial columns too)."""
+    extra = [meta.get("partial"), meta.get("status"), meta.get("missing")]
+    props = ["kode", "nama", str(meta["id"]), *(["class"] if classified else [])]
+    return props + [str(p) for p in extra if p]
 
 
 def weights_meta(tables: BuildTables, params: MapParams, t: Translator) -> list[dict[str, Any]]:
@@ -169,12 +203,14 @@ def _layers(fmap: folium.Map, t: Translator, params: MapParams, offline: bool) -
     }
 
 
-def choropleth_url(params: MapParams, plan: ClassPlan, zoom: int = START_ZOOM) -> str:
+def choropleth_url(
+    params: MapParams, plan: ClassPlan, meta: dict[str, Any], zoom: int = START_ZOOM
+) -> str:
     """The items URL of the map's first choropleth load (preloaded by the page's head).
 
     The script asks for exactly this URL at the start zoom, so the browser's preload serves it.
     """
-    props = ["kode", "nama", params.column, *(["class"] if plan.method else [])]
+    props = map_properties(meta, bool(plan.method))
     query = {
         API_PARAMS["limit"]: 1000,
         API_PARAMS["zoom"]: zoom,
@@ -234,12 +270,13 @@ def map_page(settings: Settings, tables: BuildTables, params: MapParams, plan: C
             max_zoom=19,
         ).add_to(fmap)
     groups = _layers(fmap, t, params, offline=not has_basemap)
+    meta = indicator_meta(tables, params, t)
     _controls(fmap, groups.pop("_drawn"), t)
     config = {
         **script_config(t, tables),
         "pillar": params.pillar,
         "level": params.level,
-        "indicator": indicator_meta(tables, params, t),
+        "indicator": meta,
         "indicators": [
             {"id": d["id"], **indicator_text(d, t)} for d in tables.indicators(params.pillar)
         ],
@@ -250,7 +287,7 @@ def map_page(settings: Settings, tables: BuildTables, params: MapParams, plan: C
         "weightsPanel": weights_meta(tables, params, t),
         "focus": params.focus,
         "startZoom": START_ZOOM,
-        "firstUrl": choropleth_url(params, plan),
+        "firstUrl": choropleth_url(params, plan, meta),
         "profiles": params.level == PROFILE_LEVEL,
         "map": fmap.get_name(),
         "tiles": tiles.get_name() if tiles is not None else None,
@@ -286,7 +323,11 @@ def _finish_figure(
             '<svg width="0" height="0" style="position:absolute" aria-hidden="true"><defs>'
             '<pattern id="ketahanan-hatch" width="6" height="6" patternUnits="userSpaceOnUse"'
             ' patternTransform="rotate(45)"><rect width="6" height="6" fill="#e0e0e0"/>'
-            '<line x1="0" y1="0" x2="0" y2="6" stroke="#8a8a8a" stroke-width="2"/>'
+            '<line x1="0" y1="0" x2="0" y2="6" stroke="#8a8a8a" stroke-width="2"/></pattern>'
+            '<pattern id="ketahanan-hatch-partial" width="6" height="6"'
+            ' patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
+            '<rect width="6" height="6" fill="#fff3e0"/>'
+            '<line x1="0" y1="0" x2="0" y2="6" stroke="#fb8c00" stroke-width="1.5"/>'
             "</pattern></defs></svg>"
         ),
         name="ketahanan_config",

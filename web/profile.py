@@ -1,5 +1,6 @@
-"""The kelurahan profile page (Jinja): every indicator with unit, source and formula, the three
-pillar scores with their rank, the actions touching it (drawn by ``profile.js``), downloads.
+"""The kelurahan profile page (Jinja): every indicator with unit, source, date of its data and
+formula, the three pillar scores with their status (full or partial), rank and rank interval and
+the bars of their drivers, the actions touching it (drawn by ``profile.js``), downloads.
 
 Indicator names, units and formulas are shown in the page's language (:mod:`web.wording`);
 a score's missing inputs are named, never given as raw ids.
@@ -7,16 +8,14 @@ a score's missing inputs are named, never given as raw ids.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from geo.settings import Settings
-from geo.vocabulary import missing_column
 from web.assets import APP_CSS, FAVICON, LEAFLET_CSS, LEAFLET_JS, PROFILE_JS, module_tags
 from web.data import BuildTables
 from web.i18n import Translator, normalise_lang
 from web.pages import PROFILE_LEVEL, script_config
-from web.params import SCORE_COLUMNS
+from web.profile_rows import score_rows
 from web.render import clean, env, format_number, header, json_for_script
 from web.wording import formula_text, names_of, unit_text
 
@@ -42,24 +41,13 @@ def missing_names(dictionary: list[dict[str, Any]], text: Any, lang: str) -> str
     return ", ".join(str(names.get(i.strip()) or i.strip()) for i in text.split(",") if i.strip())
 
 
-def _scores(tables: BuildTables, row: Any, index: Any, t: Translator) -> list[dict[str, Any]]:
-    kel = tables.kelurahan
-    scores = []
-    for pillar, column in SCORE_COLUMNS.items():
-        value = clean(row.get(column)) if column in kel else None
-        rank = tables.ranks(column).loc[index] if column in kel else None
-        scores.append(
-            {
-                "pillar": pillar,
-                "label": t(f"pillar.{pillar}"),
-                "value": None if value is None else format_number(float(value), t.lang, 2),
-                "rank": None if rank is None or not math.isfinite(rank) else int(rank),
-                "of": int(kel[column].notna().sum()) if column in kel else 0,
-                "missing": missing_names(
-                    tables.dictionary, clean(row.get(missing_column(pillar))), t.lang
-                ),
-            }
-        )
+def _scores(tables: BuildTables, row: Any, t: Translator) -> list[dict[str, Any]]:
+    """The pillar scores (:func:`web.profile_rows.score_rows`: status, rank and interval,
+    drivers) with their missing inputs named."""
+    record = {str(k): v for k, v in row.items()}
+    scores = score_rows(record, tables.kelurahan, tables.dictionary, t, format_number)
+    for score in scores:
+        score["missing"] = missing_names(tables.dictionary, score["missing"], t.lang)
     return scores
 
 
@@ -83,6 +71,9 @@ def _indicators(
                 "sources": "; ".join(sources.get(s, s) for s in d.get("sources") or []),
                 "formula": formula_text(d, t, names),
                 "estimate": bool(d.get("estimate")),
+                "proxy": bool(d.get("proxy")),
+                "data_date": d.get("data_date") or "",
+                "data_note": d.get("data_note") or "",
                 "no_data_reason": d.get("no_data_reason"),
             }
         )
@@ -115,7 +106,7 @@ def profile_page(
         kel={k: clean(row.get(k)) for k in ("kode", "nama", "nama_kecamatan", "nama_kota")},
         population=format_number(clean(row.get("population")), t.lang),
         area=format_number(clean(row.get("area_km2")), t.lang, decimals=2),
-        scores=_scores(tables, row, match.index[0], t),
+        scores=_scores(tables, row, t),
         indicators=_indicators(
             tables, row, t, {k: v[t.lang] for k, v in (source_titles or {}).items()}
         ),

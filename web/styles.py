@@ -87,6 +87,7 @@ def script_styles() -> dict[str, Any]:
         "ramps": {str(n): ramps[n] for n in sorted(ramps)},
         "unit": {"color": "#5d4037", "weight": 0.6, "fillOpacity": 0.75},
         "nodata": {"color": "#616161", "weight": 0.6, "fillColor": "#d6d6d6", "fillOpacity": 0.9},
+        "partial": {"color": "#e65100", "weight": 0.8, "fillColor": "#fff3e0", "fillOpacity": 0.9},
         "statuses": {str(s): colour for s, colour in STATUS_COLOURS.items()},
         "status_unknown": STATUS_UNKNOWN_COLOUR,
         "overlays": OVERLAY_STYLES,

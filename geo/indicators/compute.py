@@ -10,8 +10,9 @@ follows are data (:mod:`geo.indicators.definitions`); the data dictionary it ret
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import geopandas as gpd
@@ -35,8 +36,16 @@ from geo.indicators.measures import (
 from geo.indicators.spatial import to_metric
 from geo.scores import resolve_weights, score_units
 from geo.settings import Settings
+from geo.uncertainty import UncertaintyParams, rank_uncertainty
 from geo.user_layers import definition_of, list_user_layers, user_layer_values
-from geo.vocabulary import Level, is_score_column
+from geo.vocabulary import (
+    CONTRIBUTION_PREFIX,
+    Level,
+    Pillar,
+    contribution_column,
+    is_score_column,
+    score_columns_of,
+)
 from geo.zonal import GridLike
 
 BASE_COLUMNS = ("kode", "area_km2", "population", "households", "kode_kecamatan", "kode_kota")
@@ -72,6 +81,8 @@ class IndicatorResult:
     kecamatan: gpd.GeoDataFrame
     kota: gpd.GeoDataFrame
     dictionary: list[dict[str, Any]]
+    rank_uncertainty: dict[str, Any] = field(default_factory=dict)
+    """The Monte Carlo's parameters, method and the seconds it took (all levels)."""
 
     def layer(self, level: Level | str) -> gpd.GeoDataFrame:
         """The layer of ``level`` (kelurahan, kecamatan or kota)."""
@@ -194,7 +205,9 @@ def compute_indicators(
     step("scores")
     base = settings.score_weights if settings is not None else None
     effective = resolve_weights(definitions, base, weights)
+    params = settings.rank_uncertainty if settings is not None else UncertaintyParams()
     results: dict[str, gpd.GeoDataFrame] = {}
+    seconds = 0.0
     for (level, level_values), admin in zip(values.items(), admins, strict=True):
         stale = [c for c in admin.columns if c in definitions or is_score_column(str(c))]
         layer = admin.drop(columns=stale)
@@ -205,10 +218,33 @@ def compute_indicators(
                 else np.nan
             )
         scores = score_units(layer, level, effective, definitions=definitions)
+        start = time.perf_counter()
+        ranks = rank_uncertainty(
+            pd.concat([layer, scores], axis=1), level, effective, definitions, params
+        )
+        seconds += time.perf_counter() - start
         results[str(level)] = gpd.GeoDataFrame(
-            pd.concat([layer, scores], axis=1), geometry="geometry", crs=admin.crs
+            pd.concat([layer, _in_order(pd.concat([scores, ranks], axis=1), definitions)], axis=1),
+            geometry="geometry",
+            crs=admin.crs,
         )
 
     dictionary = data_dictionary(definitions, effective, reasons=reasons, layers=results)
     kel, kec, kota = (results[str(level)] for level in Level)
-    return IndicatorResult(kel, kec, kota, dictionary)
+    uncertainty = {**params.to_dict(), "seconds": round(seconds, 3)}
+    return IndicatorResult(kel, kec, kota, dictionary, uncertainty)
+
+
+def _in_order(scores: pd.DataFrame, definitions: Mapping[str, IndicatorDef]) -> pd.DataFrame:
+    """The scoring columns grouped by pillar: score, partial, coverage, status, missing, rank,
+    rank interval, top-class share, then the contributions of the pillar's inputs."""
+    order: list[str] = []
+    for pillar in Pillar:
+        order.extend(c for c in score_columns_of(pillar) if c in scores.columns)
+        order.extend(
+            contribution_column(d.id)
+            for d in definitions.values()
+            if d.pillar == pillar and contribution_column(d.id) in scores.columns
+        )
+    rest = [c for c in scores.columns if c not in order and not c.startswith(CONTRIBUTION_PREFIX)]
+    return scores[order + rest]

@@ -73,6 +73,12 @@ class IndicatorDef:
     formula_id : str
         The formula in Bahasa Indonesia, for the pages (``formula`` is the English one, as
         computed); empty for a planner layer, whose pages show the English text.
+    proxy : bool
+        The value stands in for something the data cannot measure (its formula says what).
+    data_note : str
+        What the date of the data means for the value: changes since that the data predates.
+        (The date itself comes from the catalogue at build time: ``data_date`` in the data
+        dictionary.)
     """
 
     id: str
@@ -92,6 +98,8 @@ class IndicatorDef:
     coverage: str = ""
     user_layer: bool = False
     formula_id: str = ""
+    proxy: bool = False
+    data_note: str = ""
 
     @property
     def aggregation_text(self) -> str:
@@ -145,6 +153,25 @@ class IndicatorDef:
 
 _ENUM_FIELDS = frozenset({"pillar", "direction", "native_level"})
 
+COAST_REACH_KM = 5.0
+"""Distance inland at which the coastal-proximity proxy reaches 0."""
+
+_FLOOD_2007 = (
+    "The February 2007 flood: works since (river normalisation, pumps, dikes) are not in it."
+)
+_DEPTH_GRID = (
+    "HKV model of about 2012 (a 2007-like flood): works since and land subsidence after "
+    "2012 are not in it."
+)
+_HYDRO_2016 = (
+    "Pumps and gates of 2016: later ones are not in it (Pantau Banjir 2024 lists 184 pump houses)."
+)
+_WASTE_BANKS = "The list states no date (repository of July 2022)."
+_RAIL_2021 = (
+    "Stations of August 2021: before LRT Jabodebek (opened August 2023) and later station changes."
+)
+_COAST = "Coast of the 2019 kelurahan boundaries; reclaimed islands are not in them."
+
 _MORE = Direction.higher_more_exposed
 _LESS = Direction.higher_less_exposed
 _MAINLAND = "mainland kelurahan with RW 2014 polygons (not Kepulauan Seribu)"
@@ -168,6 +195,7 @@ _DEFS: tuple[IndicatorDef, ...] = (
             "luas(wilayah ∩ gabungan poligon RW yang tergenang pada 2007) / luas(wilayah); luas "
             "diukur dalam METRIC_CRS"
         ),
+        data_note=_FLOOD_2007,
     ),
     IndicatorDef(
         "siap_rw_flooded_2017_count",
@@ -243,6 +271,7 @@ _DEFS: tuple[IndicatorDef, ...] = (
             "wilayah dan berisi data (sel sama luas pada lintang ini; sel tanpa data tidak "
             "dihitung)"
         ),
+        data_note=_DEPTH_GRID,
     ),
     IndicatorDef(
         "siap_depth_share_gt_0_5m",
@@ -260,6 +289,7 @@ _DEFS: tuple[IndicatorDef, ...] = (
         formula_id=(
             "sel dengan kedalaman lebih dari 0,5 m / sel berisi data, pusat sel di dalam wilayah"
         ),
+        data_note=_DEPTH_GRID,
     ),
     IndicatorDef(
         "siap_people_exposed_2007",
@@ -279,6 +309,7 @@ _DEFS: tuple[IndicatorDef, ...] = (
             "PERKIRAAN: penduduk × siap_flood_share_2007 (menganggap penduduk tersebar merata di "
             "kelurahan); tidak masuk skor bawaan karena mengulang pangsa genangan"
         ),
+        data_note=_FLOOD_2007 + " Population of 30 June 2019.",
     ),
     IndicatorDef(
         "siap_pumps_1km",
@@ -296,6 +327,7 @@ _DEFS: tuple[IndicatorDef, ...] = (
             "jumlah pompa banjir yang berjarak paling jauh 1.000 m dari poligon wilayah (yang di "
             "dalamnya juga)"
         ),
+        data_note=_HYDRO_2016,
     ),
     IndicatorDef(
         "siap_floodgates_1km",
@@ -313,6 +345,91 @@ _DEFS: tuple[IndicatorDef, ...] = (
             "jumlah pintu air yang berjarak paling jauh 1.000 m dari poligon wilayah (yang di "
             "dalamnya juga)"
         ),
+        data_note=_HYDRO_2016,
+    ),
+    IndicatorDef(
+        "siap_coast_distance_km",
+        Pillar.siap,
+        Text("Jarak ke garis pantai", "Distance to the coastline"),
+        "km",
+        _LESS,
+        ("kelurahan",),
+        Level.kelurahan,
+        "mean over the unit's area (a 200 m grid of points, METRIC_CRS) of the distance to the "
+        "mainland coastline derived from the kelurahan boundaries (geo.coast: the north arc of "
+        "the mainland's outer ring between its north-west and north-east corners); not in the "
+        "default score (siap_coast_proximity weighs it)",
+        "mean",
+        weight_column="area_km2",
+        default_weight=0.0,
+        coverage=_MAINLAND,
+        formula_id=(
+            "rata-rata, atas luas wilayah (titik grid 200 m, METRIC_CRS), jarak ke garis pantai "
+            "daratan yang diturunkan dari batas kelurahan (geo.coast: busur utara cincin luar "
+            "daratan di antara sudut barat laut dan timur lautnya); tidak masuk skor bawaan "
+            "(siap_coast_proximity yang dibobot)"
+        ),
+        data_note=_COAST,
+    ),
+    IndicatorDef(
+        "siap_coast_proximity",
+        Pillar.siap,
+        Text("Kedekatan ke pantai (proksi rob)", "Coastal proximity (tidal-flood proxy)"),
+        "0-1 (proxy)",
+        _MORE,
+        ("kelurahan",),
+        Level.kelurahan,
+        "PROXY of exposure to tidal flooding (rob) and coastal subsidence: mean over the unit's "
+        f"area (200 m grid) of max(0, 1 - d / {COAST_REACH_KM:g} km), d the distance to the "
+        "coastline of siap_coast_distance_km; 1 on the coast, 0 from "
+        f"{COAST_REACH_KM:g} km inland",
+        "mean",
+        weight_column="area_km2",
+        valid_range=(0.0, 1.0),
+        coverage=_MAINLAND,
+        proxy=True,
+        formula_id=(
+            "PROKSI keterpaparan banjir rob dan penurunan tanah pesisir: rata-rata, atas luas "
+            f"wilayah (grid 200 m), dari maks(0, 1 - d / {COAST_REACH_KM:g} km), d jarak ke garis "
+            "pantai dari siap_coast_distance_km; 1 di pantai, 0 mulai "
+            f"{COAST_REACH_KM:g} km ke darat"
+        ),
+        data_note=_COAST,
+    ),
+    IndicatorDef(
+        "siap_groundwater_ban_zone",
+        Pillar.siap,
+        Text(
+            "Zona bebas air tanah (proksi penurunan tanah)",
+            "Groundwater-ban zone (land-subsidence proxy)",
+        ),
+        "0/1 (proxy)",
+        _MORE,
+        ("groundwater_ban_kelurahan",),
+        Level.kelurahan,
+        "PROXY of land-subsidence pressure: 1 when the kelurahan is named by a zone of Pergub "
+        "93/2021 (groundwater extraction banned, geo.ban_zones): an area matched by name to the "
+        "kelurahan (or to its kecamatan), or a road corridor matched through the TJ stops named "
+        "after the road (kelurahan within 100 m of such a stop); else 0. At kecamatan and "
+        "kota: the area-weighted share of such kelurahan",
+        "mean",
+        weight_column="area_km2",
+        default_weight=0.5,
+        valid_range=(0.0, 1.0),
+        coverage=_MAINLAND,
+        proxy=True,
+        formula_id=(
+            "PROKSI tekanan penurunan tanah: 1 bila kelurahan disebut oleh zona Pergub 93/2021 "
+            "(pengambilan air tanah dilarang, geo.ban_zones): kawasan yang cocok namanya dengan "
+            "kelurahan (atau kecamatannya), atau koridor jalan yang dicocokkan lewat halte TJ "
+            "yang dinamai menurut jalan itu (kelurahan dalam 100 m dari halte tersebut); selain "
+            "itu 0. Di kecamatan dan kota: pangsa berbobot luas dari kelurahan tersebut"
+        ),
+        data_note=(
+            "Zones of Pergub 93/2021 (in force 1 Aug 2023) as the press lists them: 3 of the 12 "
+            "roads were not read and areas or roads no name matches are left at 0 (the build "
+            "report lists them)."
+        ),
     ),
     IndicatorDef(
         "sehat_slum_rw_count",
@@ -327,6 +444,7 @@ _DEFS: tuple[IndicatorDef, ...] = (
         default_weight=0.0,
         coverage="kota 31.71, 31.72, 31.74 (source coverage)",
         formula_id=("jumlah RW kumuh KOTAKU yang titik wakilnya berada di wilayah"),
+        data_note="The KOTAKU list states no date (about 2017); slum upgrading since is not in it.",
     ),
     IndicatorDef(
         "sehat_slum_rw_share",
@@ -342,6 +460,7 @@ _DEFS: tuple[IndicatorDef, ...] = (
         valid_range=(0.0, 1.0),
         coverage="kota 31.71, 31.72, 31.74 (source coverage)",
         formula_id=("min(1, sehat_slum_rw_count / jumlah titik wakil RW 2014 di wilayah)"),
+        data_note="The KOTAKU list states no date (about 2017); slum upgrading since is not in it.",
     ),
     IndicatorDef(
         "sehat_waste_banks_count",
@@ -351,14 +470,20 @@ _DEFS: tuple[IndicatorDef, ...] = (
         _LESS,
         ("waste_banks",),
         Level.kelurahan,
-        "rows of the 3R / bank-sampah list matched to the kelurahan, status not 'Tidak Aktif'",
+        "rows of the 3R / bank-sampah list matched to the kelurahan, status not 'Tidak Aktif', "
+        "after the source checks (rows naming a unit of another kota rejected, a block "
+        "repeated under another kota's label dropped); null in a kota the list does not cover",
         "sum",
         default_weight=0.0,
-        coverage="all kota (rows whose name did not match are dropped)",
+        coverage="kota with at least one row left after the source checks (rows whose name "
+        "did not match are not counted)",
         formula_id=(
             "baris daftar bank sampah dan TPS 3R yang cocok dengan kelurahan, kecuali yang "
-            "berstatus «Tidak Aktif»"
+            "berstatus «Tidak Aktif», setelah pemeriksaan sumber (baris yang menyebut wilayah kota "
+            "lain ditolak, blok yang diulang di bawah label kota lain dibuang); kosong di kota "
+            "yang tidak dicakup daftar"
         ),
+        data_note=_WASTE_BANKS,
     ),
     IndicatorDef(
         "sehat_waste_banks_per_10k",
@@ -368,13 +493,16 @@ _DEFS: tuple[IndicatorDef, ...] = (
         _LESS,
         ("waste_banks", "kelurahan"),
         Level.kelurahan,
-        "sehat_waste_banks_count / population x 10,000 (null where population is 0 or null)",
+        "sehat_waste_banks_count / population x 10,000 (null where population is 0 or null, "
+        "or where the list does not cover the kota)",
         "ratio",
         ratio_of=("sehat_waste_banks_count", "population", 10_000.0),
-        coverage="all kota",
+        coverage="kota with at least one row left after the source checks",
         formula_id=(
-            "sehat_waste_banks_count / penduduk × 10.000 (kosong bila penduduk 0 atau tidak ada)"
+            "sehat_waste_banks_count / penduduk × 10.000 (kosong bila penduduk 0 atau tidak ada, "
+            "atau bila daftar tidak mencakup kota itu)"
         ),
+        data_note=_WASTE_BANKS + " Population of 30 June 2019.",
     ),
     IndicatorDef(
         "sehat_river_waste_t_day",
@@ -475,23 +603,48 @@ _DEFS: tuple[IndicatorDef, ...] = (
             "luas(wilayah ∩ gabungan penyangga 1 km di sekitar stasiun KRL, MRT dan LRT) / "
             "luas(wilayah); diukur dalam METRIC_CRS"
         ),
+        data_note=_RAIL_2021,
     ),
     IndicatorDef(
-        "terhubung_tj_departures_500m",
+        "terhubung_tj_stop_calls_500m",
         Pillar.terhubung,
-        Text("Keberangkatan TJ per jam dalam 500 m", "TJ weekday departures per hour within 500 m"),
-        "departures/hour",
+        Text("Singgahan bus TJ per jam dalam 500 m", "TJ stop calls per hour within 500 m"),
+        "stop calls/hour",
         _LESS,
         ("tj_stops",),
         Level.kelurahan,
         "sum of weekday_departures_per_hour over TJ boarding stops at a distance <= 500 m from "
-        "the unit polygon (stops with unknown service left out; null if all are unknown)",
+        "the unit polygon (stops with unknown service left out; null if all are unknown): a "
+        "bus counts once for every stop it serves within 500 m, so a long corridor counts "
+        "many times (see terhubung_tj_trips_500m for distinct trips); not in the default score",
         "recompute",
+        default_weight=0.0,
         coverage=_TRANSIT,
         formula_id=(
             "jumlah keberangkatan per jam pada hari kerja di halte naik TransJakarta yang "
             "berjarak paling jauh 500 m dari poligon wilayah (halte tanpa data layanan tidak "
-            "dihitung; kosong bila semuanya tanpa data)"
+            "dihitung; kosong bila semuanya tanpa data): satu bus dihitung sekali untuk setiap "
+            "halte yang disinggahinya dalam 500 m, jadi koridor panjang terhitung berkali-kali "
+            "(lihat terhubung_tj_trips_500m untuk perjalanan berbeda); tidak masuk skor bawaan"
+        ),
+    ),
+    IndicatorDef(
+        "terhubung_tj_trips_500m",
+        Pillar.terhubung,
+        Text("Perjalanan bus TJ per jam dalam 500 m", "Distinct TJ trips per hour within 500 m"),
+        "trips/hour",
+        _LESS,
+        ("tj_stops", "tj_trip_stops"),
+        Level.kelurahan,
+        "weekday GTFS trips with at least one stop call at a TJ boarding stop at a distance <= "
+        "500 m from the unit polygon, each trip counted once with its daily departures "
+        "(frequencies.txt), / 24 hours",
+        "recompute",
+        coverage=_TRANSIT,
+        formula_id=(
+            "perjalanan GTFS hari kerja yang singgah sedikitnya sekali di halte naik TransJakarta "
+            "yang berjarak paling jauh 500 m dari poligon wilayah, tiap perjalanan dihitung sekali "
+            "dengan keberangkatan hariannya (frequencies.txt), / 24 jam"
         ),
     ),
     IndicatorDef(
@@ -512,6 +665,7 @@ _DEFS: tuple[IndicatorDef, ...] = (
             "pusat berbobot penduduk, karena tidak ada data penduduk yang lebih rinci); diukur "
             "dalam METRIC_CRS"
         ),
+        data_note=_RAIL_2021,
     ),
 )
 INDICATORS: dict[str, IndicatorDef] = {d.id: d for d in _DEFS}

@@ -61,6 +61,41 @@ def data_dictionary(
     return out
 
 
+def with_data_dates(
+    dictionary: Sequence[Mapping[str, Any]],
+    layer_sources: Mapping[str, str],
+    dates: Mapping[str, str],
+) -> list[dict[str, Any]]:
+    """The dictionary with the catalogue sources and the date of each indicator's data.
+
+    Parameters
+    ----------
+    dictionary : sequence of dict
+        Entries from :func:`data_dictionary`.
+    layer_sources : mapping
+        Build layer (or grid) name -> catalogue source id.
+    dates : mapping
+        Catalogue source id -> the date of its data, as the catalogue states it.
+
+    Returns
+    -------
+    list of dict
+        Each entry with ``data_sources`` (catalogue ids, in the order of ``sources``) and
+        ``data_date`` (their dates joined by " / "; null for a planner layer, whose
+        ``data_note`` says when it was loaded).
+    """
+    out = []
+    for entry in dictionary:
+        ids = list(
+            dict.fromkeys(
+                layer_sources[s] for s in entry.get("sources") or [] if s in layer_sources
+            )
+        )
+        stated = list(dict.fromkeys(dates[i] for i in ids if dates.get(i)))
+        out.append({**entry, "data_sources": ids, "data_date": " / ".join(stated) or None})
+    return out
+
+
 def definitions_of(dictionary: Sequence[Mapping[str, Any]]) -> dict[str, IndicatorDef]:
     """The indicator definitions a build's data dictionary holds, in its order.
 

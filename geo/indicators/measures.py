@@ -26,8 +26,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo.coast import coast_distances, coastline, mean_over_area
 from geo.errors import DataError
-from geo.indicators.definitions import NO_DATA_LOADED, SLUM_COVERAGE_KOTA
+from geo.indicators.definitions import COAST_REACH_KM, NO_DATA_LOADED, SLUM_COVERAGE_KOTA
 from geo.indicators.spatial import (
     BUFFER_QUAD_SEGS,
     area_share_covered,
@@ -85,6 +86,17 @@ def boarding_stops(stops_m: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return stops_m[loc.to_numpy() == 0]
 
 
+def listed_kota(table: pd.DataFrame) -> set[str]:
+    """The kota a list of things covers: those of its rows (after the source checks).
+
+    A list's rows carry the kota they state (``kode_kota``) or the kelurahan they matched
+    (``kode_kelurahan``); a kota with no row is not covered and its units get null, not 0.
+    """
+    if "kode_kota" in table.columns:
+        return set(table["kode_kota"].dropna().astype(str))
+    return set(table["kode_kelurahan"].dropna().astype(str).str[:5])
+
+
 def coverage_helpers(units_m: gpd.GeoDataFrame, ctx: Context) -> pd.DataFrame:
     """Coverage helpers per unit: ``_rw_count`` (RW 2014 points) and ``_transit``."""
     out = pd.DataFrame(index=units_m.index)
@@ -112,7 +124,8 @@ def buffer_indicators(
         counts = within_distance(units_m, layer.geometry, 1000.0)
         out[ind] = np.where(mainland, counts, np.nan)
     stops = ctx.layer_m("tj_stops")
-    ind = "terhubung_tj_departures_500m"
+    ind = "terhubung_tj_stop_calls_500m"
+    out["terhubung_tj_trips_500m"] = _trips_near(units_m, stops, transit, ctx)
     if stops is None or "weekday_departures_per_hour" not in stops.columns:
         ctx.absent(out, [ind], "tj_stops")
     else:
@@ -126,6 +139,32 @@ def buffer_indicators(
     return out
 
 
+TRIP_DISTANCE_M = 500.0
+"""Walking distance of the transit catchment indicators."""
+
+
+def _trips_near(
+    units_m: gpd.GeoDataFrame, stops: gpd.GeoDataFrame | None, transit: np.ndarray, ctx: Context
+) -> np.ndarray:
+    """Distinct weekday trips per hour calling at a boarding stop within 500 m of each unit."""
+    trips = ctx.layers.get("tj_trip_stops")
+    if stops is None or trips is None:
+        ctx.missing(
+            ["terhubung_tj_trips_500m"], "tj_trip_stops" if stops is not None else "tj_stops"
+        )
+        return np.full(len(units_m), np.nan)
+    board = boarding_stops(stops)
+    stop_pos, unit = units_m.sindex.query(
+        board.geometry.to_numpy(), predicate="dwithin", distance=TRIP_DISTANCE_M
+    )
+    near = pd.DataFrame({"unit": unit, "stop_id": board["stop_id"].to_numpy()[stop_pos]})
+    calls = near.merge(trips[["trip_id", "stop_id", "departures_per_day"]], on="stop_id")
+    distinct = calls.drop_duplicates(["unit", "trip_id"])
+    per_day = distinct.groupby("unit")["departures_per_day"].sum()
+    value = per_day.reindex(np.arange(len(units_m))).fillna(0.0).to_numpy() / 24.0
+    return np.where(transit, value, np.nan)
+
+
 def kelurahan_indicators(
     kel_m: gpd.GeoDataFrame, helpers: pd.DataFrame, ctx: Context, progress: Progress
 ) -> pd.DataFrame:
@@ -137,6 +176,9 @@ def kelurahan_indicators(
     _siap_flood_2017(out, kel_m, helpers, ctx)
     progress("siap: depth grid")
     _siap_depth(out, kel_m, ctx)
+    progress("siap: coast and groundwater-ban zones")
+    _siap_coast(out, kel_m, helpers)
+    _siap_ban_zone(out, kel_m, helpers, ctx)
     progress("sehat: slums and waste")
     _sehat(out, kel_m, helpers, ctx)
     progress("terhubung: stops and rail")
@@ -198,6 +240,31 @@ def _siap_depth(out: pd.DataFrame, kel_m: gpd.GeoDataFrame, ctx: Context) -> Non
     out["siap_depth_share_gt_0_5m"] = stats["share_above"].to_numpy()
 
 
+def _siap_coast(out: pd.DataFrame, kel_m: gpd.GeoDataFrame, helpers: pd.DataFrame) -> None:
+    mainland = helpers["_rw_count"].to_numpy() > 0
+    units = np.asarray(kel_m.geometry.to_numpy(), dtype=object)
+    coast = coastline(units)
+    distance, points, unit = coast_distances(units, coast)
+    proximity = np.clip(1.0 - distance / (COAST_REACH_KM * 1000.0), 0.0, 1.0)
+    mean_km = mean_over_area(units, distance, points, unit) / 1000.0
+    out["siap_coast_distance_km"] = np.where(mainland, mean_km, np.nan)
+    out["siap_coast_proximity"] = np.where(
+        mainland, mean_over_area(units, proximity, points, unit), np.nan
+    )
+
+
+def _siap_ban_zone(
+    out: pd.DataFrame, kel_m: gpd.GeoDataFrame, helpers: pd.DataFrame, ctx: Context
+) -> None:
+    pairs = ctx.layers.get("groundwater_ban_kelurahan")
+    if pairs is None:
+        ctx.absent(out, ["siap_groundwater_ban_zone"], "groundwater_ban_kelurahan")
+        return
+    mainland = helpers["_rw_count"].to_numpy() > 0
+    named = kel_m["kode"].astype(str).isin(set(pairs["kode_kelurahan"].astype(str)))
+    out["siap_groundwater_ban_zone"] = np.where(mainland, named.to_numpy(dtype=float), np.nan)
+
+
 def _sehat(out: pd.DataFrame, kel_m: gpd.GeoDataFrame, helpers: pd.DataFrame, ctx: Context) -> None:
     rw_count = helpers["_rw_count"].to_numpy().astype(float)
     population = pd.to_numeric(kel_m["population"], errors="coerce").to_numpy(dtype=float)
@@ -218,7 +285,8 @@ def _sehat(out: pd.DataFrame, kel_m: gpd.GeoDataFrame, helpers: pd.DataFrame, ct
         status = banks.get("status", pd.Series("", index=banks.index)).fillna("").astype(str)
         active = ~status.str.strip().str.lower().eq("tidak aktif")
         per_kel = banks.loc[active, "kode_kelurahan"].dropna().astype(str).value_counts()
-        count = kel_m["kode"].map(per_kel).fillna(0).to_numpy(dtype=float)
+        covered = kel_m["kode_kota"].isin(listed_kota(banks)).to_numpy()
+        count = np.where(covered, kel_m["kode"].map(per_kel).fillna(0).to_numpy(float), np.nan)
         out["sehat_waste_banks_count"] = count
         with np.errstate(invalid="ignore", divide="ignore"):
             out["sehat_waste_banks_per_10k"] = np.where(

@@ -22,8 +22,10 @@ from geo.vocabulary import (
     K_DEFAULT,
     K_MAX,
     K_MIN,
+    SCORE_COLUMNS,
     Pillar,
     Text,
+    is_score_column,
     score_column,
 )
 
@@ -35,9 +37,27 @@ CONFORMANCE = (
 """OGC API - Features Part 1 conformance classes implemented."""
 
 SCORE_FORMULA = (
-    "sum(w_i * scaled_i) / sum(w_i) over the inputs the unit has; null when the weight "
-    "present is below half the weight available; change the weights with ?weights=id:w,..."
+    "sum(w_i * scaled_i) / sum(w_i) over the inputs the unit has; a full score needs data for "
+    "at least 2 distinct indicators and half the pillar's reachable weight, else it is null "
+    "here and the value is in score_<pillar>_partial; change the weights with ?weights=id:w,..."
 )
+SCORE_COLUMN_FORMULAS = {
+    "partial": "the value of a unit with some data but too little for a full score (fewer than "
+    "2 indicators or less than half the reachable weight): drawn hatched, never ranked",
+    "coverage": "weight of the inputs the unit has / weight of the inputs any unit has (0-1)",
+    "status": "full, partial or no_data",
+    "missing": "comma-separated ids of the weighted inputs the unit lacks",
+    "rank": "rank among the full scores of the level, 1 = most exposed (ties share the "
+    "smallest rank)",
+    "uncertainty": "Monte Carlo after the OECD/JRC Handbook: 5th/50th/95th percentile of the "
+    "rank, and the share of draws in the top fifth, over seeded draws of Dirichlet weights "
+    "around the build's and of the normalisation (min-max, percentile rank, z-score clipped at "
+    "3 sd); null under ?weights= (they belong to the build's weights); the build report holds "
+    "the draws, seed and concentration",
+    "contribution": "driver: scaled value x weight / total weight of the inputs the unit has; "
+    "a pillar's contributions add up to its full or partial score",
+}
+"""What each scoring column beside ``score_<pillar>`` holds (:mod:`geo.scores`)."""
 
 
 @dataclass(frozen=True)
@@ -110,7 +130,24 @@ def dictionary_for(info: CollectionInfo, lang: str) -> list[dict[str, Any]]:
         if column in info.queryables.properties:
             entry = {"id": column, "title": score_title(pillar)(lang), "kind": "score"}
             out.append({**entry, "formula": SCORE_FORMULA})
+    present = [c for c in info.queryables.properties if is_score_column(c)]
+    for name in present:
+        if name in SCORE_COLUMNS:
+            continue
+        formula = SCORE_COLUMN_FORMULAS[_kind_of(name)]
+        out.append({"id": name, "title": name, "kind": "score", "formula": formula})
     return out
+
+
+def _kind_of(column: str) -> str:
+    """Which of :data:`SCORE_COLUMN_FORMULAS` describes a scoring column."""
+    if column.startswith("contribution_"):
+        return "contribution"
+    if column.startswith("top_class_") or column.endswith(("_p05", "_p50", "_p95")):
+        return "uncertainty"
+    if column.startswith("rank_"):
+        return "rank"
+    return column.rsplit("_", 1)[-1]
 
 
 def parameters_of(info: CollectionInfo, limit_max: int) -> dict[str, str]:

@@ -25,6 +25,13 @@ from geo.ogc.collection import Collection
 from geo.ogc.query import ItemsQuery, Queryables, queryables_of_frame
 from geo.ogc.values import column_values
 from geo.scores import resolve_weights, score_units
+from geo.vocabulary import (
+    CONTRIBUTION_PREFIX,
+    RANK_STATS,
+    Pillar,
+    rank_column,
+    top_class_column,
+)
 
 CLASS_RULE = (
     "class i holds values in (breaks[i-1], breaks[i]]; class 0 values <= breaks[0]; "
@@ -160,13 +167,25 @@ def _time_mask(series: pd.Series, interval: tuple[str | None, str | None]) -> np
 
 
 def _custom_scores(collection: Collection, weights: Mapping[str, float]) -> dict[str, list[Any]]:
-    """Scores with the request's weights on top of the weights the build scored with."""
+    """Scores with the request's weights on top of the weights the build scored with.
+
+    The rank intervals and top-class shares of the build's Monte Carlo belong to the build's
+    weights: under other weights they are null (run a build with those weights to get them),
+    as is the contribution of an indicator the request weighs 0.
+    """
     assert collection.admin_level is not None
     effective = resolve_weights(collection.definitions, collection.weights, dict(weights))
     scores = score_units(
         collection.frame, collection.admin_level, effective, definitions=collection.definitions
     )
-    return {str(c): column_values(scores[c]) for c in scores.columns}
+    out = {str(c): column_values(scores[c]) for c in scores.columns}
+    stale = [c for c in collection.frame.columns if str(c).startswith(CONTRIBUTION_PREFIX)]
+    for pillar in Pillar:
+        stale += [*(rank_column(pillar, s) for s in RANK_STATS), top_class_column(pillar)]
+    for column in stale:
+        if column in collection.frame.columns and str(column) not in out:
+            out[str(column)] = [None] * len(scores)
+    return out
 
 
 def _classes(

@@ -92,8 +92,12 @@ def test_layer_add_then_build_changes_the_sehat_scores(
 
     after_kel = load_layer(cli_settings.build_path, "kelurahan").set_index("kode")
     assert after_kel["sehat_clean_water_access"].notna().sum() == 267
-    changed = (after_kel["score_sehat"] - before.reindex(after_kel.index)).abs() > 1e-9
+    old = before.reindex(after_kel.index).to_numpy(dtype=float)
+    new = after_kel["score_sehat"].to_numpy(dtype=float)
+    changed = ~np.isclose(new, old, atol=1e-9, equal_nan=True)
     assert changed.sum() > 100
+    # units that rested on one Sehat indicator (a partial score) now have two: full scores
+    assert np.isfinite(new).sum() > np.isfinite(old).sum()
 
     # layer remove: unregistered, and the next build is back to the scores without it
     code, out = _run("layer", "remove", "sehat_clean_water_access")

@@ -118,6 +118,12 @@ def test_collection_metadata_and_language(client: TestClient) -> None:
     assert flood["unit"] and flood["formula"] and flood["sources"]
     assert dictionary["kode"]["kind"] == "base"
     assert "score_siap" in dictionary
+    # every scoring column is explained where it is read, and each indicator carries its date
+    assert "partial" in dictionary["score_siap"]["formula"]
+    assert "OECD/JRC" in dictionary["rank_siap_p05"]["formula"]
+    assert "add up" in dictionary["contribution_siap_flood_share_2007"]["formula"]
+    assert dictionary["score_sehat_coverage"]["kind"] == "score"
+    assert flood["data_date"] and "2007" in flood["data_note"]
     id_titles = {e["id"]: e["title"] for e in doc_id["dataDictionary"]}
     assert id_titles["siap_flood_share_2007"] == "Pangsa luas tergenang banjir 2007"
 
@@ -341,6 +347,17 @@ def test_custom_weights_recompute_scores(client: TestClient, api_settings: Setti
     assert not np.allclose(before.loc[got.index].astype(float), got, equal_nan=True)
     self_link = next(lnk["href"] for lnk in fc["links"] if lnk["rel"] == "self")
     assert "weights=" in self_link
+    # the build's rank intervals belong to the build's weights: under others they are null,
+    # while drivers and partial scores follow the request's weights
+    props = [f["properties"] for f in fc["features"]]
+    assert all(p["rank_siap_p50"] is None and p["top_class_siap_share"] is None for p in props)
+    assert any(f["properties"]["rank_siap_p50"] is not None for f in default["features"])
+    full = [p for p in props if p["score_siap"] is not None]
+    parts = [
+        sum(v for k, v in p.items() if k.startswith("contribution_siap") and v is not None)
+        for p in full
+    ]
+    assert np.allclose(parts, [p["score_siap"] for p in full])
 
 
 @pytest.mark.parametrize(

@@ -121,8 +121,20 @@ def world() -> tuple[dict[str, Any], dict[str, Any]]:
     grid = SimpleNamespace(
         array=array, transform=from_origin(X0, Y0 + 1000, 100, 100), crs=METRIC_CRS
     )
+    # weekday trips: T1 calls at s499 and sC (24 departures a day), T2 at s499 and s501 (48 a
+    # day); each (trip, stop) pair once, as geo.transit.weekday_trip_stops gives them
+    trip_stops = pd.DataFrame(
+        {
+            "trip_id": ["T1", "T1", "T2", "T2"],
+            "stop_id": ["s499", "sC", "s499", "s501"],
+            "departures_per_day": [24.0, 24.0, 48.0, 48.0],
+        }
+    )
+    ban = pd.DataFrame({"kode_kelurahan": ["31.71.01.1002"], "nama_zona": ["Kawasan Beta"]})
     layers: dict[str, Any] = {
         "kelurahan": to_storage(kel),
+        "tj_trip_stops": trip_stops,
+        "groundwater_ban_kelurahan": ban,
         "rw": to_storage(rw),
         "flood_rw_2007": to_storage(flood07),
         "flood_2017_rw_max": to_storage(flood17),
@@ -179,7 +191,10 @@ def test_no_data_is_null_not_zero(result: IndicatorResult) -> None:
         "sehat_slum_rw_share",
         "terhubung_tj_stops",
         "terhubung_rail_distance_km",
-        "terhubung_tj_departures_500m",
+        "terhubung_tj_stop_calls_500m",
+        "terhubung_tj_trips_500m",
+        "siap_coast_proximity",
+        "siap_groundwater_ban_zone",
     ):
         assert pd.isna(d[ind]), ind
     assert pd.isna(d["score_siap"]) and pd.isna(d["score_terhubung"])
@@ -207,10 +222,35 @@ def test_zonal_depth_mean_and_share(result: IndicatorResult) -> None:
 
 def test_distance_thresholds(result: IndicatorResult) -> None:
     # stop 499 m from A counts (10/h), the one 501 m away (5/h) does not
-    assert _kel(result, "31.71.01.1001")["terhubung_tj_departures_500m"] == pytest.approx(10.0)
+    assert _kel(result, "31.71.01.1001")["terhubung_tj_stop_calls_500m"] == pytest.approx(10.0)
     # pump 999 m from B counts, the one 1001 m away does not
     assert _kel(result, "31.71.01.1002")["siap_pumps_1km"] == 1
     assert _kel(result, "31.71.01.1001")["siap_pumps_1km"] == 0
+
+
+def test_distinct_trips_count_each_trip_once(result: IndicatorResult) -> None:
+    # A: T1 and T2 both call at s499 (499 m): (24 + 48) / 24 = 3 trips an hour, however many
+    # of their stops lie near; C: only T1 calls at sC inside it
+    assert _kel(result, "31.71.01.1001")["terhubung_tj_trips_500m"] == pytest.approx(3.0)
+    assert _kel(result, "31.71.02.1001")["terhubung_tj_trips_500m"] == pytest.approx(1.0)
+    # kecamatan 31.71.01 (A and B): the same two trips, counted once, not once per kelurahan
+    assert _at(result.kecamatan, "31.71.01")["terhubung_tj_trips_500m"] == pytest.approx(3.0)
+    assert pd.isna(_kel(result, "31.01.01.1001")["terhubung_tj_trips_500m"])
+
+
+def test_coast_and_groundwater_ban(result: IndicatorResult) -> None:
+    # the mainland is A+B+C (an L of 1 km squares); its coast runs from the north-west corner
+    # (0, 2000) over C's top, down C's east side and along B's top to (2000, 1000)
+    c = _kel(result, "31.71.02.1001")  # C: the coast is its top and east edges
+    b = _kel(result, "31.71.01.1002")  # B: the coast is its top edge
+    assert b["siap_coast_distance_km"] == pytest.approx(0.5, abs=0.02)  # mean of 0..1 km
+    assert 0 < c["siap_coast_distance_km"] < b["siap_coast_distance_km"]
+    # proximity: mean of 1 - d / 5 km over B's area = 1 - 0.5 / 5
+    assert b["siap_coast_proximity"] == pytest.approx(0.9, abs=0.005)
+    assert pd.isna(_kel(result, "31.01.01.1001")["siap_coast_proximity"])  # not the mainland
+    assert b["siap_groundwater_ban_zone"] == 1.0
+    assert _kel(result, "31.71.01.1001")["siap_groundwater_ban_zone"] == 0.0
+    assert _at(result.kecamatan, "31.71.01")["siap_groundwater_ban_zone"] == pytest.approx(0.5)
 
 
 def test_stops_rail_and_people(result: IndicatorResult) -> None:
@@ -234,6 +274,9 @@ def test_sehat_values(result: IndicatorResult) -> None:
     assert a["sehat_slum_rw_share"] == pytest.approx(0.25)
     assert a["sehat_waste_banks_count"] == 2  # "Tidak Aktif" left out
     assert a["sehat_waste_banks_per_10k"] == pytest.approx(2.0)
+    assert _kel(result, "31.71.01.1002")["sehat_waste_banks_count"] == 0  # covered, none
+    # the list has no row in kota 31.01: it does not cover it, so null, not 0
+    assert pd.isna(_kel(result, "31.01.01.1001")["sehat_waste_banks_count"])
     assert pd.isna(a["sehat_river_waste_t_day"])  # native at kecamatan, not pushed down
     assert pd.isna(a["sehat_clean_water_access"])
 
@@ -370,8 +413,10 @@ ABSENT: dict[str, list[str]] = {
         "terhubung_tj_stops",
         "terhubung_tj_stops_per_km2",
         "terhubung_tj_500m_share",
-        "terhubung_tj_departures_500m",
+        "terhubung_tj_stop_calls_500m",
     ],
+    "tj_trip_stops": ["terhubung_tj_trips_500m"],
+    "groundwater_ban_kelurahan": ["siap_groundwater_ban_zone"],
     "rail_stations": ["terhubung_rail_1km_share", "terhubung_rail_distance_km"],
 }
 """Each source layer (or grid) of the build and the indicators computed from it."""
@@ -380,8 +425,13 @@ ABSENT: dict[str, list[str]] = {
 def test_every_indicator_with_a_source_is_covered() -> None:
     covered = [i for ids in ABSENT.values() for i in ids]
     assert len(covered) == len(set(covered))
-    # the one indicator without a source is the open slot a planner fills
-    assert set(INDICATORS) - set(covered) == {"sehat_clean_water_access"}
+    # without a source layer of their own: the open slot a planner fills, and the coast
+    # indicators, derived from the kelurahan boundaries themselves (geo.coast)
+    assert set(INDICATORS) - set(covered) == {
+        "sehat_clean_water_access",
+        "siap_coast_distance_km",
+        "siap_coast_proximity",
+    }
 
 
 @pytest.mark.parametrize("source", list(ABSENT))

@@ -74,10 +74,14 @@ def test_score_weighted_mean_and_missing_flags() -> None:
     assert out["score_siap_missing"].iloc[2] == "siap_flood_share_2007"
     assert out["score_siap_missing"].iloc[3] == "siap_flood_share_2007,siap_depth_mean"
     assert out["score_siap_missing"].iloc[0] is None
-    # with equal weights unit 2 has half the weight: scored on what it has, never as zero
+    # with equal weights unit 2 has half the weight but one indicator only: a partial score
+    # on what it has (never as zero), kept out of score_siap
     w["siap_flood_share_2007"] = 1.0
     out = score_units(_frame(), "kelurahan", w)
-    assert out["score_siap"].iloc[2] == pytest.approx(0.5)
+    assert pd.isna(out["score_siap"].iloc[2])
+    assert out["score_siap_partial"].iloc[2] == pytest.approx(0.5)
+    assert out["score_siap_status"].tolist() == ["full", "full", "partial", "no_data"]
+    assert out["score_siap_coverage"].tolist() == pytest.approx([1.0, 1.0, 0.5, 0.0])
 
 
 def test_weights_change_scores() -> None:
@@ -101,3 +105,43 @@ def test_river_waste_not_an_input_at_kelurahan() -> None:
     assert "sehat_river_waste_t_day" not in (out["score_sehat_missing"].iloc[0] or "")
     with pytest.raises(InvalidParameterError):
         score_units(frame, "provinsi")
+
+
+def test_normalisations() -> None:
+    v = pd.Series([1.0, 2.0, 2.0, 4.0, np.nan])
+    assert scale(v, "higher_more_exposed", "percentile").tolist()[:4] == [0.0, 0.5, 0.5, 1.0]
+    assert scale(v, "higher_less_exposed", "percentile").tolist()[:4] == [1.0, 0.5, 0.5, 0.0]
+    z = scale(v, "higher_more_exposed", "zscore")
+    assert z.iloc[:4].mean() == pytest.approx(0.0) and pd.isna(z.iloc[4])
+    far = pd.Series([0.0] * 99 + [1000.0])
+    assert scale(far, "higher_more_exposed", "zscore").max() == 3.0  # clipped
+    with pytest.raises(InvalidParameterError):
+        scale(v, "higher_more_exposed", "rank")
+
+
+def test_contributions_sum_to_the_score_full_or_partial() -> None:
+    w = {i: 0.0 for i in INDICATORS} | {"siap_flood_share_2007": 3.0, "siap_depth_mean": 1.0}
+    out = score_units(_frame(), "kelurahan", w)
+    parts = out[["contribution_siap_flood_share_2007", "contribution_siap_depth_mean"]]
+    total = parts.sum(axis=1, min_count=1)
+    value = out["score_siap"].fillna(out["score_siap_partial"])
+    assert np.allclose(total.iloc[:3], value.iloc[:3])
+    # unit 1: flood share 1.0 (scaled 1) x 3/4 and depth 2.0 (scaled 1) x 1/4
+    assert parts.iloc[1].tolist() == pytest.approx([0.75, 0.25])
+    # a missing indicator contributes nothing: null, not 0
+    assert pd.isna(parts.iloc[2]["contribution_siap_flood_share_2007"])
+    assert parts.iloc[3].isna().all() and pd.isna(total.iloc[3])
+
+
+def test_one_indicator_never_makes_a_full_score() -> None:
+    frame = pd.DataFrame(
+        {
+            "sehat_waste_banks_per_10k": [1.0, 2.0, 3.0, np.nan],
+            "sehat_slum_rw_share": [np.nan, np.nan, 0.5, 0.2],
+        }
+    )
+    out = score_units(frame, "kelurahan")
+    assert out["score_sehat_status"].tolist() == ["partial", "partial", "full", "partial"]
+    assert out["score_sehat"].notna().tolist() == [False, False, True, False]
+    assert out["rank_sehat"].tolist()[2] == 1 and out["rank_sehat"].isna().sum() == 3
+    assert out["score_sehat_coverage"].tolist() == pytest.approx([0.5, 0.5, 1.0, 0.5])

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from geo.transit import gtfs_seconds, weekday_departures_per_hour
+from geo.transit import gtfs_seconds, weekday_departures_per_hour, weekday_trip_stops
 
 
 def _feed() -> SimpleNamespace:
@@ -58,6 +58,18 @@ def test_departures_definition() -> None:
     assert pd.isna(s["E"])  # entrance
     assert s["Q"] == 0.0  # served on Sundays only
     assert weekday_departures_per_hour(_feed(), hours=17)["P2"] == pytest.approx(8 / 17)
+
+
+def test_trip_stops_hold_each_trip_and_stop_once() -> None:
+    pairs = weekday_trip_stops(_feed())
+    # F calls at P1 twice (a loop): one pair; the Sunday trip is not a weekday trip
+    assert sorted(map(tuple, pairs[["trip_id", "stop_id"]].to_numpy().tolist())) == [
+        ("F", "P1"),
+        ("F", "P2"),
+        ("ONCE", "P1"),
+    ]
+    per_trip = dict(zip(pairs["trip_id"], pairs["departures_per_day"], strict=True))
+    assert per_trip == {"F": 8.0, "ONCE": 1.0}
 
 
 def test_gtfs_seconds_past_midnight() -> None:

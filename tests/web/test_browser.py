@@ -7,6 +7,7 @@ to 127.0.0.1 and fails the test on a console error or an unexpected dialog.
 from __future__ import annotations
 
 import json
+import re
 import time
 from typing import Any
 from urllib.parse import urlsplit
@@ -139,7 +140,7 @@ def test_units_are_filled_by_the_class_the_server_returns(
         f"{web_app.base}/collections/kecamatan/items",
         params={
             "limit": 1000,
-            "properties": "kode,class",
+            "properties": "kode,class,score_terhubung_status",
             "classify": "fisher_jenks",
             "classify_by": "score_terhubung",
             "k": 4,
@@ -147,11 +148,18 @@ def test_units_are_filled_by_the_class_the_server_returns(
         timeout=30,
     ).json()
     classes = {f["properties"]["kode"]: f["properties"]["class"] for f in served["features"]}
+    status = {
+        f["properties"]["kode"]: f["properties"]["score_terhubung_status"]
+        for f in served["features"]
+    }
     ramp = styles["ramps"][str(served["classification"]["k"])]
     assert len(ramp) == 4
     paths = unit_paths(page, list(classes))
     for kode, cls in classes.items():
-        if cls is None:
+        if cls is None and status[kode] == "partial":
+            assert paths[kode]["fill"] == styles["partial"]["fillColor"], kode
+            assert "ketahanan-partial" in paths[kode]["cls"], kode
+        elif cls is None:
             assert paths[kode]["fill"] == styles["nodata"]["fillColor"], kode
             assert "ketahanan-nodata" in paths[kode]["cls"], kode
         else:
@@ -159,6 +167,36 @@ def test_units_are_filled_by_the_class_the_server_returns(
             assert f"class-{cls}" in paths[kode]["cls"].split(), kode
     assert None in classes.values()  # Kepulauan Seribu has no score: "no data" is drawn too
     assert {ramp[c] for c in classes.values() if c is not None} == set(ramp)
+
+
+def test_partial_scores_are_drawn_hatched_and_counted_apart(
+    watched: Watched, web_app: WebApp
+) -> None:
+    """Sehat: units resting on one indicator get no class, their own hatch and legend row."""
+    page = open_map(watched, web_app, "?pilar=sehat")
+    styles = page_config(page)["styles"]
+    served = httpx.get(
+        f"{web_app.base}/collections/kelurahan/items",
+        params={"limit": 1000, "properties": "kode,score_sehat,score_sehat_status"},
+        timeout=30,
+    ).json()
+    status = {
+        f["properties"]["kode"]: f["properties"]["score_sehat_status"] for f in served["features"]
+    }
+    partial = [k for k, s in status.items() if s == "partial"]
+    assert partial and len(partial) < len(status)
+    paths = unit_paths(page, list(status))
+    for kode in partial:
+        assert "ketahanan-partial" in paths[kode]["cls"], kode
+        assert paths[kode]["fill"] == styles["partial"]["fillColor"], kode
+    assert all("ketahanan-partial" not in paths[k]["cls"] for k in status if k not in partial)
+    hatch = page.evaluate(
+        "() => getComputedStyle(document.querySelector('path.ketahanan-partial')).fill"
+    )
+    assert "ketahanan-hatch-partial" in hatch
+    row = page.locator("#ketahanan-legend .legend-partial").inner_text()
+    assert f"({len(partial)})" in row
+    assert "Tanggal data" in page.locator("#ketahanan-legend").inner_text()
 
 
 def test_colours_follow_the_served_class_not_the_breaks(watched: Watched, web_app: WebApp) -> None:
@@ -214,7 +252,8 @@ def test_colours_follow_the_served_class_not_the_breaks(watched: Watched, web_ap
 VISIBLE_UNITS = """() => {
     const styles = JSON.parse(document.getElementById("ketahanan-config").textContent).styles;
     return Array.from(document.querySelectorAll("path.ketahanan-unit")).filter((p) => {
-        const want = styles[p.classList.contains("ketahanan-nodata") ? "nodata" : "unit"];
+        const kind = ["nodata", "partial"].find((k) => p.classList.contains(`ketahanan-${k}`));
+        const want = styles[kind || "unit"];
         const s = getComputedStyle(p);
         return s.fill !== "none" && Number(s.fillOpacity) === want.fillOpacity
             && Number(s.strokeOpacity) > 0;
@@ -434,7 +473,17 @@ def test_kelurahan_profile(watched: Watched, web_app: WebApp) -> None:
     page.wait_for_url("**/kelurahan/31.73.03.1007*")
     assert "Glodok" in page.locator("h1").inner_text()
     assert page.locator(".profile-scores tbody tr").count() == 3
-    assert f"dari {KELURAHAN}" in page.locator(".profile-scores").inner_text()
+    served = httpx.get(
+        f"{web_app.base}/collections/kelurahan/items",
+        params={"limit": 1000, "properties": "kode,rank_siap"},
+        timeout=30,
+    ).json()["features"]
+    ranked = sum(f["properties"]["rank_siap"] is not None for f in served)
+    assert 0 < ranked < KELURAHAN  # Kepulauan Seribu has no full Siap score: not ranked
+    scores = page.locator(".profile-scores").inner_text()
+    assert f"dari {ranked}" in scores
+    assert re.search(r"\(\d+–\d+\)", scores)  # the rank's 5-95 % band
+    assert page.locator(".profile-drivers .driver-bar").count() >= 2
     page.wait_for_selector("#profile-map path.ketahanan-unit")
     wait_until(page, "!document.querySelector('#profile-actions').textContent.includes('Memuat')")
 

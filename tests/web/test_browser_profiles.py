@@ -22,6 +22,8 @@ def test_a_click_on_a_unit_opens_its_profile(watched: Watched, web_app: WebApp, 
     page = watched.page
     page.goto(f"{web_app.base}/peta?tingkat={level}")
     page.wait_for_selector("body[data-choropleth=ready]")
+    # a click opens the popup once the workspace (popups, actions) is loaded
+    page.wait_for_selector("body[data-workspace=ready]")
     box = page.locator(".folium-map").bounding_box()
     page.mouse.click(box["x"] + box["width"] * 0.55, box["y"] + box["height"] * 0.55)
     link = page.locator(".unit-popup .unit-profile-link")

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from geo.settings import Settings
-from geo.vocabulary import K_DEFAULT, Status
+from geo.vocabulary import K_DEFAULT, ScoreStatus, Status
 from web import vendor_assets
 from web.assets import MAP_PAGE_JS, PROFILE_JS, RANKING_JS, STATIC_DIR, TRACKER_JS, module_urls
 from web.i18n import LANGUAGES, Translator, catalogue
@@ -87,6 +87,7 @@ def test_every_page_module_belongs_to_a_page() -> None:
 def test_scripts_spell_no_vocabulary_and_no_colour() -> None:
     """Pillars, levels, methods and statuses, and every colour, come from the page config."""
     words = [*PILLARS, *LEVELS, *CLASSIFICATIONS, *(str(s) for s in Status)]
+    words += [str(s) for s in ScoreStatus]
     quoted = re.compile("[\"'`](" + "|".join(words) + ")[\"'`]")
     colour = re.compile(r"#[0-9a-fA-F]{3,8}\b")
     for path in JS_DIR.glob("*.js"):
@@ -209,7 +210,9 @@ def test_profile_page(web_client: TestClient) -> None:
     html = response.text
     assert "Glodok" in html
     assert 'lang="en"' in html
-    assert html.count("of 267") >= 1
+    ranked = web_client.get("/collections/kelurahan/items", params={"limit": 1000}).json()
+    full = [f for f in ranked["features"] if f["properties"]["rank_siap"] is not None]
+    assert f"of {len(full)}" in html  # ranked among the full scores only
     assert "/collections/kelurahan/items/31.73.03.1007?f=gpkg" in html
     assert "siap_flood_share_2007" in html
     assert EXTERNAL.findall(html) == []
@@ -236,3 +239,35 @@ def test_profile_numbers_follow_the_language(web_client: TestClient) -> None:
     assert f"{population:,}".replace(",", ".") in page_id
     assert f"{population:,}" in page_en
     assert score.replace(".", ",") in page_id and score in page_en
+
+
+@pytest.mark.realdata
+def test_profile_shows_rank_interval_drivers_partial_and_dates(web_client: TestClient) -> None:
+    """'peringkat 12 (8-19)', a bar per driver, a partial score apart, the date of each input."""
+    glodok = web_client.get("/collections/kelurahan/items/31.73.03.1007").json()["properties"]
+    html = web_client.get("/kelurahan/31.73.03.1007").text
+    rank, p05, p95 = (int(glodok[f"rank_siap{s}"]) for s in ("", "_p05", "_p95"))
+    assert p05 <= rank <= p95 or p05 <= glodok["rank_siap_p50"] <= p95
+    assert f'<span class="rank">{rank} dari' in html
+    assert f"({p05}–{p95})" in html
+    siap = html[html.index('<figure class="profile-drivers" data-pillar="siap">') :]
+    siap = siap[: siap.index("</figure>")]
+    contributions = [
+        k for k, v in glodok.items() if k.startswith("contribution_siap") and v is not None
+    ]
+    assert siap.count('class="driver-bar"') == len(contributions) > 1
+    assert "Tanggal data" in html and "2021-08-28" in html and "LRT Jabodebek" in html
+    # an island of Kepulauan Seribu: Sehat rests on waste banks alone, a partial score, unranked
+    items = web_client.get("/collections/kelurahan/items", params={"limit": 1000}).json()
+    island = next(
+        f["properties"]
+        for f in items["features"]
+        if f["properties"]["kode"].startswith("31.01.")
+        and f["properties"]["score_sehat_status"] == str(ScoreStatus.partial)
+    )
+    assert island["score_sehat"] is None and island["rank_sehat"] is None
+    page = web_client.get(f"/kelurahan/{island['kode']}").text
+    row = page[page.index('<tr data-pillar="sehat"') :]
+    row = row[: row.index("</tr>")]
+    assert 'data-status="partial"' in row and "score-partial" in row
+    assert "tidak diperingkat" in row and "Masukan tanpa data" in row

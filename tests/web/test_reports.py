@@ -35,7 +35,7 @@ UNITS = {  # a real unit of each level (Gambir; Penjaringan; Jakarta Utara)
 }
 RANK = re.compile(r"\d+ dari \d+")
 SCORE_CELL = re.compile(
-    r'<tr data-pillar="(?P<pillar>\w+)">\s*<td>.*?</td>\s*<td[^>]*>(?P<score>.*?)</td>', re.S
+    r'<tr data-pillar="(?P<pillar>\w+)"[^>]*>\s*<td>.*?</td>\s*<td[^>]*>(?P<score>.*?)</td>', re.S
 )
 
 

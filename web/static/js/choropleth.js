@@ -3,9 +3,12 @@
  * for as the page's class plan says (classify/classify_by/k, or one user break, or no classes
  * when no unit has a value) and with the page's weights, so the server returns each unit's
  * `class` and the classification (breaks, counts). A unit is filled with
- * cfg.styles.ramps[k][class]; the script never works a class out itself. Drawn in its own
- * pane below the overlays and the actions. A click opens the unit's popup (onSelect), a
- * right-click on a kelurahan starts a new action for it. Reloaded when the zoom needs another
+ * cfg.styles.ramps[k][class]; the script never works a class out itself. A pillar score's
+ * *partial* units (too little data, the partial status of the config) have no class: they are
+ * drawn hatched apart from the classes and "no data", their partial value and missing inputs
+ * in the tooltip. Drawn in its own pane below the overlays and the actions. A click opens the
+ * unit's popup (onSelect), a right-click on a kelurahan starts a new action for it. Reloaded
+ * when the zoom needs another
  * generalisation.
  */
 import { P, fetchAll, itemsUrl, zoomOf } from "./api.js";
@@ -13,8 +16,17 @@ import { cfg, el, fmt, t, toast } from "./page.js";
 import { CHOROPLETH_PANE } from "./panes.js";
 
 const column = cfg.indicator.id;
+const { partial, status, missing } = cfg.indicator;
 
-function unitStyle(cls, ramp) {
+function isPartial(props) {
+  return Boolean(status) && props[status] === cfg.indicator.partial_status;
+}
+
+function unitStyle(props, ramp) {
+  const cls = props.class;
+  if ((cls === null || cls === undefined) && isPartial(props)) {
+    return { ...cfg.styles.partial, className: "ketahanan-unit ketahanan-partial" };
+  }
   if (cls === null || cls === undefined || !ramp) {
     return { ...cfg.styles.nodata, className: "ketahanan-unit ketahanan-nodata" };
   }
@@ -27,7 +39,10 @@ function tooltip(props) {
     : `${fmt(props[column])}${unit}`;
   return el("div", { className: "unit-tooltip" }, [
     el("strong", { text: props.nama || "" }),
-    el("div", { text: `${cfg.indicator.name}: ${value}` }),
+    isPartial(props)
+      ? el("div", { text: `${cfg.indicator.name} (${t("tooltip.partial")}): ${fmt(props[partial])}` })
+      : el("div", { text: `${cfg.indicator.name}: ${value}` }),
+    missing && props[missing] ? el("div", { text: `${t("tooltip.missing")}: ${props[missing]}` }) : null,
     el("div", { className: "muted", text: t("tooltip.click_for_detail") }),
   ]);
 }
@@ -38,14 +53,15 @@ export function classifyParams() {
 }
 
 function itemsQuery(zoom) {
-  const props = ["kode", "nama", column, ...(cfg.plan.method ? ["class"] : [])];
+  const props = ["kode", "nama", column, ...(cfg.plan.method ? ["class"] : []), partial, status,
+    missing].filter(Boolean);
   return { [P.limit]: 1000, [P.zoom]: zoom, [P.properties]: props.join(","), ...classifyParams() };
 }
 
 /*
- * map, group: folium's; onLoaded({classification, ramp, features, missing}) after each load;
- * onSelect(feature, layer, latlng) on a click; onAddAction({unitCode, unitName}) on a
- * right-click.
+ * map, group: folium's; onLoaded({classification, ramp, features, missing, partial}) after
+ * each load; onSelect(feature, layer, latlng) on a click; onAddAction({unitCode, unitName}) on
+ * a right-click.
  */
 export function createChoropleth({ map, group, onLoaded, onSelect, onAddAction }) {
   let layer = null;
@@ -81,7 +97,7 @@ export function createChoropleth({ map, group, onLoaded, onSelect, onAddAction }
       byCode = {};
       const next = L.geoJSON({ type: "FeatureCollection", features }, {
         pane: CHOROPLETH_PANE,
-        style: (feature) => unitStyle(feature.properties.class, ramp),
+        style: (feature) => unitStyle(feature.properties, ramp),
         onEachFeature: bind,
       });
       if (layer) {
@@ -90,8 +106,10 @@ export function createChoropleth({ map, group, onLoaded, onSelect, onAddAction }
       layer = next;
       loadedZoom = zoom;
       group.addLayer(layer);
-      const missing = features.filter((f) => f.properties.class == null).length;
-      loaded = { classification, ramp, features, missing };
+      const missingCount = features.filter((f) => f.properties.class == null
+        && !isPartial(f.properties)).length;
+      const partialCount = features.filter((f) => isPartial(f.properties)).length;
+      loaded = { classification, ramp, features, missing: missingCount, partial: partialCount };
       onLoaded(loaded);
       markReady(loaded);
       document.body.setAttribute("data-choropleth", "ready");

@@ -2,7 +2,8 @@
  * The legend in the map's bottom-right corner: the indicator and its unit, the method and
  * level, one row per class of the classification the items API returned (upper bound as
  * data-upper, the range, the count, the colour the choropleth fills it with), and the
- * "no data" row. When the data allowed fewer classes than asked it says so; when no unit has
+ * "no data" row (and, for a pillar score, the hatched row of its partial scores), and the date
+ * of the data. When the data allowed fewer classes than asked it says so; when no unit has
  * a value it says "no data" and nothing else. Folds away on a small screen. Calls no API:
  * the choropleth hands it what it loaded.
  */
@@ -70,8 +71,8 @@ export function createLegend(map) {
   L.DomEvent.disableScrollPropagation(box);
 
   /* classification: the API's (or null); ramp: its colours; features: the units drawn;
-   * missing: how many units have no class. */
-  function show({ classification, ramp, features, missing }) {
+   * missing: how many units have no class; partial: how many have a partial score. */
+  function show({ classification, ramp, features, missing, partial }) {
     const { indicator } = cfg;
     const list = el("ul", { className: "legend-classes" });
     if (classification) {
@@ -86,6 +87,15 @@ export function createLegend(map) {
         el("span", { className: "legend-count", text: `(${missing})` }),
       ]),
     );
+    if (indicator.score) {
+      list.append(
+        el("li", { className: "legend-partial" }, [
+          el("span", { className: "swatch partial", "aria-hidden": "true" }),
+          el("span", { className: "legend-label", text: t("legend.partial") }),
+          el("span", { className: "legend-count", text: `(${partial ?? 0})` }),
+        ]),
+      );
+    }
     const method = classification ? cfg.vocabulary.method_labels[classification.method] : "";
     const where = [method, label("levels", cfg.level)].filter(Boolean).join(" · ");
     body.replaceChildren(
@@ -94,6 +104,13 @@ export function createLegend(map) {
       list,
       ...notes(classification),
     );
+    if (indicator.data_date) {
+      const note = indicator.data_note ? ` · ${indicator.data_note}` : "";
+      body.append(
+        el("p", { className: "muted legend-date",
+          text: `${t("legend.data_date")}: ${indicator.data_date}${note}` }),
+      );
+    }
     box.setAttribute("data-ready", "1");
   }
 

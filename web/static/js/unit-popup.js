@@ -14,6 +14,10 @@ const ATTACHABLE_PARTS = new Set([3, 4]); // kecamatan 31.71.01, kelurahan 31.71
 function classLine(props, loaded) {
   const { classification, ramp, features } = loaded || {};
   const cls = props.class;
+  const { status, partial_status: partialStatus } = cfg.indicator;
+  if (status && props[status] === partialStatus) {
+    return el("span", { className: "score-partial", text: t("legend.partial") });
+  }
   if (!classification || cls === null || cls === undefined) {
     return el("span", { className: "no-data", text: t("legend.no_data") });
   }
@@ -31,13 +35,16 @@ export function unitPopup(feature, loaded, actions, { onAddAction, onZoom }) {
   const props = feature.properties;
   const kode = props.kode;
   const parents = parentsText(kode);
-  const value = props[cfg.indicator.id];
+  const { partial, missing } = cfg.indicator;
+  const value = props[cfg.indicator.id] ?? (partial ? props[partial] : null);
   const unit = cfg.indicator.unit && !cfg.indicator.score && value != null
     ? ` ${cfg.indicator.unit}` : "";
   const list = el("dl", { className: "unit-props" }, [
     el("dt", { text: cfg.indicator.name }), el("dd", { className: "unit-value",
       text: `${fmt(value)}${unit}` }),
     el("dt", { text: t("rank.class") }), el("dd", {}, [classLine(props, loaded)]),
+    ...(missing && props[missing] ? [el("dt", { text: t("tooltip.missing") }),
+      el("dd", { className: "unit-missing", text: String(props[missing]) })] : []),
     el("dt", { text: t("rank.actions") }), el("dd", { className: "unit-actions",
       text: String(actions) }),
   ]);
