@@ -18,6 +18,14 @@ from typing import Any
 
 from geo.actions.model import Kind, Status
 from geo.actions.records import Action
+from geo.vocabulary import (
+    ScoreStatus,
+    coverage_column,
+    missing_column,
+    partial_column,
+    rank_column,
+    status_column,
+)
 from web.i18n import Translator
 from web.profile import missing_names
 from web.render import format_number
@@ -75,6 +83,13 @@ class Score:
     rank: int | None
     of: int
     missing: str | None
+    status: str = "full"
+    """``full``, ``partial`` (too little data: shown apart, never ranked) or ``no_data``."""
+    coverage: str | None = None
+    """The share of the pillar's weight the unit has data for (a partial score's caveat)."""
+    p05: int | None = None
+    p95: int | None = None
+    """The 5-95 % rank range over the build's Monte Carlo of weights and normalisation."""
 
 
 def scores_of(units: AdminUnits, level: str, pos: int, t: Translator) -> list[Score]:
@@ -85,15 +100,27 @@ def scores_of(units: AdminUnits, level: str, pos: int, t: Translator) -> list[Sc
     for pillar in SCORE_PILLARS:
         column = score_column(pillar)
         rank = clean(units.ranks(level, column).iloc[pos])
-        missing = clean(row.get(f"{column}_missing"))
+        missing = clean(row.get(missing_column(pillar)))
+        status = clean(row.get(status_column(pillar))) or (
+            ScoreStatus.full if clean(row.get(column)) is not None else ScoreStatus.no_data
+        )
+        shown = (
+            row.get(column) if status != ScoreStatus.partial else row.get(partial_column(pillar))
+        )
+        coverage = clean(row.get(coverage_column(pillar)))
+        p05, p95 = (clean(row.get(rank_column(pillar, stat))) for stat in ("p05", "p95"))
         out.append(
             Score(
                 pillar=pillar,
                 label=t(f"pillar.{pillar}"),
-                value=score_text(row.get(column), t.lang),
+                value=score_text(shown, t.lang),
                 rank=None if rank is None else int(rank),
                 of=units.peers(level, column),
                 missing=missing_names(units.dictionary, missing, t.lang),
+                status=str(status),
+                coverage=None if coverage is None else f"{round(100 * float(coverage))} %",
+                p05=None if p05 is None or rank is None else int(p05),
+                p95=None if p95 is None or rank is None else int(p95),
             )
         )
     return out

@@ -24,8 +24,19 @@ def test_a_click_on_a_unit_opens_its_profile(watched: Watched, web_app: WebApp, 
     page.wait_for_selector("body[data-choropleth=ready]")
     # a click opens the popup once the workspace (popups, actions) is loaded
     page.wait_for_selector("body[data-workspace=ready]")
-    box = page.locator(".folium-map").bounding_box()
-    page.mouse.click(box["x"] + box["width"] * 0.55, box["y"] + box["height"] * 0.55)
+    # a point where a unit itself is on top (actions, in their pane above, may cover others)
+    point = page.evaluate(
+        """() => {
+          for (const path of document.querySelectorAll("path.ketahanan-unit")) {
+            const r = path.getBoundingClientRect();
+            const x = r.left + r.width / 2, y = r.top + r.height / 2;
+            if (r.width > 8 && document.elementFromPoint(x, y) === path) return [x, y];
+          }
+          return null;
+        }"""
+    )
+    assert point, "no unit of the map can be clicked"
+    page.mouse.click(*point)
     link = page.locator(".unit-popup .unit-profile-link")
     link.wait_for()
     href = link.get_attribute("href") or ""

@@ -191,3 +191,27 @@ def test_each_level_has_a_pdf_report(
 def test_report_level_must_be_known(client: TestClient) -> None:
     response = client.get("/laporan/provinsi/31.pdf")
     assert response.status_code == 400 and "kelurahan, kecamatan" in response.text
+
+
+@pytest.mark.parametrize(("level", "kode"), [("kecamatan", "31.72.01"), ("kota", "31.72")])
+def test_unit_profiles_show_the_builds_rank_interval_and_partial_scores(
+    client: TestClient, settings: Settings, level: str, kode: str
+) -> None:
+    """Issue 13 asks for the rank interval once the scores issue lands: each pillar's row shows
+    the build's 5-95 % Monte Carlo rank range, and a partial score is shown as partial, unranked."""
+    frame = pyogrio.read_dataframe(settings.build_path, layer=level, read_geometry=False)
+    row = frame[frame["kode"] == kode].iloc[0]
+    page = client.get(f"/{level}/{kode}")
+    assert page.status_code == 200
+    for pillar in ("siap", "sehat", "terhubung"):
+        cell = re.search(
+            rf'<tr data-pillar="{pillar}" data-status="(\w+)">(.*?)</tr>', page.text, re.S
+        )
+        assert cell, pillar
+        status, html_row = cell[1], cell[2]
+        assert status == row[f"score_{pillar}_status"]
+        if status == "full" and pd.notna(row.get(f"rank_{pillar}_p05")):
+            low, high = int(row[f"rank_{pillar}_p05"]), int(row[f"rank_{pillar}_p95"])
+            assert 'class="rank-interval"' in html_row and f"({low}–{high})" in html_row
+        if status == "partial":
+            assert "score-partial" in html_row and "rank-interval" not in html_row
