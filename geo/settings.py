@@ -8,7 +8,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -22,7 +22,123 @@ def _default_data_dir() -> Path:
     return (PROJECT_ROOT / ".." / "shared" / "data" / "jakarta").resolve()
 
 
-class Settings(BaseSettings):
+_INASAFE_CLASSES = (
+    "InaSAFE flood_petabencana_hazard_classes (safe/definitions/hazard_classifications.py), "
+    "after PetaBencana.id's flood states"
+)
+_INASAFE_RATE = (
+    "InaSAFE flood_petabencana_hazard_classes; its code says the rate was 'estimated from DMI "
+    "analysis of historical flood data and IDP numbers' (no further reference given)"
+)
+_BNPB = (
+    "BNPB Perka 7/2008, as InaSAFE's BNPB minimum-needs profile states it "
+    "(safe/resources/minimum_needs/BNPB_en.json: 'The minimum needs are based on Perka 7/2008')"
+)
+
+
+class ImpactSettings(BaseSettings):
+    """Flood impact analysis: depth classes, displacement rates, minimum needs per person.
+
+    Every default is InaSAFE's, with InaSAFE's source: the depth classes and displacement rates
+    of its ``flood_petabencana_hazard_classes``, the minimum needs of its BNPB profile (based on
+    BNPB Perka 7/2008). A depth exactly at a threshold belongs to the class below it
+    (InaSAFE's rule: minimum < depth <= maximum). See :mod:`geo.impact`.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="KETAHANAN_", env_file=".env", extra="ignore")
+
+    impact_low_min_m: float = Field(
+        default=0.1,
+        ge=0,
+        description=(
+            "Depth (m) above which a place is in the low flood class (0.1-0.7 m); at or "
+            f"below it people count as not affected. Source: {_INASAFE_CLASSES}."
+        ),
+    )
+    impact_medium_min_m: float = Field(
+        default=0.7,
+        gt=0,
+        description=(
+            f"Depth (m) above which the class is medium (0.7-1.5 m). Source: {_INASAFE_CLASSES}."
+        ),
+    )
+    impact_high_min_m: float = Field(
+        default=1.5,
+        gt=0,
+        description=(
+            f"Depth (m) above which the class is high (over 1.5 m). Source: {_INASAFE_CLASSES}."
+        ),
+    )
+    impact_displacement_low: float = Field(
+        default=0.01,
+        ge=0,
+        le=1,
+        description=(
+            "Share of the people in the low class who are displaced (1 %). "
+            f"Source: {_INASAFE_RATE}."
+        ),
+    )
+    impact_displacement_medium: float = Field(
+        default=0.03,
+        ge=0,
+        le=1,
+        description=f"Share displaced in the medium class (3 %). Source: {_INASAFE_RATE}.",
+    )
+    impact_displacement_high: float = Field(
+        default=0.05,
+        ge=0,
+        le=1,
+        description=f"Share displaced in the high class (5 %). Source: {_INASAFE_RATE}.",
+    )
+    impact_need_rice_kg: float = Field(
+        default=2.8,
+        ge=0,
+        description=f"Rice per displaced person per week, kg (= 0.4 kg a day). Source: {_BNPB}.",
+    )
+    impact_need_drinking_water_l: float = Field(
+        default=17.5,
+        ge=0,
+        description=(
+            f"Drinking water per displaced person per week, litres (2.5 l a day). Source: {_BNPB}."
+        ),
+    )
+    impact_need_clean_water_l: float = Field(
+        default=67.0,
+        ge=0,
+        description=(
+            "Clean water (washing, sanitation) per displaced person per week, litres. Source: "
+            f"{_BNPB}. Uncertain: the Perka's own text was not in reach to check the figure "
+            "(67 l a week is about 9.6 l a day); only InaSAFE's profile states it."
+        ),
+    )
+    impact_need_family_kits: float = Field(
+        default=0.2,
+        ge=0,
+        description=(
+            "Family kits per displaced person per week (one kit per family of 5). Source: "
+            f"{_BNPB}. Uncertain: the profile's English text gives one kit per family of five "
+            "a week, its Indonesian text one per person a week; the number (0.2) follows the "
+            "English text."
+        ),
+    )
+    impact_need_toilets: float = Field(
+        default=0.05,
+        ge=0,
+        description=f"Toilets per displaced person, once (one per 20 persons). Source: {_BNPB}.",
+    )
+
+    @model_validator(mode="after")
+    def _thresholds_ascend(self) -> ImpactSettings:
+        low, medium, high = self.impact_low_min_m, self.impact_medium_min_m, self.impact_high_min_m
+        if not low < medium < high:
+            raise ValueError(
+                "KETAHANAN_IMPACT_LOW_MIN_M < KETAHANAN_IMPACT_MEDIUM_MIN_M < "
+                f"KETAHANAN_IMPACT_HIGH_MIN_M must hold; got {low} < {medium} < {high}"
+            )
+        return self
+
+
+class Settings(ImpactSettings):
     """Runtime configuration, read from ``KETAHANAN_*`` environment variables or ``.env``."""
 
     model_config = SettingsConfigDict(env_prefix="KETAHANAN_", env_file=".env", extra="ignore")
@@ -46,6 +162,13 @@ class Settings(BaseSettings):
     user_layers_path: Path = Field(
         default=VAR_DIR / "user_layers.json",
         description="Planner-loaded indicator layers (`ketahanan layer add`) for the next build.",
+    )
+    user_scenarios_path: Path = Field(
+        default=VAR_DIR / "user_scenarios.json",
+        description=(
+            "Planner-loaded flood depth grids (`ketahanan layer add --scenario`), each an "
+            "impact scenario of the next build."
+        ),
     )
     score_weights: dict[str, float] = Field(
         default_factory=dict,
