@@ -30,6 +30,9 @@ from geo import layers as thematic
 from geo.admin import build_admin, build_rw
 from geo.catalogue import Catalogue, load_catalogue, verify_or_raise
 from geo.errors import DataError
+from geo.impact.compute import compute_impact
+from geo.impact.exposure import REGISTER_FILE, read_register
+from geo.impact.user_scenarios import load_user_scenarios
 from geo.indicators import all_definitions, compute_indicators
 from geo.ingest import Grid, read_ascii_grid
 from geo.scores import resolve_weights
@@ -146,6 +149,7 @@ BUILD_STEPS = (
     "cross-check layers",
     "depth grids",
     "indicators",
+    "impact",
 )
 """The steps of :func:`build_layers`, in order (for progress bars)."""
 
@@ -277,6 +281,8 @@ def build_layers(
     result = BuildResult(layers=layers, grids=grids, report=report)
     with steps.step("indicators"):
         _add_indicators(result, settings)
+    with steps.step("impact"):
+        _add_impact(result, settings, folder("population_dukcapil_2019"))
 
     report.counts.update({name: len(frame) for name, frame in layers.items()})
     return result
@@ -288,6 +294,19 @@ def _add_indicators(result: BuildResult, settings: Settings) -> None:
         kelurahan=computed.kelurahan, kecamatan=computed.kecamatan, kota=computed.kota
     )
     result.dictionary = list(computed.dictionary)
+
+
+def _add_impact(result: BuildResult, settings: Settings, population_folder: Path) -> None:
+    """The impact layers (``dampak_*``, see :mod:`geo.impact.compute`) and their checks."""
+    kel = result.layers["kelurahan"]
+    register = read_register(
+        population_folder / REGISTER_FILE, dict(zip(kel["kode"], kel["population"], strict=True))
+    )
+    result.report.reads.append(register.report.to_dict())
+    planner = load_user_scenarios(settings)
+    impact = compute_impact(result.layers, result.grids, register.frame, settings, planner)
+    result.layers.update(impact.layers)
+    result.report.checks["impact"] = impact.checks
 
 
 def _write_frame(path: Path, name: str, frame: gpd.GeoDataFrame | pd.DataFrame) -> None:
