@@ -9,10 +9,12 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
+from api.openapi import instance_limits
 from api.responses import ERROR_REF, ErrorBody
 from api.routes import actions, collections, conformance, coverage, docs, items, landing, pages
 from api.security import BodyLimitMiddleware, SecurityHeadersMiddleware
-from api.store import store_lifespan
+from api.store import build_lifespan
+from geo.errors import SettingsError
 from geo.settings import Settings, get_settings
 from web.assets import STATIC_DIR
 
@@ -47,8 +49,13 @@ class KetahananAPI(FastAPI):
         for name in ("HTTPValidationError", "ValidationError"):
             schemas.pop(name, None)
         schemas["ErrorBody"] = ErrorBody.model_json_schema()
+        instance_limits(schema, self.state.settings)
         self.openapi_schema = schema
         return schema
+
+
+ROUTERS = (landing, conformance, collections, items, actions, coverage, pages, docs)
+"""Every router of the app: one per resource."""
 
 
 def _invalid_parameter() -> dict[str, Any]:
@@ -73,9 +80,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url="/api",
         docs_url=None,  # served offline by api/routes/docs.py
         redoc_url=None,
-        lifespan=store_lifespan,
+        lifespan=build_lifespan,
     )
-    app.state.settings = settings or get_settings()
+    try:
+        app.state.settings = settings or get_settings()
+    except SettingsError as exc:  # a plain message, not a traceback, for the operator
+        raise SystemExit(f"error ({exc.code}): {exc.message}") from None
     if app.state.settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -85,16 +95,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             expose_headers=["ETag", "Content-Disposition", "Content-Language"],
         )
     install_error_handlers(app)
-    app.include_router(landing.router)
-    app.include_router(conformance.router)
-    # actions and coverage gaps before the generic collections, so their paths win
-    app.include_router(actions.router)
-    app.include_router(coverage.router)
+    # no two routes answer the same method and path, so the order below does not matter
+    for module in ROUTERS:
+        app.include_router(module.router)
     app.router.lifespan_context = actions.with_actions_startup(app.router.lifespan_context)
-    app.include_router(collections.router)
-    app.include_router(items.router)
-    app.include_router(pages.router)
-    app.include_router(docs.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.mount(docs.ASSETS, StaticFiles(directory=docs.SWAGGER_UI_DIR), name="docs-assets")
     return app

@@ -12,13 +12,12 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from pydantic import ValidationError as PydanticValidationError
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from geo.errors import KetahananError
+from geo.errors import KetahananError, SettingsError
 from geo.settings import Settings, get_settings
 
 app = typer.Typer(help="Ketahanan: city resilience planning for Jakarta.", no_args_is_help=True)
@@ -58,10 +57,8 @@ def _settings() -> Settings:
     """The settings, or a plain message naming each bad KETAHANAN_* variable."""
     try:
         return get_settings()
-    except PydanticValidationError as exc:
-        for error in exc.errors():
-            name = "KETAHANAN_" + "_".join(str(p) for p in error["loc"][:1]).upper()
-            err.print(f"[bold red]error[/] (invalid_setting): {name}: {plain(error['msg'])}")
+    except SettingsError as exc:
+        err.print(f"[bold red]error[/] ({exc.code}): {plain(exc.message)}", highlight=False)
         raise typer.Exit(code=2) from None
 
 

@@ -1,20 +1,28 @@
-"""Typed dependency aliases shared by the routers."""
+"""Typed dependency aliases shared by the routers, and the checks every route makes the same
+way: who may read, who may write, the request body, If-Match."""
 
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
-from api.headers import bearer_secret, preferred_language
-from geo.actions.auth import Token, authenticate
+from api.headers import bearer_secret, if_match_versions, preferred_language
+from api.store import served_build
+from geo.actions.auth import Role, Token, authenticate, require
+from geo.actions.service import Expected
 from geo.actions.store import ActionStore
 from geo.errors import InvalidParameterError
-from geo.features import LANGUAGES, FeatureStore
+from geo.ogc.providers.base import CollectionProvider, WritableProvider, writable
+from geo.ogc.providers.registry import Registry
 from geo.params import shown
 from geo.settings import Settings
+from geo.snapshot import BuildSnapshot
+from geo.vocabulary import DEFAULT_LANGUAGE, LANGUAGES
 
 
 def get_app_settings(request: Request) -> Settings:
@@ -26,14 +34,12 @@ def get_app_settings(request: Request) -> Settings:
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 
 
-async def get_store(request: Request) -> FeatureStore:
-    """The in-memory feature store of the build output (loaded once, reloaded on rebuild)."""
-    from api.store import holder_of
-
-    return await holder_of(request.app).get()
+async def get_snapshot(request: Request) -> BuildSnapshot:
+    """The build the request is served from (read once, swapped when a new build lands)."""
+    return await served_build(request.app).snapshot()
 
 
-StoreDep = Annotated[FeatureStore, Depends(get_store)]
+SnapshotDep = Annotated[BuildSnapshot, Depends(get_snapshot)]
 
 
 def resolve_lang(query: str | None, accept_language: str | None) -> str:
@@ -46,7 +52,7 @@ def resolve_lang(query: str | None, accept_language: str | None) -> str:
                 details=[{"field": "lang", "message": "id or en"}],
             )
         return lang
-    return preferred_language(accept_language, LANGUAGES) or LANGUAGES[0]
+    return preferred_language(accept_language, LANGUAGES) or DEFAULT_LANGUAGE
 
 
 async def get_lang(request: Request) -> str:
@@ -71,7 +77,10 @@ def get_action_store(request: Request) -> ActionStore:
     with _action_store_lock:
         store = getattr(app.state, "action_store", None)
         if store is None:
-            store = ActionStore.from_settings(app.state.settings)
+            build = served_build(app)
+            store = ActionStore.from_settings(
+                app.state.settings, places=lambda: build.current().require_places()
+            )
             app.state.action_store = store
         if not getattr(app.state, "action_store_ready", False):
             if app.state.settings.migrate_on_startup:
@@ -108,7 +117,73 @@ def get_current_token(
 CurrentTokenDep = Annotated[Token | None, Depends(get_current_token)]
 
 
+def token_of(request: Request) -> Token | None:
+    """The token of the request's Authorization header, checked against the store."""
+    return get_current_token(request, get_action_store(request))
+
+
+async def get_registry(request: Request) -> Registry:
+    """Every collection of the request: the served build's layers, the actions, the gaps."""
+    snapshot = await get_snapshot(request)
+    return Registry(snapshot, lambda: get_action_store(request))
+
+
+RegistryDep = Annotated[Registry, Depends(get_registry)]
+
+
+async def allow_read(request: Request, provider: CollectionProvider) -> None:
+    """Refuse a read of a protected collection without a token when reads need one.
+
+    A token presented to a protected collection is always checked (a bad one is a 401, even
+    when reads are open). The actions store is only reached (for the token) then: the build
+    layers are read without the database.
+    """
+    if not provider.protected:
+        return
+    settings: Settings = request.app.state.settings
+    if settings.read_requires_token or "authorization" in request.headers:
+        token = await run_in_threadpool(token_of, request)
+        if settings.read_requires_token:
+            require(token, Role.viewer)
+
+
+def writer(token: Token | None) -> str:
+    """The name of the planner writing (401 without a token, 403 for a weaker role)."""
+    return require(token, Role.planner).name
+
+
+@dataclass
+class WriteTarget:
+    """Where a write goes and who makes it: a writable collection and a planner."""
+
+    request: Request
+    collection_id: str
+    provider: WritableProvider
+    actor: str
+
+
+def get_write_target(
+    collection_id: Annotated[str, Path(alias="collectionId", description="A collection id.")],
+    request: Request,
+    registry: Annotated[Registry, Depends(get_registry)],
+    token: Annotated[Token | None, Depends(get_current_token)],
+) -> WriteTarget:
+    """The writable collection of the path (404 unknown, 405 read-only) and the planner."""
+    provider = writable(registry.get(collection_id))
+    return WriteTarget(request, collection_id, provider, writer(token))
+
+
+WriteTargetDep = Annotated[WriteTarget, Depends(get_write_target)]
+
+
+def expected_version(request: Request, *, required: bool = True) -> Expected:
+    """The versions If-Match names (strong comparison; None for ``*``); 428 when required
+    and missing (see :func:`api.headers.if_match_versions`)."""
+    return if_match_versions(request, required=required)
+
+
 CollectionId = Annotated[str, Path(alias="collectionId", description="A collection id.")]
 FeatureId = Annotated[
-    str, Path(alias="featureId", description="kode of an admin unit, else the fid.")
+    str,
+    Path(alias="featureId", description="kode of an admin unit, id of an action, else the fid."),
 ]

@@ -46,6 +46,7 @@ _ERROR_TEXT: dict[int, str] = {
     401: "No bearer token, or one that is unknown or revoked",
     403: "The token's role is too weak for this request",
     404: "Unknown collection, feature, action or unit",
+    405: "The collection is read-only (only the actions collection takes writes)",
     409: "The request conflicts with the current state",
     410: "The action was deleted (it can be restored)",
     412: "If-Match names an old version: someone changed the action first",

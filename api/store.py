@@ -1,18 +1,17 @@
-"""The in-memory feature store of the app and its response cache.
+"""The build the app serves and its response cache.
 
-:class:`StoreHolder` loads the build GeoPackage once (at start-up, or on first use) into a
-:class:`geo.features.FeatureStore` and reloads it when ``ketahanan build`` replaces the file.
-:class:`ResponseCache` keeps finished responses (body, gzip body, ETag) under a normalised
-query key in a bounded LRU, so a repeated request is answered with bytes already made.
+:class:`ServedBuild` holds the app's :class:`geo.snapshot.SnapshotHolder` (the build read once,
+at start-up or on first use, and swapped when ``ketahanan build`` replaces the file) and a
+:class:`ResponseCache` of finished responses (body, gzip body, ETag) under a normalised query
+key in a bounded LRU, so a repeated request is answered with bytes already made. The cache is
+emptied when a new build is served, and every key names the build it was made from.
 """
 
 from __future__ import annotations
 
-import gc
 import gzip
 import hashlib
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Hashable
 from contextlib import asynccontextmanager
@@ -23,14 +22,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from api.headers import none_match
-from geo.features import FeatureStore, NoBuildError
 from geo.settings import Settings
+from geo.snapshot import BuildSnapshot, SnapshotHolder
 
 GZIP_MIN_BYTES = 1024
 """Responses at least this large are also kept gzip-compressed."""
-
-RELOAD_CHECK_S = 2.0
-"""How often (seconds) the holder looks whether the build output was replaced."""
 
 
 @dataclass(frozen=True)
@@ -101,86 +97,63 @@ class ResponseCache:
 
 
 @dataclass
-class StoreHolder:
-    """Holds the loaded :class:`FeatureStore` of the app and its response cache."""
+class ServedBuild:
+    """The app's build snapshots and its response cache, emptied when a new build lands."""
 
-    settings: Settings
+    snapshots: SnapshotHolder
     cache: ResponseCache
-    store: FeatureStore | None = None
-    _checked: float = 0.0
-    _replaced: bool = False
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    max_age: int
+    _served: str | None = field(default=None, repr=False)
 
     def is_stale(self) -> bool:
-        """Whether the store is missing or the build output was replaced (checked every 2 s).
+        """Whether the next request must look for (or load) a new build first."""
+        return self.snapshots.is_stale()
 
-        Once a replacement is seen the answer stays true until :meth:`load` has run, so that
-        every caller in between (the raw-key cache check, then :meth:`get`) sees it.
-        """
-        now = time.monotonic()
-        if self.store is None or self._replaced:
-            return True
-        if now - self._checked < RELOAD_CHECK_S:
-            return False
-        self._checked = now
-        try:
-            self._replaced = self.settings.build_path.stat().st_mtime != self.store.mtime
-        except OSError:
-            return False
-        return self._replaced
+    def current(self) -> BuildSnapshot:
+        """The snapshot to serve (blocking when a build must be read)."""
+        snapshot = self.snapshots.current()
+        if snapshot.key != self._served:
+            self.cache.clear()  # responses of an earlier build are never answered again
+            self._served = snapshot.key
+        return snapshot
 
-    def load(self) -> FeatureStore:
-        """Load (or reload) the store when missing or replaced on disk; blocking."""
-        with self._lock:
-            if self.store is None or (
-                self.settings.build_path.exists()
-                and self.settings.build_path.stat().st_mtime != self.store.mtime
-            ):
-                self.store = FeatureStore.load(
-                    self.settings, warm_zooms=self.settings.items_warm_zooms
-                )
-                self.cache.clear()
-                self._checked = time.monotonic()
-                # the store is long-lived: keep its many objects out of the cyclic GC's
-                # full collections, which otherwise pause requests for milliseconds
-                gc.collect()
-                gc.freeze()
-            self._replaced = False
-            return self.store
+    async def snapshot(self) -> BuildSnapshot:
+        """The snapshot to serve, reading a new build in a worker thread when needed."""
+        loaded = self.snapshots.loaded
+        if loaded is not None and loaded.key == self._served and not self.is_stale():
+            return loaded
+        return await run_in_threadpool(self.current)
 
-    async def get(self) -> FeatureStore:
-        """The current store, loading it in a worker thread when needed."""
-        store = self.store
-        if store is not None and not self.is_stale():
-            return store
-        if not self.settings.build_path.exists():
-            if store is not None:
-                return store
-            raise NoBuildError(
-                f"no build output at {self.settings.build_path}: run `ketahanan build` first"
-            )
-        return await run_in_threadpool(self.load)
+    @property
+    def loaded_key(self) -> str | None:
+        """The key of the snapshot being served (None before the first)."""
+        return self._served
 
 
-def holder_of(app: FastAPI) -> StoreHolder:
-    """The app's store holder (created on first use)."""
-    holder: StoreHolder | None = getattr(app.state, "store_holder", None)
-    if holder is None:
+def served_build(app: FastAPI) -> ServedBuild:
+    """The app's :class:`ServedBuild` (created on first use)."""
+    served: ServedBuild | None = getattr(app.state, "served_build", None)
+    if served is None:
         settings: Settings = app.state.settings
-        holder = StoreHolder(
-            settings,
+        served = ServedBuild(
+            SnapshotHolder(
+                settings.build_path,
+                catalogue_path=settings.catalogue_path,
+                warm_zooms=settings.items_warm_zooms,
+            ),
             ResponseCache(settings.response_cache_entries, settings.response_cache_mb * 2**20),
+            settings.http_cache_max_age,
         )
-        app.state.store_holder = holder
-    return holder
+        app.state.served_build = served
+    return served
 
 
 @asynccontextmanager
-async def store_lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Load the build output at start-up when it exists (else on first request)."""
-    holder = holder_of(app)
-    if holder.settings.build_path.exists():
-        await run_in_threadpool(holder.load)
+async def build_lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Read the build output at start-up when it exists (else on the first request)."""
+    served = served_build(app)
+    if served.snapshots.path.exists():
+        await run_in_threadpool(served.current)
     yield
 
 
@@ -207,17 +180,17 @@ def respond(
 
 async def cached(
     request: Request,
-    holder: StoreHolder,
+    served: ServedBuild,
     key: Hashable,
     make: Callable[[], CachedResponse],
     *,
     raw_key: Hashable | None = None,
 ) -> Response:
     """Answer from the cache, or make the response in a worker thread and keep it."""
-    entry = holder.cache.get(key)
+    entry = served.cache.get(key)
     if entry is None:
         entry = await run_in_threadpool(make)
-        holder.cache.put(key, entry)
+        served.cache.put(key, entry)
     if raw_key is not None:
-        holder.cache.put(raw_key, entry)
-    return respond(request, entry, max_age=holder.settings.http_cache_max_age)
+        served.cache.put(raw_key, entry)
+    return respond(request, entry, max_age=served.max_age)

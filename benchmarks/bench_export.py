@@ -4,7 +4,7 @@ For each layer (kelurahan: 267 polygons; rw: 2,724 polygons; tj_stops: 8,650 poi
 features are written as a GeoJSON file two ways, from data already in memory:
 
 * **ketahanan**: what ``/collections/{id}/items?f=geojson`` does for an uncached request
-  (``geo.features``: parse the query, run it, render the FeatureCollection bytes), written to
+  (``geo.ogc``: parse the query, run it, render the FeatureCollection bytes), written to
   a file; and, as *cold*, the same after loading the layer from the build GeoPackage (reading
   it and serialising its geometry once, as the app does at start-up or on a rebuild);
 * **geopandas**: ``GeoDataFrame.to_file(path, driver="GeoJSON", COORDINATE_PRECISION=7)`` of
@@ -29,8 +29,12 @@ from typing import Any
 
 import geopandas as gpd
 
-from geo import features
+from geo.ogc.collection import Collection
+from geo.ogc.engine import queryables, run_query
+from geo.ogc.query import parse_items_query
+from geo.ogc.render.geojson import feature_bytes, feature_collection
 from geo.settings import Settings
+from geo.snapshot import load_snapshot
 
 LAYERS = ("kelurahan", "rw", "tj_stops")
 GDAL_OPTIONS = {"COORDINATE_PRECISION": 7}
@@ -49,33 +53,27 @@ def _timed(fn: Callable[[], Any], runs: int) -> tuple[float, Any]:
     return statistics.median(times), out
 
 
-def _load_collection(path: Path, name: str, settings: Settings) -> features.Collection:
-    """One layer of the build as the app's FeatureStore loads it (geometry JSON made)."""
-    import pyogrio
-
-    gtypes = {str(n): (None if g is None else str(g)) for n, g in pyogrio.list_layers(path)}
-    coll = features._load_collection(
-        path,
-        name,
-        gtypes[name],
-        features._catalogue_sources(settings.catalogue_path),
-        features._definitions(settings),
-        features._dictionary(path, set(gtypes)),
-    )
+def _load_collection(path: Path, name: str, settings: Settings) -> Collection:
+    """One layer of the build as the app's snapshot loads it (geometry JSON made)."""
+    snapshot = load_snapshot(path, catalogue_path=settings.catalogue_path, layers=(name,))
+    coll = snapshot.get(name)
     coll.level(None)
     return coll
 
 
-def _api_export(coll: features.Collection, settings: Settings, out: Path) -> int:
+def _api_export(coll: Collection, settings: Settings, out: Path) -> int:
     """The ``f=geojson`` download path of the API, written to ``out``; returns its bytes."""
-    query = features.parse_items_query(
-        coll,
+    query = parse_items_query(
+        queryables(coll),
         [("f", "geojson")],
         limit_default=settings.items_limit_default,
         limit_max=settings.items_limit_max,
     )
-    result = features.run_query(coll, query, settings)
-    body = features.render_items(coll, query, result, links=[], timestamp="2019-01-01T00:00:00Z")
+    result = run_query(coll, query)
+    features = feature_bytes(coll, query, result, result.page.tolist())
+    body = feature_collection(
+        features, matched=len(result.matched), links=[], timestamp="2019-01-01T00:00:00Z"
+    )
     out.write_bytes(body)
     return len(body)
 
@@ -107,7 +105,7 @@ def measure(runs: int = 5, settings: Settings | None = None) -> dict[str, Any]:
                 g_out.unlink(missing_ok=True)
                 frame.to_file(g_out, driver="GeoJSON", **GDAL_OPTIONS)
 
-            def api(coll: features.Collection = coll, k_out: Path = k_out) -> int:
+            def api(coll: Collection = coll, k_out: Path = k_out) -> int:
                 return _api_export(coll, settings, k_out)
 
             def api_cold(name: str = name, k_out: Path = k_out) -> int:

@@ -22,7 +22,7 @@ import pandas as pd
 from affine import Affine
 
 from geo.build import build_layers
-from geo.indicators import compute_indicators
+from geo.indicators.compute import compute_indicators
 from geo.settings import Settings
 
 CODE_COLUMNS = ("kode", "kode_kecamatan", "kode_kota", "kode_kelurahan")

@@ -229,7 +229,7 @@ def section_export(runs: int, quick: bool) -> list[str]:
     r = bench.measure(n)
     lines = [
         "GeoJSON file of a whole layer, from data in memory: the API's `f=geojson` path "
-        "(`geo.features`: query, render, write) against geopandas "
+        "(`geo.ogc`: query, render, write) against geopandas "
         '`to_file(driver="GeoJSON", COORDINATE_PRECISION=7)` of the same GeoDataFrame. '
         "*Cold* adds reading the layer from the build GeoPackage (the app: loading the layer "
         f"and serialising its geometry once). Median of {n}; ratio = geopandas / ketahanan "

@@ -21,6 +21,7 @@ from geo.crs import METRIC_CRS
 from geo.errors import DataError
 from geo.ingest import ReadReport, read_table, read_vector, require_columns, set_aside_rows
 from geo.names import match_names, to_dotted_code
+from geo.vocabulary import Level
 
 LAKE_PSEUDO_CODE = "31888888"
 """Dukcapil's code for the Danau Sunter lake rows: not a kelurahan, set aside on read."""
@@ -236,8 +237,8 @@ def dissolve_units(kelurahan: gpd.GeoDataFrame, level: str) -> gpd.GeoDataFrame:
     ----------
     kelurahan : GeoDataFrame
         The kelurahan layer from :func:`build_kelurahan`.
-    level : {"kecamatan", "kota"}
-        The level to build.
+    level : Level
+        The level to build (kecamatan or kota).
 
     Returns
     -------
@@ -245,10 +246,10 @@ def dissolve_units(kelurahan: gpd.GeoDataFrame, level: str) -> gpd.GeoDataFrame:
         One row per unit: kode, nama (and kode_kota, nama_kota for kecamatan), population,
         households, area_km2, kelurahan_count, geometry.
     """
-    if level == "kecamatan":
+    if level == Level.kecamatan:
         keys = ["kode_kecamatan", "nama_kecamatan", "kode_kota", "nama_kota"]
         rename = {"kode_kecamatan": "kode", "nama_kecamatan": "nama"}
-    elif level == "kota":
+    elif level == Level.kota:
         keys = ["kode_kota", "nama_kota"]
         rename = {"kode_kota": "kode", "nama_kota": "nama"}
     else:
@@ -277,17 +278,17 @@ def build_admin(dukcapil_path: Path, kemendagri_path: Path, population_csv: Path
     AdminLayers
     """
     kel, reports, checks = build_kelurahan(dukcapil_path, kemendagri_path, population_csv)
-    kec = dissolve_units(kel, "kecamatan")
-    kota = dissolve_units(kel, "kota")
+    kec = dissolve_units(kel, Level.kecamatan)
+    kota = dissolve_units(kel, Level.kota)
     for name, layer, expected in (
-        ("kecamatan", kec, EXPECTED_KECAMATAN),
-        ("kota", kota, EXPECTED_KOTA),
+        (str(Level.kecamatan), kec, EXPECTED_KECAMATAN),
+        (str(Level.kota), kota, EXPECTED_KOTA),
     ):
         if len(layer) != expected:
             raise DataError(
                 f"expected {expected} {name} from the kelurahan codes, got {len(layer)}"
             )
-    checks.update({"kecamatan": len(kec), "kota": len(kota)})
+    checks.update({str(Level.kecamatan): len(kec), str(Level.kota): len(kota)})
     return AdminLayers(kel, kec, kota, reports, checks)
 
 

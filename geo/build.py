@@ -29,14 +29,15 @@ import rasterio
 from geo import layers as thematic
 from geo.admin import build_admin, build_rw
 from geo.catalogue import Catalogue, load_catalogue, verify_or_raise
-from geo.errors import DataError
+from geo.errors import DataError, NoBuildError
 from geo.impact.compute import compute_impact
 from geo.impact.exposure import REGISTER_FILE, read_register
 from geo.impact.user_scenarios import load_user_scenarios
-from geo.indicators import all_definitions, compute_indicators
+from geo.indicators.compute import all_definitions, compute_indicators
 from geo.ingest import Grid, read_ascii_grid
 from geo.scores import resolve_weights
 from geo.settings import Settings
+from geo.vocabulary import Level
 
 GRIDS = {
     "flood_depth_current": "Flood_Current_Depth_Jakarta_geographic.asc",
@@ -47,7 +48,7 @@ GRIDS = {
 
 GRID_NODATA = -9999.0
 
-ADMIN_LAYERS = ("kelurahan", "kecamatan", "kota")
+ADMIN_LAYERS = tuple(str(level) for level in Level)
 
 Progress = Callable[[str], None]
 """Called with the name of each step as it starts (the CLI turns it into a progress bar)."""
@@ -199,7 +200,7 @@ def build_layers(
         )
     cat = catalogue or load_catalogue(settings.catalogue_path)
     # Bad weights in the settings stop the build before any work (and before any output).
-    resolve_weights(all_definitions(settings), settings)
+    resolve_weights(all_definitions(settings), settings.score_weights)
     steps = _Steps(report, progress)
     layers: dict[str, gpd.GeoDataFrame | pd.DataFrame] = {}
 
@@ -482,7 +483,7 @@ def load_layer(build_path: Path, name: str) -> gpd.GeoDataFrame | pd.DataFrame:
         A DataFrame for tables without geometry.
     """
     if not build_path.exists():
-        raise DataError(f"no build output at {build_path}: run `ketahanan build` first")
+        raise NoBuildError(f"no build output at {build_path}: run `ketahanan build` first")
     frame = pyogrio.read_dataframe(build_path, layer=name)
     return frame
 

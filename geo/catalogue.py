@@ -21,6 +21,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from geo.errors import ChecksumError, DataError, MissingFileError, NotFoundError
+from geo.vocabulary import Pillar, Text
 
 CHUNK_SIZE = 1024 * 1024
 """Bytes read at a time when hashing a file (1 MiB)."""
@@ -28,7 +29,8 @@ CHUNK_SIZE = 1024 * 1024
 INDEX_FILES = frozenset({"SOURCES.md"})
 """Files at the top of the data folder that index it and belong to no source."""
 
-Pillar = Literal["siap", "sehat", "terhubung", "all"]
+SourcePillar = Pillar | Literal["all"]
+"""A source serves one pillar, or all of them (boundaries, population)."""
 Kind = Literal["boundary", "shock", "stress", "asset", "population", "strategy"]
 Format = Literal["ESRI Shapefile", "GeoJSON", "GTFS", "GTFS zip", "ESRI ASCII grid", "CSV"]
 ProgressCallback = Callable[[str], None]
@@ -50,13 +52,6 @@ def _check_relpath(value: str) -> str:
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
-
-
-class LocalizedText(_Model):
-    """A text in Bahasa Indonesia (``id``, shown first) and English (``en``)."""
-
-    id: str = Field(min_length=1, description="Bahasa Indonesia.")
-    en: str = Field(min_length=1, description="English.")
 
 
 class Origin(_Model):
@@ -89,8 +84,8 @@ class Source(_Model):
     """One data source: a folder of files with a title, pillar, kind, licence and origin."""
 
     id: str = Field(pattern=r"^[a-z0-9_]+$")
-    title: LocalizedText
-    pillar: Pillar
+    title: Text
+    pillar: SourcePillar
     kind: Kind
     format: Format
     licence: str = Field(min_length=1, description="Licence as stated by the source.")

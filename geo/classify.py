@@ -19,21 +19,7 @@ import numpy as np
 import pandas as pd
 
 from geo.errors import InvalidParameterError
-
-METHODS = {
-    "quantiles": "quantiles",
-    "quantile": "quantiles",
-    "fisher_jenks": "fisher_jenks",
-    "natural_breaks": "fisher_jenks",
-    "jenks": "fisher_jenks",
-    "equal_interval": "equal_interval",
-    "user_defined": "user_defined",
-    "user": "user_defined",
-}
-"""Accepted method names (and aliases) to the canonical name."""
-
-MAX_CLASSES = 20
-"""Most classes of one map: ``k`` is 2..20 and user breaks hold at most 20 upper bounds."""
+from geo.vocabulary import K_MAX, K_MIN, ClassMethod
 
 
 @dataclass
@@ -81,8 +67,8 @@ def _check_breaks(breaks: Sequence[Any]) -> list[float]:
         out.append(value)
     if not out:
         raise InvalidParameterError("breaks must hold at least one number")
-    if len(out) > MAX_CLASSES:
-        raise InvalidParameterError(f"breaks holds {len(out)} numbers; at most {MAX_CLASSES}")
+    if len(out) > K_MAX:
+        raise InvalidParameterError(f"breaks holds {len(out)} numbers; at most {K_MAX}")
     if any(b2 <= b1 for b1, b2 in itertools.pairwise(out)):
         raise InvalidParameterError(f"breaks must be strictly increasing, got {out}")
     return out
@@ -104,8 +90,8 @@ def classify(
         ``quantiles``, ``fisher_jenks`` (also ``natural_breaks``, ``jenks``),
         ``equal_interval`` or ``user_defined`` (also ``user``; needs ``breaks``).
     k : int
-        Number of classes (2 .. number of distinct non-null values); ignored for
-        ``user_defined``.
+        Number of classes (:data:`~geo.vocabulary.K_MIN` to :data:`~geo.vocabulary.K_MAX`, and
+        at most the number of distinct non-null values); ignored for ``user_defined``.
     breaks : sequence of float, optional
         Strictly increasing upper bounds for ``user_defined``; when the largest value exceeds
         the last break, the maximum is added as a last break (mapclassify's rule).
@@ -120,7 +106,7 @@ def classify(
         Unknown method; k not an integer, below 2 or above the number of distinct values;
         breaks missing, not numbers or not increasing; values not numeric.
     """
-    canonical = METHODS.get(str(method).strip().lower())
+    canonical = ClassMethod.parse(str(method))
     if canonical is None:
         raise InvalidParameterError(
             f"unknown classification method {method!r}; use one of "
@@ -138,7 +124,7 @@ def classify(
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        if canonical == "user_defined":
+        if canonical == ClassMethod.user_defined:
             if breaks is None:
                 raise InvalidParameterError("method user_defined needs breaks")
             upper = _check_breaks(breaks)
@@ -148,17 +134,17 @@ def classify(
         else:
             if isinstance(k, bool) or not isinstance(k, int | np.integer):
                 raise InvalidParameterError(f"k must be an integer, got {k!r}")
-            if k < 2:
-                raise InvalidParameterError(f"k must be at least 2, got {k}")
-            if k > MAX_CLASSES:
-                raise InvalidParameterError(f"k must be at most {MAX_CLASSES}, got {k}")
+            if k < K_MIN:
+                raise InvalidParameterError(f"k must be at least {K_MIN}, got {k}")
             if k > distinct:
                 raise InvalidParameterError(
                     f"k={k} is more than the {distinct} distinct non-null values"
                 )
-            if canonical == "quantiles":
+            if k > K_MAX:
+                raise InvalidParameterError(f"k must be at most {K_MAX} (the map's palettes)")
+            if canonical == ClassMethod.quantiles:
                 classifier = mapclassify.Quantiles(data, k=int(k))
-            elif canonical == "fisher_jenks":
+            elif canonical == ClassMethod.fisher_jenks:
                 classifier = mapclassify.FisherJenks(data, k=int(k))
             else:
                 classifier = mapclassify.EqualInterval(data, k=int(k))
@@ -169,4 +155,4 @@ def classify(
     for pos, b in zip(np.flatnonzero(present).tolist(), yb.tolist(), strict=True):
         bins[pos] = int(b)
     counts = np.bincount(yb, minlength=len(upper_bounds)).astype(int).tolist()
-    return Classification(canonical, len(upper_bounds), upper_bounds, bins, counts)
+    return Classification(str(canonical), len(upper_bounds), upper_bounds, bins, counts)

@@ -24,6 +24,14 @@ class KetahananError(Exception):
         self.details = details
 
 
+class SettingsError(KetahananError):
+    """A ``KETAHANAN_*`` setting (or a combination of them) is not valid; the message says
+    which variable and why."""
+
+    status = 500
+    code = "invalid_setting"
+
+
 class DataError(KetahananError):
     """An input file is missing, changed, unreadable or not what the build expects."""
 
@@ -59,6 +67,13 @@ class SwappedCoordinatesError(ExtentError):
     """Coordinates look like latitude/longitude in the wrong order."""
 
     code = "swapped_coordinates"
+
+
+class NoBuildError(DataError):
+    """There is no build output yet (run ``ketahanan build``): the one "no build" error."""
+
+    status = 503
+    code = "no_build"
 
 
 class SchemaError(DataError):
@@ -104,6 +119,13 @@ class ForbiddenError(KetahananError):
 
     status = 403
     code = "forbidden"
+
+
+class MethodNotAllowedError(KetahananError):
+    """The resource exists but does not take this method (e.g. writing to a build layer)."""
+
+    status = 405
+    code = "method_not_allowed"
 
 
 class ConflictError(KetahananError):

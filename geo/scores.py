@@ -5,9 +5,10 @@ Method
 1. Scaling: each indicator is min-max scaled over the units of the same level that have a
    value: ``(v - min) / (max - min)``; for "higher = less exposed" indicators the reverse,
    ``(max - v) / (max - min)``. When all units share one value the scaled value is 0.5.
-2. Weights: each indicator's documented default (``IndicatorDef.default_weight``), replaced by
-   ``Settings.score_weights`` and then by the request's weights. Weight 0 leaves the indicator
-   out of the score.
+2. Weights: each indicator's documented default (``IndicatorDef.default_weight``), replaced at
+   build time by ``Settings.score_weights``; a request re-scoring a served build starts from
+   the weights that build used and applies its own on top. Weight 0 leaves the indicator out
+   of the score.
 3. Indicators that cannot exist at a level (native at a coarser level, e.g. river waste at
    kelurahan) are not inputs at that level.
 4. ``score_<pillar>`` = sum(w_i * s_i) / sum(w_i) over the inputs the unit has. The unit gets
@@ -30,9 +31,9 @@ import numpy as np
 import pandas as pd
 
 from geo.errors import InvalidParameterError
-from geo.indicators import INDICATORS, LEVELS, PILLARS, IndicatorDef
+from geo.indicators.definitions import INDICATORS, IndicatorDef
 from geo.params import shown
-from geo.settings import Settings
+from geo.vocabulary import Direction, Level, Pillar, missing_column, score_column
 
 MIN_WEIGHT_SHARE = 0.5
 """A unit needs inputs carrying at least this share of the pillar's weight to get a score."""
@@ -42,7 +43,6 @@ SCALING_TEXT = (
     "exposed; 0.5 when all values are equal"
 )
 
-_LEVEL_RANK = {lvl: i for i, lvl in enumerate(LEVELS)}
 _ITEM = re.compile(r"^\s*([A-Za-z0-9_.\-]+)\s*[:=]\s*(\S+)\s*$")
 _WEIGHT = re.compile(r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
 
@@ -64,8 +64,8 @@ def parse_weights(
         ``"siap_flood_share_2007:2,siap_pumps_1km:0.5"`` (``=`` also accepted), or a mapping
         of id to number. None or an empty string gives ``{}``.
     known : iterable of str, optional
-        Valid indicator ids (default: the built-in ones; pass
-        ``all_definitions(settings)`` to include planner layers).
+        Valid indicator ids (default: the built-in ones; pass the build's definitions to
+        include the planner layers it was built with).
 
     Returns
     -------
@@ -143,19 +143,29 @@ def _weight(raw: Any) -> tuple[str | None, float]:
 
 def resolve_weights(
     definitions: Mapping[str, IndicatorDef],
-    settings: Settings | None = None,
+    base: Mapping[str, Any] | None = None,
     overrides: Mapping[str, Any] | str | None = None,
 ) -> dict[str, float]:
-    """Effective weight of every indicator: defaults, then settings, then ``overrides``.
+    """Effective weight of every indicator: defaults, then ``base``, then ``overrides``.
+
+    Parameters
+    ----------
+    definitions : mapping of id to IndicatorDef
+        The indicators that may be weighted (an id outside it is refused).
+    base : mapping, optional
+        Weights replacing the defaults: ``Settings.score_weights`` at build time; the
+        build's own effective weights when a request re-scores a served build.
+    overrides : mapping or str, optional
+        The request's weights (``"id:w,..."`` or a mapping).
 
     Raises
     ------
     InvalidParameterError
-        When the settings or the overrides hold a bad weight (see :func:`parse_weights`).
+        When ``base`` or ``overrides`` hold a bad weight (see :func:`parse_weights`).
     """
     weights = {i: float(d.default_weight) for i, d in definitions.items()}
-    if settings is not None and settings.score_weights:
-        weights.update(parse_weights(dict(settings.score_weights), known=definitions))
+    if base:
+        weights.update(parse_weights(dict(base), known=definitions))
     if overrides:
         weights.update(parse_weights(overrides, known=definitions))
     return weights
@@ -181,12 +191,12 @@ def scale(values: pd.Series, direction: str) -> pd.Series:
     if hi == lo:
         return v.where(v.isna(), 0.5)
     scaled = (v - lo) / (hi - lo)
-    return 1.0 - scaled if direction == "higher_less_exposed" else scaled
+    return 1.0 - scaled if direction == Direction.higher_less_exposed else scaled
 
 
 def score_units(
     frame: pd.DataFrame,
-    level: str,
+    level: Level | str,
     weights: Mapping[str, float] | None = None,
     *,
     definitions: Mapping[str, IndicatorDef] | None = None,
@@ -197,7 +207,7 @@ def score_units(
     ----------
     frame : DataFrame
         Units of one level with the indicator columns.
-    level : {"kelurahan", "kecamatan", "kota"}
+    level : Level
     weights : mapping, optional
         Effective weights by id (from :func:`resolve_weights`); defaults when omitted.
         Ids without a weight get their default.
@@ -209,18 +219,20 @@ def score_units(
     DataFrame indexed like ``frame`` with ``score_<pillar>`` (float, null when too little
     data) and ``score_<pillar>_missing`` (comma-separated ids or null) for each pillar.
     """
-    if level not in _LEVEL_RANK:
-        raise InvalidParameterError(f"unknown level {level!r}; expected one of {', '.join(LEVELS)}")
+    if level not in set(Level):
+        levels = ", ".join(Level)
+        raise InvalidParameterError(f"unknown level {level!r}; expected one of {levels}")
+    rank = Level(level).rank
     definitions = definitions or INDICATORS
     weights = dict(weights or {})
     out = pd.DataFrame(index=frame.index)
-    for pillar in PILLARS:
+    for pillar in Pillar:
         inputs = [
             d
             for d in definitions.values()
             if d.pillar == pillar
             and weights.get(d.id, d.default_weight) > 0
-            and _LEVEL_RANK[d.native_level] <= _LEVEL_RANK[level]
+            and Level(d.native_level).rank <= rank
         ]
         total = np.zeros(len(frame))
         have = np.zeros(len(frame))
@@ -242,11 +254,11 @@ def score_units(
             score = np.where(
                 (have > 0) & (have >= MIN_WEIGHT_SHARE * reachable), total / have, np.nan
             )
-        out[f"score_{pillar}"] = score
+        out[score_column(pillar)] = score
         if missing:
             stacked = np.vstack(missing).T
             flags = [",".join(x for x in row if x) or None for row in stacked.tolist()]
         else:
             flags = [None] * len(frame)
-        out[f"score_{pillar}_missing"] = pd.Series(flags, index=frame.index, dtype=object)
+        out[missing_column(pillar)] = pd.Series(flags, index=frame.index, dtype=object)
     return out

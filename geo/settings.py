@@ -1,14 +1,28 @@
-"""The one settings class of Ketahanan (environment prefix ``KETAHANAN_``).
+"""The settings of Ketahanan, grouped by concern (environment prefix ``KETAHANAN_``).
 
-No other module reads ``os.environ``. Each field's default is documented here and in the README.
+Each group is a settings class of its own, with the checks that tie its fields together:
+
+* :class:`BuildSettings`: the data, the catalogue, the build output, planner layers, weights;
+* :class:`StoreSettings`: the actions store (database, migrations, limits of what is stored);
+* :class:`HTTPSettings`: where the app listens, CORS, body and page limits, response caching;
+* :class:`MapSettings`: the map pages' basemap;
+* :class:`ImpactSettings`: the flood impact analysis (depth classes, displacement, needs).
+
+:class:`Settings` is all five in one object (a code path that needs one concern is typed with
+its group, and any :class:`Settings` is one). Every field keeps the environment variable it
+always had, ``KETAHANAN_<FIELD>``, as the README documents. A bad value or a bad combination
+stops the app or the command at start with a plain message (:func:`settings_problem`). No
+other module reads ``os.environ``.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field, model_validator
+from pydantic import ValidationError as PydanticValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -17,9 +31,217 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 VAR_DIR = PROJECT_ROOT / "var"
 """Ignored working folder for the build output and the default SQLite database."""
 
+ENV_PREFIX = "KETAHANAN_"
+
+_CONFIG = SettingsConfigDict(env_prefix=ENV_PREFIX, env_file=".env", extra="ignore")
+
 
 def _default_data_dir() -> Path:
     return (PROJECT_ROOT / ".." / "shared" / "data" / "jakarta").resolve()
+
+
+def env_name(field: str) -> str:
+    """The environment variable of a settings field, e.g. ``KETAHANAN_BUILD_PATH``."""
+    return f"{ENV_PREFIX}{field.upper()}"
+
+
+class BuildSettings(BaseSettings):
+    """The build: where the data is, where the output goes, what the scores weigh."""
+
+    model_config = _CONFIG
+
+    data_dir: Path = Field(
+        default_factory=_default_data_dir,
+        description="Folder with the real Jakarta data (default ../shared/data/jakarta).",
+    )
+    build_path: Path = Field(
+        default=VAR_DIR / "ketahanan.gpkg",
+        description="GeoPackage written by `ketahanan build` and read by the app.",
+    )
+    catalogue_path: Path = Field(
+        default=PROJECT_ROOT / "data" / "catalogue.json",
+        description="The data catalogue listing every source file and its checksum.",
+    )
+    user_layers_path: Path = Field(
+        default=VAR_DIR / "user_layers.json",
+        description="Planner-loaded indicator layers (`ketahanan layer add`) for the next build.",
+    )
+    user_scenarios_path: Path = Field(
+        default=VAR_DIR / "user_scenarios.json",
+        description=(
+            "Planner-loaded flood depth grids (`ketahanan layer add --scenario`), each an "
+            "impact scenario of the next build."
+        ),
+    )
+    score_weights: dict[str, float] = Field(
+        default_factory=dict,
+        description=(
+            "Indicator weights for the pillar scores, e.g. "
+            "'{\"siap_flood_share_2007\": 2}'; indicators not named keep their documented default."
+        ),
+    )
+
+    @property
+    def report_path(self) -> Path:
+        """The build report (JSON) written beside the build output."""
+        return self.build_path.with_suffix(".report.json")
+
+    @model_validator(mode="after")
+    def _paths_apart(self) -> BuildSettings:
+        named = ("build_path", "user_layers_path", "user_scenarios_path")
+        for i, first in enumerate(named):
+            for second in named[i + 1 :]:
+                if getattr(self, first).resolve() == getattr(self, second).resolve():
+                    raise ValueError(
+                        f"{env_name(first)} and {env_name(second)} name the same file "
+                        f"({getattr(self, first)}); give each its own"
+                    )
+        return self
+
+
+class StoreSettings(BaseSettings):
+    """The actions store: its database, migrations, read access and the limits of an action."""
+
+    model_config = _CONFIG
+
+    database_url: str = Field(
+        default=f"sqlite:///{VAR_DIR / 'ketahanan.sqlite'}",
+        description="Actions store: a SQLite file by default, PostgreSQL/PostGIS by URL.",
+    )
+    db_busy_timeout_ms: int = Field(
+        default=15_000,
+        ge=0,
+        description="SQLite only: how long a write waits for the file lock before giving up.",
+    )
+    migrate_on_startup: bool = Field(
+        default=True,
+        description="Run the actions store's database migrations when the app starts.",
+    )
+    read_requires_token: bool = Field(
+        default=False,
+        description="When true, reading actions also needs a bearer token (any role).",
+    )
+    max_vertices: int = Field(
+        default=10_000,
+        gt=0,
+        description="Most vertices one action geometry may have (10,000).",
+    )
+    max_import_features: int = Field(
+        default=2_000,
+        gt=0,
+        description="Most features one import (a POSTed FeatureCollection) may hold.",
+    )
+
+    @model_validator(mode="after")
+    def _known_database(self) -> StoreSettings:
+        scheme = self.database_url.partition(":")[0].partition("+")[0].lower()
+        if scheme not in ("sqlite", "postgresql"):
+            raise ValueError(
+                f"{env_name('database_url')} must be a sqlite:/// or postgresql+psycopg:// URL, "
+                f"not a {scheme or 'schemeless'} one"
+            )
+        return self
+
+
+class HTTPSettings(BaseSettings):
+    """Serving over HTTP: address, CORS, request and page limits, response caching."""
+
+    model_config = _CONFIG
+
+    host: str = Field(default="127.0.0.1", description="Address `ketahanan serve` binds.")
+    port: int = Field(
+        default=8000, ge=1, le=65_535, description="Port `ketahanan serve` listens on (1-65535)."
+    )
+    cors_origins: list[str] = Field(
+        default_factory=lambda: ["*"],
+        description=(
+            "Origins allowed to call the API from a browser (CORS), as a JSON list, e.g. "
+            '\'["https://gis.jakarta.go.id"]\'; ["*"] (the default) allows any, [] turns CORS off.'
+        ),
+    )
+    max_body_bytes: int = Field(
+        default=1_000_000,
+        gt=0,
+        description="Largest accepted request body in bytes (1 MB); larger bodies get 413.",
+    )
+    items_limit_default: int = Field(
+        default=100,
+        ge=1,
+        description="Features per page of /collections/{id}/items when `limit` is not given.",
+    )
+    items_limit_max: int = Field(
+        default=10_000,
+        ge=1,
+        description=(
+            "Largest page of /collections/{id}/items; a larger `limit` is lowered to it "
+            "(OGC API - Features). At least 267 so the web map gets every kelurahan at once."
+        ),
+    )
+    items_warm_zooms: list[int] = Field(
+        default_factory=lambda: [10, 12, 14],
+        description=(
+            "Map zooms whose generalised admin geometry is computed at start-up "
+            "(other zooms are computed on first use and then kept)."
+        ),
+    )
+    response_cache_entries: int = Field(
+        default=512,
+        ge=0,
+        description="Finished API responses kept in memory (LRU); 0 turns the cache off.",
+    )
+    response_cache_mb: int = Field(
+        default=512,
+        ge=1,
+        description="Memory budget of the response cache, in MiB (bodies and gzip bodies).",
+    )
+    http_cache_max_age: int = Field(
+        default=60,
+        ge=0,
+        description="Cache-Control max-age (seconds) of API responses; ETags allow revalidation.",
+    )
+
+    @model_validator(mode="after")
+    def _limits_agree(self) -> HTTPSettings:
+        if self.items_limit_default > self.items_limit_max:
+            raise ValueError(
+                f"{env_name('items_limit_default')} ({self.items_limit_default}) must not be "
+                f"larger than {env_name('items_limit_max')} ({self.items_limit_max})"
+            )
+        return self
+
+
+class MapSettings(BaseSettings):
+    """The map pages: the basemap's tiles and attribution."""
+
+    model_config = _CONFIG
+
+    basemap_url: str = Field(
+        default="https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        description=(
+            "Tile URL template of the map pages' basemap (OpenStreetMap by default); an "
+            "intranet tile server works too; `none` draws no basemap (fully offline)."
+        ),
+    )
+    basemap_attribution: str = Field(
+        default="&copy; OpenStreetMap contributors",
+        description="Attribution shown with the basemap (HTML allowed; it is configuration).",
+    )
+
+    @property
+    def has_basemap(self) -> bool:
+        """False when the basemap is turned off (``none`` or empty)."""
+        return self.basemap_url.strip().lower() not in ("", "none")
+
+    @model_validator(mode="after")
+    def _tile_template(self) -> MapSettings:
+        if self.has_basemap:
+            missing = [p for p in ("{z}", "{x}", "{y}") if p not in self.basemap_url]
+            if missing:
+                raise ValueError(
+                    f"{env_name('basemap_url')} must be a tile URL template with {{z}}, {{x}} "
+                    f"and {{y}} (or none); {', '.join(missing)} missing in {self.basemap_url!r}"
+                )
+        return self
 
 
 _INASAFE_CLASSES = (
@@ -45,7 +267,7 @@ class ImpactSettings(BaseSettings):
     (InaSAFE's rule: minimum < depth <= maximum). See :mod:`geo.impact`.
     """
 
-    model_config = SettingsConfigDict(env_prefix="KETAHANAN_", env_file=".env", extra="ignore")
+    model_config = _CONFIG
 
     impact_low_min_m: float = Field(
         default=0.1,
@@ -132,144 +354,54 @@ class ImpactSettings(BaseSettings):
         low, medium, high = self.impact_low_min_m, self.impact_medium_min_m, self.impact_high_min_m
         if not low < medium < high:
             raise ValueError(
-                "KETAHANAN_IMPACT_LOW_MIN_M < KETAHANAN_IMPACT_MEDIUM_MIN_M < "
-                f"KETAHANAN_IMPACT_HIGH_MIN_M must hold; got {low} < {medium} < {high}"
+                f"{env_name('impact_low_min_m')} < {env_name('impact_medium_min_m')} < "
+                f"{env_name('impact_high_min_m')} must hold; got {low} < {medium} < {high}"
             )
         return self
 
 
-class Settings(ImpactSettings):
-    """Runtime configuration, read from ``KETAHANAN_*`` environment variables or ``.env``."""
+class Settings(ImpactSettings, MapSettings, HTTPSettings, StoreSettings, BuildSettings):
+    """Every setting, read from ``KETAHANAN_*`` environment variables or ``.env``.
 
-    model_config = SettingsConfigDict(env_prefix="KETAHANAN_", env_file=".env", extra="ignore")
+    A :class:`Settings` is a :class:`BuildSettings`, a :class:`StoreSettings`, an
+    :class:`HTTPSettings`, a :class:`MapSettings` and an :class:`ImpactSettings` at once, with
+    each group's checks.
+    """
 
-    data_dir: Path = Field(
-        default_factory=_default_data_dir,
-        description="Folder with the real Jakarta data (default ../shared/data/jakarta).",
-    )
-    build_path: Path = Field(
-        default=VAR_DIR / "ketahanan.gpkg",
-        description="GeoPackage written by `ketahanan build` and read by the app.",
-    )
-    catalogue_path: Path = Field(
-        default=PROJECT_ROOT / "data" / "catalogue.json",
-        description="The data catalogue listing every source file and its checksum.",
-    )
-    database_url: str = Field(
-        default=f"sqlite:///{VAR_DIR / 'ketahanan.sqlite'}",
-        description="Actions store: a SQLite file by default, PostgreSQL/PostGIS by URL.",
-    )
-    user_layers_path: Path = Field(
-        default=VAR_DIR / "user_layers.json",
-        description="Planner-loaded indicator layers (`ketahanan layer add`) for the next build.",
-    )
-    user_scenarios_path: Path = Field(
-        default=VAR_DIR / "user_scenarios.json",
-        description=(
-            "Planner-loaded flood depth grids (`ketahanan layer add --scenario`), each an "
-            "impact scenario of the next build."
-        ),
-    )
-    score_weights: dict[str, float] = Field(
-        default_factory=dict,
-        description=(
-            "Indicator weights for the pillar scores, e.g. "
-            "'{\"siap_flood_share_2007\": 2}'; indicators not named keep their documented default."
-        ),
-    )
-    read_requires_token: bool = Field(
-        default=False,
-        description="When true, reading actions also needs a bearer token (any role).",
-    )
-    max_body_bytes: int = Field(
-        default=1_000_000,
-        gt=0,
-        description="Largest accepted request body in bytes (1 MB); larger bodies get 413.",
-    )
-    max_vertices: int = Field(
-        default=10_000,
-        gt=0,
-        description="Most vertices one action geometry may have (10,000).",
-    )
-    max_import_features: int = Field(
-        default=2_000,
-        gt=0,
-        description="Most features one import (a POSTed FeatureCollection) may hold.",
-    )
-    db_busy_timeout_ms: int = Field(
-        default=15_000,
-        ge=0,
-        description="SQLite only: how long a write waits for the file lock before giving up.",
-    )
-    migrate_on_startup: bool = Field(
-        default=True,
-        description="Run the actions store's database migrations when the app starts.",
-    )
-    basemap_url: str = Field(
-        default="https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-        description=(
-            "Tile URL template of the map pages' basemap (OpenStreetMap by default); an "
-            "intranet tile server works too; `none` draws no basemap (fully offline)."
-        ),
-    )
-    basemap_attribution: str = Field(
-        default="&copy; OpenStreetMap contributors",
-        description="Attribution shown with the basemap (HTML allowed; it is configuration).",
-    )
-    host: str = Field(default="127.0.0.1", description="Address `ketahanan serve` binds.")
-    port: int = Field(
-        default=8000, ge=1, le=65535, description="Port `ketahanan serve` listens on (1-65535)."
-    )
-    cors_origins: list[str] = Field(
-        default_factory=lambda: ["*"],
-        description=(
-            "Origins allowed to call the API from a browser (CORS), as a JSON list, e.g. "
-            '\'["https://gis.jakarta.go.id"]\'; ["*"] (the default) allows any, [] turns CORS off.'
-        ),
-    )
-    items_limit_default: int = Field(
-        default=100,
-        ge=1,
-        description="Features per page of /collections/{id}/items when `limit` is not given.",
-    )
-    items_limit_max: int = Field(
-        default=10_000,
-        ge=1,
-        description=(
-            "Largest page of /collections/{id}/items; a larger `limit` is lowered to it "
-            "(OGC API - Features). At least 267 so the web map gets every kelurahan at once."
-        ),
-    )
-    items_warm_zooms: list[int] = Field(
-        default_factory=lambda: [10, 12, 14],
-        description=(
-            "Map zooms whose generalised admin geometry is computed at start-up "
-            "(other zooms are computed on first use and then kept)."
-        ),
-    )
-    response_cache_entries: int = Field(
-        default=512,
-        ge=0,
-        description="Finished API responses kept in memory (LRU); 0 turns the cache off.",
-    )
-    response_cache_mb: int = Field(
-        default=512,
-        ge=1,
-        description="Memory budget of the response cache, in MiB (bodies and gzip bodies).",
-    )
-    http_cache_max_age: int = Field(
-        default=60,
-        ge=0,
-        description="Cache-Control max-age (seconds) of API responses; ETags allow revalidation.",
-    )
+    model_config = _CONFIG
 
-    @property
-    def report_path(self) -> Path:
-        """The build report (JSON) written beside the build output."""
-        return self.build_path.with_suffix(".report.json")
+
+GROUPS: dict[str, type[BaseSettings]] = {
+    "build": BuildSettings,
+    "actions store": StoreSettings,
+    "http": HTTPSettings,
+    "map": MapSettings,
+    "impact": ImpactSettings,
+}
+"""The settings groups by concern, as the README lists them."""
+
+
+def settings_problem(exc: PydanticValidationError) -> str:
+    """A plain message naming each bad ``KETAHANAN_*`` variable of a settings error."""
+    lines = []
+    for error in exc.errors():
+        message = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
+        loc = error.get("loc") or ()
+        lines.append(f"{env_name(str(loc[0]))}: {message}" if loc else message)
+    return "; ".join(lines)
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read the settings, or raise :class:`geo.errors.SettingsError` with a plain message."""
+    from geo.errors import SettingsError
+
+    try:
+        return Settings(**overrides)
+    except PydanticValidationError as exc:
+        raise SettingsError(settings_problem(exc)) from None
 
 
 @lru_cache
 def get_settings() -> Settings:
-    """Return the process-wide settings (read once)."""
-    return Settings()
+    """Return the process-wide settings (read once; SettingsError when they are bad)."""
+    return load_settings()

@@ -3,8 +3,8 @@
 A layer is read and checked like a built-in source (through :mod:`geo.ingest`: CRS known,
 Jakarta extent, swapped lat/lon), its values are matched to kelurahan and checked, and it is
 registered in ``Settings.user_layers_path`` (a JSON list). The next build
-(:func:`geo.indicators.compute_indicators`) reads every registered layer again and uses it in
-the scores.
+(:func:`geo.indicators.compute.compute_indicators`) reads every registered layer again and
+uses it in the scores.
 
 * A **table** (CSV) is keyed by kelurahan code (dotted ``31.71.01.1001`` or plain
   ``3171011001``) or by kelurahan name (matched with :func:`geo.names.match_names`, within a
@@ -36,13 +36,21 @@ import pandas as pd
 import shapely
 
 from geo.crs import METRIC_CRS
-from geo.errors import ChecksumError, DataError, InvalidParameterError, NotFoundError, SchemaError
-from geo.indicators import INDICATORS, PILLARS, IndicatorDef
+from geo.errors import (
+    ChecksumError,
+    DataError,
+    InvalidParameterError,
+    MissingFileError,
+    NoBuildError,
+    NotFoundError,
+    SchemaError,
+)
+from geo.indicators.definitions import INDICATORS, USER_SLOTS, IndicatorDef
+from geo.ingest import read_table, read_vector
+from geo.names import match_names, to_dotted_code
 from geo.params import shown
 from geo.settings import Settings
-
-USER_SLOTS = ("sehat_clean_water_access",)
-"""Built-in indicators that exist only as slots for a planner's layer."""
+from geo.vocabulary import Direction, Level, Pillar, Text
 
 TABLE_SUFFIXES = (".csv", ".txt")
 VECTOR_SUFFIXES = (".geojson", ".json", ".gpkg", ".shp")
@@ -151,13 +159,12 @@ def definition_of(entry: dict[str, Any], builtin: IndicatorDef | None = None) ->
         )
     return IndicatorDef(
         id=entry["indicator_id"],
-        pillar=entry["pillar"],
-        name_id=entry["name_id"],
-        name_en=entry["name_en"],
+        pillar=Pillar(entry["pillar"]),
+        name=Text(entry["name_id"], entry["name_en"]),
         unit=entry["unit"],
-        direction=entry["direction"],
+        direction=Direction(entry["direction"]),
         sources=(source,),
-        native_level="kelurahan",
+        native_level=Level.kelurahan,
         formula=how,
         aggregation="mean",
         weight_column=entry.get("weight_column", "population"),
@@ -187,6 +194,12 @@ def _feature_list(rows: pd.Index | list[Any], what: pd.Series | None = None) -> 
     return ", ".join(parts) + (f" and {more} more" if more > 0 else "")
 
 
+def _bad_places(values: pd.Series, bad: pd.Series, table: bool) -> str:
+    """Where the bad values are: table lines, or features of a layer."""
+    rows = values.index[bad]
+    return _row_list(rows, values) if table else _feature_list(rows, values)
+
+
 def _numeric(values: pd.Series, path: Path, column: str, *, table: bool) -> pd.Series:
     text = values.astype("string").str.strip()
     blank = text.isna() | (text == "")
@@ -194,11 +207,7 @@ def _numeric(values: pd.Series, path: Path, column: str, *, table: bool) -> pd.S
     numbers = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
     bad = numbers.isna() & ~blank
     if bad.any():
-        where = (
-            _row_list(values.index[bad], values)
-            if table
-            else _feature_list(values.index[bad], values)
-        )
+        where = _bad_places(values, bad, table)
         raise SchemaError(
             f"{path.name}: column '{column}' is not a number at {where}",
             details={"rows": [int(r) for r in values.index[bad]]},
@@ -216,11 +225,7 @@ def _check_range(values: pd.Series, d: IndicatorDef | None, path: Path, table: b
     if hi is not None:
         bad |= values > hi
     if bad.any():
-        where = (
-            _row_list(values.index[bad], values)
-            if table
-            else _feature_list(values.index[bad], values)
-        )
+        where = _bad_places(values, bad, table)
         raise SchemaError(
             f"{path.name}: {d.id} must lie in [{lo}, {hi if hi is not None else 'inf'}] "
             f"({d.unit}); out of range at {where}"
@@ -234,19 +239,16 @@ def _kelurahan_reference(
         return kelurahan
     path = settings.build_path
     if not path.exists():
-        raise DataError(
+        raise NoBuildError(
             f"no build output at {path}: run `ketahanan build` once so planner layers can be "
             "matched to kelurahan"
         )
-    return gpd.read_file(path, layer="kelurahan")
+    return gpd.read_file(path, layer=Level.kelurahan)
 
 
 def _table_values(
     path: Path, kel: gpd.GeoDataFrame, key: str | None, value_column: str | None, indicator_id: str
 ) -> tuple[pd.Series, str, str]:
-    from geo.ingest import read_table
-    from geo.names import match_names, to_dotted_code
-
     table, _ = read_table(path, source=f"user layer {path.name}", dtype=str, keep_default_na=False)
     columns = list(table.columns)
     lower = {c.strip().lower(): c for c in columns}
@@ -330,8 +332,6 @@ def _table_values(
 def _vector_values(
     path: Path, kel: gpd.GeoDataFrame, value_column: str | None, indicator_id: str
 ) -> tuple[pd.Series, str]:
-    from geo.ingest import read_vector
-
     gdf, _ = read_vector(path, source=f"user layer {path.name}")
     columns = [c for c in gdf.columns if c != gdf.geometry.name]
     if value_column is None:
@@ -460,15 +460,15 @@ def add_user_layer(
         )
     if builtin is None:
         pillar = pillar or indicator_id.split("_", 1)[0]
-        if pillar not in PILLARS:
+        if pillar not in set(Pillar):
             raise InvalidParameterError(
-                f"pillar '{pillar}' unknown; give one of {', '.join(PILLARS)} "
+                f"pillar '{pillar}' unknown; give one of {', '.join(Pillar)} "
                 "(or start the id with it)"
             )
-        direction = direction or "higher_more_exposed"
-        if direction not in ("higher_more_exposed", "higher_less_exposed"):
+        direction = direction or Direction.higher_more_exposed
+        if direction not in set(Direction):
             raise InvalidParameterError(
-                f"direction '{direction}' unknown; use higher_more_exposed or higher_less_exposed"
+                f"direction '{direction}' unknown; use " + " or ".join(Direction)
             )
     else:
         pillar, direction = builtin.pillar, builtin.direction
@@ -482,11 +482,11 @@ def add_user_layer(
     entry = {
         "path": str(path),
         "indicator_id": indicator_id,
-        "pillar": pillar,
-        "name_id": name_id or (builtin.name_id if builtin else indicator_id),
-        "name_en": name_en or (builtin.name_en if builtin else indicator_id),
+        "pillar": str(pillar),
+        "name_id": name_id or (builtin.name.id if builtin else indicator_id),
+        "name_en": name_en or (builtin.name.en if builtin else indicator_id),
         "unit": unit or (builtin.unit if builtin else ""),
-        "direction": direction,
+        "direction": str(direction),
         "kind": kind,
         "key": key_used,
         "value_column": value_used,
@@ -522,8 +522,6 @@ def user_layer_values(entry: dict[str, Any], kelurahan: gpd.GeoDataFrame) -> pd.
         As :func:`add_user_layer`.
     """
     path = Path(entry["path"])
-    from geo.errors import MissingFileError
-
     if not path.exists():
         raise MissingFileError(
             f"planner layer for '{entry['indicator_id']}' not found at {path}; "

@@ -1,27 +1,20 @@
-"""Small read-only lookups on the build output for the pages (attributes only, no geometry).
+"""Small read-only lookups on the served build for the pages (attributes only, no geometry).
 
 Layers themselves reach the browser through the OGC API items routes; the pages only need the
 kelurahan index (name and code, for search and the profile), the indicator values of one
-kelurahan and the data dictionary. Each is read once per build file (keyed by its mtime).
+kelurahan and the data dictionary, all taken from the build snapshot the API serves too
+(:class:`geo.snapshot.BuildSnapshot`), so a page and the API never show different builds.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
-import pyogrio
 
-from geo.settings import Settings
-
-PILLARS = ("siap", "sehat", "terhubung")
-LEVELS = ("kelurahan", "kecamatan", "kota")
-SCORE_COLUMNS = {p: f"score_{p}" for p in PILLARS}
+from geo.snapshot import BuildSnapshot
+from geo.vocabulary import Level
 
 
 @dataclass(frozen=True)
@@ -30,6 +23,12 @@ class BuildTables:
 
     kelurahan: pd.DataFrame
     dictionary: list[dict[str, Any]]
+
+    @classmethod
+    def of(cls, snapshot: BuildSnapshot) -> BuildTables:
+        """The tables of a build snapshot (no copy: the snapshot's own frames)."""
+        kelurahan = snapshot.get(Level.kelurahan).frame
+        return cls(kelurahan=kelurahan, dictionary=list(snapshot.dictionary))
 
     def indicators(self, pillar: str | None = None) -> list[dict[str, Any]]:
         """Dictionary entries, optionally of one pillar."""
@@ -50,41 +49,3 @@ class BuildTables:
     def ranks(self, column: str) -> pd.Series:
         """Rank of each kelurahan on a score (1 = most exposed; nulls get no rank)."""
         return self.kelurahan[column].rank(ascending=False, method="min")
-
-
-def _decode(value: Any) -> Any:
-    if isinstance(value, float) and np.isnan(value):
-        return None
-    if isinstance(value, str) and value[:1] in "[{":
-        try:
-            return json.loads(value)
-        except ValueError:
-            return value
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
-
-
-@lru_cache(maxsize=4)
-def _read(path: str, mtime: float) -> BuildTables:
-    kel = pyogrio.read_dataframe(path, layer="kelurahan", read_geometry=False)
-    layers = {str(name) for name, _ in pyogrio.list_layers(path)}
-    dictionary: list[dict[str, Any]] = []
-    if "data_dictionary" in layers:
-        frame = pyogrio.read_dataframe(path, layer="data_dictionary", read_geometry=False)
-        dictionary = [
-            {k: _decode(v) for k, v in row.items()} for row in frame.to_dict(orient="records")
-        ]
-    return BuildTables(kelurahan=pd.DataFrame(kel), dictionary=dictionary)
-
-
-def build_tables(settings: Settings) -> BuildTables:
-    """The page tables of the current build output.
-
-    Raises
-    ------
-    FileNotFoundError
-        When no build output exists yet.
-    """
-    path: Path = settings.build_path
-    return _read(str(path), path.stat().st_mtime)

@@ -23,8 +23,19 @@ import jinja2
 from branca.element import Element
 from branca.utilities import color_brewer
 
-from geo.actions.model import ActionIn, Status
+from geo.actions.model import ActionIn
 from geo.settings import Settings
+from geo.vocabulary import (
+    K_DEFAULT,
+    K_MAX,
+    K_MIN,
+    MAP_METHODS,
+    Level,
+    Pillar,
+    Status,
+    Text,
+    score_column,
+)
 from web.assets import (
     APP_CSS,
     FAVICON,
@@ -39,23 +50,25 @@ from web.assets import (
     LocalMarkerCluster,
     module_tags,
 )
-from web.data import LEVELS, PILLARS, SCORE_COLUMNS, BuildTables
+from web.data import BuildTables
 from web.i18n import Translator, normalise_lang
 
 JAKARTA_CENTRE = (-6.2, 106.83)
 START_ZOOM = 11
-CLASSIFICATIONS = ("quantiles", "fisher_jenks", "equal_interval")
-K_RANGE = (3, 9)
-K_DEFAULT = 5
-PROFILE_LEVEL = "kelurahan"
+CLASSIFICATIONS = tuple(str(m) for m in MAP_METHODS)
+K_RANGE = (K_MIN, K_MAX)
+PILLARS = tuple(str(p) for p in Pillar)
+LEVELS = tuple(str(level) for level in Level)
+SCORE_COLUMNS = {p: score_column(p) for p in PILLARS}
+PROFILE_LEVEL = str(Level.kelurahan)
 """The level whose units have a profile page (``/kelurahan/{kode}``)."""
 NUMBER_LOCALES = {"id": "id-ID", "en": "en-GB"}
 """The ``Intl.NumberFormat`` locale of each page language."""
 
 OVERLAYS: dict[str, tuple[str, ...]] = {
-    "siap": ("flood_rw_2007", "flood_2017_rw_max", "pumps", "floodgates"),
-    "sehat": ("slum_rw",),
-    "terhubung": ("tj_stops", "tj_routes", "rail_stations", "rail_lines"),
+    Pillar.siap: ("flood_rw_2007", "flood_2017_rw_max", "pumps", "floodgates"),
+    Pillar.sehat: ("slum_rw",),
+    Pillar.terhubung: ("tj_stops", "tj_routes", "rail_stations", "rail_lines"),
 }
 """Overlay layers (build layer = API collection id) shown with each pillar's map."""
 
@@ -134,10 +147,10 @@ class PageParameterError(ValueError):
 class MapParams:
     """The shareable state of a map page (its query string)."""
 
-    pillar: str = "siap"
-    level: str = "kelurahan"
+    pillar: str = PILLARS[0]
+    level: str = LEVELS[0]
     indicator: str | None = None
-    classification: str = "quantiles"
+    classification: str = CLASSIFICATIONS[0]
     k: int = K_DEFAULT
     lang: str = "id"
 
@@ -163,10 +176,10 @@ def parse_map_params(
     PageParameterError
         Unknown pillar, level, indicator or classification, or k out of range.
     """
-    pillar = (pilar or "siap").strip().lower()
+    pillar = (pilar or MapParams.pillar).strip().lower()
     if pillar not in PILLARS:
         raise PageParameterError("pilar", f"use one of {', '.join(PILLARS)}")
-    level = (tingkat or "kelurahan").strip().lower()
+    level = (tingkat or MapParams.level).strip().lower()
     if level not in LEVELS:
         raise PageParameterError("tingkat", f"use one of {', '.join(LEVELS)}")
     indicator = (indikator or "").strip() or None
@@ -175,7 +188,7 @@ def parse_map_params(
         raise PageParameterError("indikator", f"not an indicator of pillar {pillar}")
     if indicator == SCORE_COLUMNS[pillar]:
         indicator = None
-    method = (klasifikasi or "quantiles").strip().lower()
+    method = (klasifikasi or MapParams.classification).strip().lower()
     if method not in CLASSIFICATIONS:
         raise PageParameterError("klasifikasi", f"use one of {', '.join(CLASSIFICATIONS)}")
     try:
@@ -208,7 +221,7 @@ def _indicator_meta(tables: BuildTables, params: MapParams, t: Translator) -> di
             "unit": "0-1",
             "score": True,
         }
-    name = entry.get("name_en") if t.lang == "en" else entry.get("name_id")
+    name = Text.pick(entry, "name", t.lang)
     return {"id": params.column, "name": name, "unit": entry.get("unit") or "", "score": False}
 
 
@@ -275,7 +288,7 @@ def map_page(settings: Settings, tables: BuildTables, params: MapParams) -> str:
         "indicators": [
             {
                 "id": d["id"],
-                "name": d.get("name_en") if t.lang == "en" else d.get("name_id"),
+                "name": Text.pick(d, "name", t.lang),
                 "unit": d.get("unit") or "",
             }
             for d in tables.indicators(params.pillar)
@@ -326,8 +339,8 @@ def script_vocabulary(t: Translator) -> dict[str, Any]:
     """The domain words the page scripts need, each with its label: the one hand-off to the JS.
 
     Pillars, levels, the classification methods the map offers, the k range and default,
-    and the action statuses (with the default of a new action). The scripts spell none of
-    them; they read them from here.
+    and the action statuses (with the default of a new action), all from
+    :mod:`geo.vocabulary`. The scripts spell none of them; they read them from here.
     """
 
     def words(kind: str, ids: Any) -> list[dict[str, str]]:
@@ -418,7 +431,7 @@ def profile_page(
             {
                 "id": column,
                 "pillar": t(f"pillar.{d.get('pillar')}"),
-                "name": d.get("name_en") if t.lang == "en" else d.get("name_id"),
+                "name": Text.pick(d, "name", t.lang),
                 "value": _format(
                     value, t.lang, decimals=0 if d.get("unit") == "persons (estimate)" else 3
                 ),

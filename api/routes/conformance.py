@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Depends
 
 from api.params import reject_unknown_query
-from geo.features import CONFORMANCE
+from geo.ogc.documents import CONFORMANCE
 
 router = APIRouter(tags=["ogc"], dependencies=[Depends(reject_unknown_query)])
 

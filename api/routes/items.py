@@ -1,265 +1,347 @@
-"""OGC API - Features items: GeoJSON pages, single features and file downloads."""
+"""OGC API - Features items of every collection: pages, single features, downloads, writes.
+
+One router for the build layers, the actions and the coverage gaps: each request finds its
+collection's provider in the :class:`~geo.ogc.providers.registry.Registry`, parses the query
+against the provider's queryables, and renders, pages and links the answer the same way.
+Writes (OGC API - Features Part 4) go to providers that take them (the actions); any other
+collection answers 405.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from fastapi import APIRouter, Request
-from starlette.responses import Response
+from fastapi import APIRouter, Depends, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import JSONResponse, Response
 
-from api.deps import CollectionId, FeatureId, LangDep, StoreDep, get_lang, get_store
-from api.params import BBOX, OFFSET, limit_param, query_param
-from api.responses import (
-    BINARY,
-    FEATURE_COLLECTION_SCHEMA,
-    FEATURE_SCHEMA,
-    NOT_MODIFIED,
-    content,
-    errors,
+from api.body import JsonBodyDep
+from api.deps import (
+    CollectionId,
+    FeatureId,
+    RegistryDep,
+    WriteTargetDep,
+    allow_read,
+    expected_version,
+    get_lang,
+    get_registry,
 )
-from api.routes.collections import base_url
-from api.store import CachedResponse, cached, holder_of, respond
-from geo import generalise
-from geo.features import (
-    ItemsQuery,
-    items_links,
-    parse_items_query,
-    render_feature,
-    render_gpkg,
-    render_items,
-    run_query,
+from api.headers import none_match
+from api.links import RequestHrefs
+from api.openapi import (
+    CREATE_DOC,
+    CREATE_RESPONSES,
+    IF_MATCH,
+    ITEM_EXTRA,
+    ITEM_RESPONSES,
+    ITEMS_EXTRA,
+    ITEMS_RESPONSES,
+    PATCH_DOC,
+    REPLACE_DOC,
+    WRITE_RESPONSES,
+    feature_ok,
 )
+from api.params import reject_unknown_query
+from api.responses import GeoJSONResponse
+from api.store import CachedResponse, cached, respond, served_build
+from geo.ogc.links import item_links, items_links
+from geo.ogc.providers.base import CollectionProvider, Selection, Written
+from geo.ogc.query import MEDIA_TYPES, ItemsQuery, parse_items_query
+from geo.ogc.render.geojson import feature_collection, with_links
+from geo.ogc.render.gpkg import gpkg_bytes
 from geo.settings import Settings
 
 router = APIRouter(tags=["ogc"])
 
-_DEFAULTS = Settings.model_fields
-_LIMIT_DEFAULT = _DEFAULTS["items_limit_default"].default
-_LIMIT_MAX = _DEFAULTS["items_limit_max"].default
-
-MEDIA = {
-    "json": "application/geo+json",
-    "geojson": "application/geo+json",
-    "gpkg": "application/geopackage+sqlite3",
-}
-
-
-_COMMON = [
-    query_param(
-        "f",
-        "json (default: a page of GeoJSON), geojson or gpkg (a file download with a file "
-        "name, holding every matched feature unless limit is given)",
-        {"type": "string", "enum": ["json", "geojson", "gpkg"]},
-    ),
-    query_param(
-        "lang",
-        "Response language, id or en (default: Accept-Language, then id)",
-        {"type": "string", "enum": ["id", "en"]},
-    ),
-    query_param(
-        "zoom",
-        f"Web-map zoom 0..{generalise.MAX_ZOOM}: geometry generalised for that zoom "
-        "(polygon coverages keep shared edges); full resolution when absent or from zoom "
-        f"{generalise.FULL_RESOLUTION_ZOOM}",
-        {"type": "integer", "minimum": 0, "maximum": generalise.MAX_ZOOM},
-    ),
-    query_param(
-        "properties",
-        "Comma-separated properties to return (unknown names give 400)",
-        {"type": "string"},
-    ),
-    query_param(
-        "weights",
-        "kelurahan/kecamatan/kota: indicator weights id:w,... (each 0 or 0.001..1000) "
-        "recomputing the pillar scores",
-        {"type": "string"},
-    ),
-    query_param(
-        "classify",
-        "kelurahan/kecamatan/kota: map classes of classify_by (quantiles, fisher_jenks, "
-        "equal_interval, user); each feature gets property class, the response a "
-        "classification member with the breaks",
-        {"type": "string", "enum": ["quantiles", "fisher_jenks", "equal_interval", "user"]},
-    ),
-    query_param(
-        "classify_by", "Numeric property to classify (default score_siap)", {"type": "string"}
-    ),
-    query_param(
-        "k", "Number of classes (default 5)", {"type": "integer", "minimum": 2, "maximum": 20}
-    ),
-    query_param(
-        "breaks", "Up to 20 upper bounds for classify=user, e.g. 0.2,0.4,0.6", {"type": "string"}
-    ),
-]
-
-_ITEMS_PARAMETERS = [
-    limit_param(_LIMIT_DEFAULT, _LIMIT_MAX),
-    OFFSET,
-    BBOX,
-    query_param(
-        "datetime",
-        "RFC 3339 instant or interval start/end (.. open) on collections with a time "
-        "property; instants from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z (UTC)",
-        {"type": "string"},
-    ),
-    *_COMMON,
-]
-_ITEMS_EXTRA: dict[str, Any] = {
-    "parameters": _ITEMS_PARAMETERS,
-    "description": (
-        "Any other query parameter named after a property filters by equality, e.g. "
-        "kode_kota=31.71 (an unknown name gives 400)."
-    ),
-}
-_RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: content(
-        "A GeoJSON page (f=json), or a GeoJSON / GeoPackage download",
-        geojson=FEATURE_COLLECTION_SCHEMA,
-        gpkg=BINARY,
-    ),
-    **NOT_MODIFIED,
-    **errors(400, 404, 503),
-}
-_ITEM_RESPONSES: dict[int | str, dict[str, Any]] = {
-    **_RESPONSES,
-    200: content(
-        "A GeoJSON Feature, or a GeoJSON / GeoPackage download",
-        geojson=FEATURE_SCHEMA,
-        gpkg=BINARY,
-    ),
-}
+STRICT = [Depends(reject_unknown_query)]
+"""Writes take no query parameter (reads check theirs against the collection's queryables)."""
 
 
 def _timestamp() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _headers(collection_id: str, query: ItemsQuery, lang: str, suffix: str = "") -> dict[str, str]:
+def _headers(name: str, query: ItemsQuery, lang: str) -> dict[str, str]:
     headers = {"Content-Language": lang}
     if query.fmt != "json":
         ext = "gpkg" if query.fmt == "gpkg" else "geojson"
-        headers["Content-Disposition"] = f'attachment; filename="{collection_id}{suffix}.{ext}"'
+        headers["Content-Disposition"] = f'attachment; filename="{name}.{ext}"'
     return headers
+
+
+def _params(
+    request: Request, default_fmt: str | None = None, drop: tuple[str, ...] = ()
+) -> list[tuple[str, str]]:
+    """The query items (not ``lang`` nor ``drop``), with ``f`` from Accept or
+    ``default_fmt`` when absent."""
+    skip = {"lang", *drop}
+    params = [(k, v) for k, v in request.query_params.multi_items() if k not in skip]
+    if not any(k == "f" for k, _ in params):
+        if MEDIA_TYPES["gpkg"] in request.headers.get("accept", ""):
+            params.append(("f", "gpkg"))
+        elif default_fmt is not None:
+            params.append(("f", default_fmt))
+    return params
+
+
+def _parse(
+    request: Request, provider: CollectionProvider, params: list[tuple[str, str]], single: bool
+) -> ItemsQuery:
+    settings: Settings = request.app.state.settings
+    return parse_items_query(
+        provider.queryables(),
+        params,
+        limit_default=settings.items_limit_default,
+        limit_max=settings.items_limit_max,
+        single_feature=single,
+    )
+
+
+async def serve_items(
+    request: Request,
+    collection_id: str,
+    *,
+    default_fmt: str | None = None,
+    drop: tuple[str, ...] = (),
+) -> Response:
+    """The items answer of ``collection_id`` (shared by the alias routes of the gaps and the
+    actions export, which give a default format or parameters of their own to leave out)."""
+    served = served_build(request.app)
+    base = str(request.base_url)
+    raw_key = (
+        "items-raw",
+        served.loaded_key,
+        # the scope's own bytes: request.url would decode the query as strict UTF-8
+        request.scope["path"],
+        bytes(request.scope.get("query_string", b"")),
+        base,
+        request.headers.get("accept-language"),
+        request.headers.get("accept"),
+    )
+    hit = served.cache.get(raw_key)
+    if hit is not None and not served.is_stale():
+        return respond(request, hit, max_age=served.max_age)
+    registry = await get_registry(request)
+    provider = registry.get(collection_id)
+    await allow_read(request, provider)
+    lang = await get_lang(request)
+    query = _parse(request, provider, _params(request, default_fmt, drop), single=False)
+    explicit_lang = lang if "lang" in request.query_params else None
+    hrefs = RequestHrefs(request)
+
+    def make() -> CachedResponse:
+        chosen = provider.query(query)
+        headers = _headers(provider.download_name, query, lang)
+        if query.fmt == "gpkg":
+            return CachedResponse.make(gpkg_bytes(chosen.table(lang)), MEDIA_TYPES["gpkg"], headers)
+        title = provider.describe().title(lang)
+        links = items_links(
+            hrefs,
+            collection_id,
+            query,
+            matched=chosen.matched,
+            returned=len(chosen.features),
+            title=title,
+            lang=explicit_lang,
+        )
+        body = feature_collection(
+            chosen.features,
+            matched=chosen.matched,
+            links=links,
+            timestamp=_timestamp(),
+            members=chosen.members,
+        )
+        return CachedResponse.make(body, MEDIA_TYPES[query.fmt], headers)
+
+    if not provider.cacheable:
+        entry = await run_in_threadpool(make)
+        return Response(entry.body, media_type=entry.media_type, headers=dict(entry.headers))
+    key = ("items", registry.snapshot.key, collection_id, query, lang, explicit_lang, base)
+    return await cached(request, served, key, make, raw_key=raw_key)
 
 
 @router.get(
     "/collections/{collectionId}/items",
+    name="items",
     response_class=Response,
-    openapi_extra=_ITEMS_EXTRA,
-    responses=_RESPONSES,
+    openapi_extra=ITEMS_EXTRA,
+    responses=ITEMS_RESPONSES,
 )
 async def items(collection_id: CollectionId, request: Request) -> Response:
     """Features of a collection: GeoJSON page, or GeoJSON / GeoPackage download (f)."""
-    holder = holder_of(request.app)
-    base = base_url(request)
-    # a repeated request is answered from the raw key before any parsing (the scope's own
-    # bytes: request.url would decode the query string as strict UTF-8 and fail on others)
-    raw_key = (
-        "items-raw",
-        request.scope["path"],
-        bytes(request.scope.get("query_string", b"")),
-        request.headers.get("accept-language"),
-        base,
-    )
-    hit = holder.cache.get(raw_key)
-    if hit is not None and not holder.is_stale():
-        return respond(request, hit, max_age=holder.settings.http_cache_max_age)
-    store = await get_store(request)
-    lang = await get_lang(request)
-    coll = store.get(collection_id)
-    settings = holder.settings
-    params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
-    query = parse_items_query(
-        coll, params, limit_default=settings.items_limit_default, limit_max=settings.items_limit_max
-    )
-    explicit_lang = lang if "lang" in request.query_params else None
+    return await serve_items(request, collection_id)
 
-    def make() -> CachedResponse:
-        result = run_query(coll, query, store.settings)
-        headers = _headers(coll.id, query, lang)
-        if query.fmt == "gpkg":
-            return CachedResponse.make(
-                render_gpkg(coll, query, result, lang=lang), MEDIA["gpkg"], headers
-            )
-        url = f"{base}/collections/{coll.id}/items"
-        links = items_links(url, query, len(result.matched), len(result.page), lang=explicit_lang)
-        links.append(
-            {
-                "href": f"{base}/collections/{coll.id}",
-                "rel": "collection",
-                "type": "application/json",
-                "title": coll.title(lang),
-            }
-        )
-        body = render_items(coll, query, result, links=links, timestamp=_timestamp())
-        return CachedResponse.make(body, MEDIA[query.fmt], headers)
 
-    key = ("items", coll.id, query, lang, explicit_lang, base)
-    return await cached(request, holder, key, make, raw_key=raw_key)
+def _item_body(
+    request: Request, provider: CollectionProvider, feature_id: str, chosen: Selection, lang: str
+) -> bytes:
+    title = provider.describe().title(lang)
+    versioned = chosen.etag is not None
+    links = item_links(
+        RequestHrefs(request), provider.id, feature_id, title=title, versioned=versioned
+    )
+    (feature,) = chosen.features
+    return with_links(feature, links)
 
 
 @router.get(
     "/collections/{collectionId}/items/{featureId}",
+    name="item",
     response_class=Response,
-    openapi_extra={"parameters": _COMMON},
-    responses=_ITEM_RESPONSES,
+    openapi_extra=ITEM_EXTRA,
+    responses=ITEM_RESPONSES,
 )
 async def item(
-    collection_id: CollectionId,
-    feature_id: FeatureId,
-    request: Request,
-    store: StoreDep,
-    lang: LangDep,
+    collection_id: CollectionId, feature_id: FeatureId, request: Request, registry: RegistryDep
 ) -> Response:
-    """One feature by id (kode for kelurahan, kecamatan and kota; fid for other layers)."""
-    holder = holder_of(request.app)
-    coll = store.get(collection_id)
-    base = base_url(request)
-    settings = holder.settings
-    params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
-    query = parse_items_query(
-        coll,
-        params,
-        limit_default=settings.items_limit_default,
-        limit_max=settings.items_limit_max,
-        single_feature=True,
-    )
-    # the whole pipeline runs first so an unknown feature is a 404 before any caching
-    if feature_id not in coll.index_of:
-        run_query(coll, query, store.settings, feature_id=feature_id)
+    """One feature by id (kode for kelurahan, kecamatan and kota; id for actions; fid else)."""
+    provider = registry.get(collection_id)
+    await allow_read(request, provider)
+    lang = await get_lang(request)
+    query = _parse(request, provider, _params(request), single=True)
 
-    def make() -> CachedResponse:
-        result = run_query(coll, query, store.settings, feature_id=feature_id)
-        headers = _headers(coll.id, query, lang, suffix=f"-{feature_id}")
+    def render(chosen: Selection) -> CachedResponse:
+        headers = _headers(f"{provider.download_name}-{feature_id}", query, lang)
         if query.fmt == "gpkg":
-            return CachedResponse.make(
-                render_gpkg(coll, query, result, lang=lang), MEDIA["gpkg"], headers
-            )
-        url = f"{base}/collections/{coll.id}"
-        links = [
-            {
-                "href": f"{url}/items/{feature_id}",
-                "rel": "self",
-                "type": "application/geo+json",
-                "title": "this feature",
-            },
-            {
-                "href": f"{url}/items/{feature_id}?f=gpkg",
-                "rel": "alternate",
-                "type": "application/geopackage+sqlite3",
-                "title": "GeoPackage download",
-            },
-            {
-                "href": url,
-                "rel": "collection",
-                "type": "application/json",
-                "title": coll.title(lang),
-            },
-        ]
-        return CachedResponse.make(
-            render_feature(coll, query, result, links=links), MEDIA[query.fmt], headers
-        )
+            return CachedResponse.make(gpkg_bytes(chosen.table(lang)), MEDIA_TYPES["gpkg"], headers)
+        body = _item_body(request, provider, feature_id, chosen, lang)
+        return CachedResponse.make(body, MEDIA_TYPES[query.fmt], headers)
 
-    key = ("item", coll.id, feature_id, query, lang, base)
-    return await cached(request, holder, key, make)
+    if provider.cacheable:  # an unknown feature raises in make(): nothing is cached
+        served = served_build(request.app)
+        key = (
+            "item",
+            registry.snapshot.key,
+            provider.id,
+            feature_id,
+            query,
+            lang,
+            str(request.base_url),
+        )
+        return await cached(request, served, key, lambda: render(provider.get(feature_id, query)))
+    chosen = await run_in_threadpool(provider.get, feature_id, query)
+    headers: dict[str, str] = {}
+    if chosen.etag is not None:  # a versioned feature: its version is its ETag
+        if none_match(request.headers.get("if-none-match"), (chosen.etag.strip('"'),)):
+            return Response(status_code=304, headers={"ETag": chosen.etag})
+        headers["ETag"] = chosen.etag
+    entry = await run_in_threadpool(render, chosen)
+    return Response(
+        entry.body, media_type=entry.media_type, headers={**dict(entry.headers), **headers}
+    )
+
+
+# --- writes (OGC API - Features Part 4) ---------------------------------------------------------
+
+
+def written_response(
+    request: Request, collection_id: str, written: Written, status: int = 200
+) -> JSONResponse:
+    """A written feature with its links and ETag (and Location when it was created)."""
+    hrefs = RequestHrefs(request)
+    feature = dict(written.feature)
+    feature["links"] = item_links(
+        hrefs, collection_id, written.id, title=collection_id, versioned=True
+    )
+    headers = {"ETag": written.etag}
+    if status == 201:
+        headers["Location"] = hrefs.url(
+            "item", {"collectionId": collection_id, "featureId": written.id}
+        )
+    return GeoJSONResponse(feature, status_code=status, headers=headers)
+
+
+def import_report(request: Request, collection_id: str, written: list[Written]) -> JSONResponse:
+    """The report of an import: how many, and where each imported feature is."""
+    hrefs = RequestHrefs(request)
+    features: list[dict[str, Any]] = [
+        {
+            "index": i,
+            "id": w.id,
+            "href": hrefs.url("item", {"collectionId": collection_id, "featureId": w.id}),
+        }
+        for i, w in enumerate(written)
+    ]
+    return JSONResponse({"imported": len(written), "features": features}, status_code=201)
+
+
+def _is_collection(body: Any) -> bool:
+    return isinstance(body, dict) and body.get("type") == "FeatureCollection"
+
+
+@router.post(
+    "/collections/{collectionId}/items",
+    name="create_item",
+    status_code=201,
+    dependencies=STRICT,
+    openapi_extra=CREATE_DOC,
+    response_model=None,
+    response_class=GeoJSONResponse,
+    responses=CREATE_RESPONSES,
+)
+def create_item(target: WriteTargetDep, body: JsonBodyDep) -> Response:
+    """Create a feature from a GeoJSON Feature, or import a FeatureCollection (all or nothing)."""
+    provider, request, cid = target.provider, target.request, target.collection_id
+    if _is_collection(body):
+        return import_report(request, cid, provider.import_features(body, target.actor))
+    return written_response(request, cid, provider.create(body, target.actor), status=201)
+
+
+def _change_endpoint(replace: bool) -> Callable[..., Response]:
+    """The PUT (replace) or PATCH (merge-patch) endpoint: the same checks, another change."""
+
+    def change_item(target: WriteTargetDep, feature_id: FeatureId, body: JsonBodyDep) -> Response:
+        provider = target.provider
+        change = provider.replace if replace else provider.update
+        written = change(feature_id, body, expected_version(target.request), target.actor)
+        return written_response(target.request, target.collection_id, written)
+
+    return change_item
+
+
+for _method, _name, _doc, _summary, _text in (
+    (
+        "PUT",
+        "replace_item",
+        REPLACE_DOC,
+        "Replace a feature",
+        "Replace a feature (If-Match required: 428 without it, 412 when stale).",
+    ),
+    (
+        "PATCH",
+        "update_item",
+        PATCH_DOC,
+        "Update part of a feature",
+        "Change part of a feature with a JSON Merge Patch of properties/geometry (If-Match).",
+    ),
+):
+    router.add_api_route(
+        "/collections/{collectionId}/items/{featureId}",
+        _change_endpoint(_method == "PUT"),
+        methods=[_method],
+        dependencies=STRICT,
+        name=_name,
+        summary=_summary,
+        description=_text,
+        openapi_extra=_doc,
+        response_model=None,
+        response_class=GeoJSONResponse,
+        responses={200: feature_ok("the new version"), **WRITE_RESPONSES},
+    )
+
+
+@router.delete(
+    "/collections/{collectionId}/items/{featureId}",
+    name="delete_item",
+    status_code=204,
+    dependencies=STRICT,
+    response_model=None,
+    openapi_extra={"parameters": [IF_MATCH]},
+    responses={204: {"description": "deleted"}, **WRITE_RESPONSES},
+)
+def delete_item(target: WriteTargetDep, feature_id: FeatureId) -> Response:
+    """Delete a feature (kept in its history; it can be restored). If-Match required."""
+    target.provider.delete(feature_id, expected_version(target.request), target.actor)
+    return Response(status_code=204)

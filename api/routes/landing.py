@@ -7,14 +7,20 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse
 
-from api.deps import SettingsDep, resolve_lang
+from api.deps import resolve_lang
 from api.params import reject_unknown_query
 from api.responses import content
-from geo.build import list_layers, read_report
-from geo.errors import InvalidParameterError
+from api.store import served_build
+from geo.errors import InvalidParameterError, NoBuildError
 from geo.params import shown
+from geo.vocabulary import DEFAULT_LANGUAGE, Text
 
 router = APIRouter(tags=["landing"], dependencies=[Depends(reject_unknown_query)])
+
+DESCRIPTION = Text(
+    "Ketahanan Jakarta: peta risiko per pilar (Siap, Sehat, Terhubung)",
+    "Jakarta resilience: risk maps per pillar (Siap, Sehat, Terhubung)",
+)
 
 
 def wants_html(request: Request) -> bool:
@@ -25,6 +31,7 @@ def wants_html(request: Request) -> bool:
 
 @router.get(
     "/",
+    name="landing",
     response_model=None,
     responses={
         200: content("the landing page", json={"type": "object"}),
@@ -50,10 +57,7 @@ def landing(
     base = str(request.base_url).rstrip("/")
     return {
         "title": "Ketahanan",
-        "description": (
-            "Ketahanan Jakarta: peta risiko per pilar (Siap, Sehat, Terhubung) / "
-            "Jakarta resilience: risk maps per pillar (Siap, Sehat, Terhubung)"
-        ),
+        "description": DESCRIPTION(chosen or DEFAULT_LANGUAGE),
         "links": [
             {
                 "href": f"{base}/",
@@ -96,15 +100,17 @@ def landing(
 
 
 @router.get("/health")
-def health(settings: SettingsDep) -> dict[str, Any]:
-    """Health: whether a build output exists and what it holds."""
-    build = settings.build_path
-    if not build.exists():
-        return {"status": "no_build", "build_path": str(build)}
-    report = read_report(settings.report_path) if settings.report_path.exists() else {}
+async def health(request: Request) -> dict[str, Any]:
+    """Health: whether a build is served and what it holds."""
+    served = served_build(request.app)
+    try:
+        snapshot = await served.snapshot()
+    except NoBuildError:
+        return {"status": "no_build", "build_path": str(served.snapshots.path)}
     return {
         "status": "ok",
-        "build_path": str(build),
-        "built": report.get("finished"),
-        "layers": list_layers(build),
+        "build_path": str(snapshot.path),
+        "built": (snapshot.report or {}).get("finished"),
+        "loaded": snapshot.loaded_at,
+        "layers": list(snapshot.layer_names),
     }

@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from api.deps import SettingsDep
 from api.responses import content
-from web.data import BuildTables, build_tables
+from api.store import served_build
+from geo.errors import NoBuildError
+from geo.vocabulary import K_MAX, K_MIN, MAP_METHODS, Level, Pillar, values
+from web.data import BuildTables
 from web.i18n import Translator, normalise_lang
 from web.pages import PageParameterError, error_page, map_page, parse_map_params, profile_page
 
@@ -18,6 +21,11 @@ router = APIRouter(tags=["pages"])
 
 _HTML_HEADERS = {"Cache-Control": "no-cache"}
 _ASCII_NUMBER = re.compile(r"[0-9]{1,3}", re.ASCII)
+PILLARS = {"enum": values(Pillar)}
+LEVELS = {"enum": values(Level)}
+METHODS = {"enum": [str(m) for m in MAP_METHODS]}
+"""The page parameters' values, from the vocabulary (shown in OpenAPI; a bad one gets the
+friendly HTML 400 page, so they are checked by the page, not by FastAPI)."""
 _HTML = {"type": "string"}
 
 
@@ -31,10 +39,10 @@ def _page_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {s: content(text[s], html=_HTML) for s in statuses}
 
 
-def _tables_or_page(settings: SettingsDep, lang: str | None) -> BuildTables | HTMLResponse:
+def _tables_or_page(request: Request, lang: str | None) -> BuildTables | HTMLResponse:
     try:
-        return build_tables(settings)
-    except FileNotFoundError:
+        return BuildTables.of(served_build(request.app).current())
+    except NoBuildError:
         t = Translator(normalise_lang(lang))
         body = error_page(503, "error.generic", t("error.load"), lang)
         return HTMLResponse(body, status_code=503)
@@ -42,18 +50,19 @@ def _tables_or_page(settings: SettingsDep, lang: str | None) -> BuildTables | HT
 
 @router.get("/peta", response_class=HTMLResponse, responses=_page_responses(400, 503))
 def peta(
+    request: Request,
     settings: SettingsDep,
-    pilar: Annotated[str | None, Query(description="siap, sehat or terhubung")] = None,
-    tingkat: Annotated[str | None, Query(description="kelurahan, kecamatan or kota")] = None,
+    pilar: Annotated[str | None, Query(description="the pillar", json_schema_extra=PILLARS)] = None,
+    tingkat: Annotated[str | None, Query(description="the level", json_schema_extra=LEVELS)] = None,
     indikator: Annotated[str | None, Query(description="indicator id (default: score)")] = None,
     klasifikasi: Annotated[
-        str | None, Query(description="quantiles, fisher_jenks or equal_interval")
+        str | None, Query(description="the class method", json_schema_extra=METHODS)
     ] = None,
-    k: Annotated[str | None, Query(description="number of classes, 3-9")] = None,
+    k: Annotated[str | None, Query(description=f"number of classes, {K_MIN}-{K_MAX}")] = None,
     lang: Annotated[str | None, Query(description="id (default) or en")] = None,
 ) -> HTMLResponse:
     """Pillar risk map (HTML page; layers load from the items routes)."""
-    tables = _tables_or_page(settings, lang)
+    tables = _tables_or_page(request, lang)
     if isinstance(tables, HTMLResponse):
         return tables
     try:
@@ -69,12 +78,13 @@ def peta(
 
 @router.get("/kelurahan/{kode}", response_class=HTMLResponse, responses=_page_responses(404, 503))
 def kelurahan_profile(
+    request: Request,
     settings: SettingsDep,
     kode: str,
     lang: Annotated[str | None, Query(description="id (default) or en")] = None,
 ) -> HTMLResponse:
     """Kelurahan profile: indicators, pillar scores and ranks, actions, downloads."""
-    tables = _tables_or_page(settings, lang)
+    tables = _tables_or_page(request, lang)
     if isinstance(tables, HTMLResponse):
         return tables
     page = profile_page(settings, tables, kode.strip(), lang)

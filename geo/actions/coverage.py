@@ -3,24 +3,22 @@
 "Highest class" is the top quintile: the kelurahan scores of a pillar (nulls left out) are
 split into five classes by quantiles (:func:`geo.classify.classify`, mapclassify's Quantiles
 with k=5) and the last class is kept. "No active action" means no action of that pillar with
-status ``planned`` or ``in_progress`` touches the kelurahan (spatially or by code).
+a status in :data:`geo.vocabulary.ACTIVE_STATUSES` (planned, in progress) touches the
+kelurahan (spatially or by code). The scores come from the build snapshot being served.
 """
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-import geopandas as gpd
 import numpy as np
+import pandas as pd
 
-from geo.actions.model import Pillar
-from geo.build import load_layer
 from geo.classify import classify
 from geo.errors import InvalidParameterError, ServiceUnavailableError
 from geo.params import shown
+from geo.vocabulary import ClassMethod, Pillar, score_column
 
 TOP_CLASSES = 5
 """Number of quantile classes; the gaps are in the highest one."""
@@ -32,31 +30,32 @@ class CoverageGaps:
 
     Attributes
     ----------
-    pillar : str
+    pillar : Pillar
         The pillar.
-    gaps : GeoDataFrame
-        The kelurahan in the top class with no active action of the pillar.
+    positions : ndarray of int
+        Rows of the kelurahan table in the top class with no active action of the pillar,
+        highest score first.
     breaks : list of float
         Upper bounds of the quantile classes (the top class is above ``breaks[-2]``).
     top_class_count : int
         How many kelurahan are in the top class, covered or not.
     """
 
-    pillar: str
-    gaps: gpd.GeoDataFrame
+    pillar: Pillar
+    positions: np.ndarray
     breaks: list[float]
     top_class_count: int
 
     def summary(self) -> dict[str, Any]:
         """JSON-ready facts about the classes."""
         return {
-            "pillar": self.pillar,
-            "method": "quantiles",
+            "pillar": str(self.pillar),
+            "method": str(ClassMethod.quantiles),
             "k": TOP_CLASSES,
             "breaks": self.breaks,
             "top_class_min_exclusive": self.breaks[-2] if len(self.breaks) > 1 else None,
             "top_class_count": self.top_class_count,
-            "gap_count": len(self.gaps),
+            "gap_count": len(self.positions),
         }
 
 
@@ -65,23 +64,21 @@ def parse_pillar(value: str) -> Pillar:
     try:
         return Pillar(value.strip().lower())
     except ValueError:
+        names = ", ".join(Pillar)
         raise InvalidParameterError(
-            f"unknown pillar {shown(value)}; use siap, sehat or terhubung",
-            details=[{"field": "pilar", "message": "siap, sehat or terhubung"}],
+            f"unknown pillar {shown(value)}; use one of {names}",
+            details=[{"field": "pilar", "message": names}],
         ) from None
 
 
-def coverage_gaps(
-    kelurahan: gpd.GeoDataFrame, pillar: Pillar | str, covered: set[str]
-) -> CoverageGaps:
+def coverage_gaps(kelurahan: pd.DataFrame, pillar: Pillar | str, covered: set[str]) -> CoverageGaps:
     """Find the kelurahan of a pillar's top score class that no active action touches.
 
     Parameters
     ----------
-    kelurahan : GeoDataFrame
+    kelurahan : DataFrame
         The build's kelurahan with ``kode`` and ``score_<pillar>`` (0-1, null without data).
     pillar : Pillar or str
-        ``siap``, ``sehat`` or ``terhubung``.
     covered : set of str
         Kelurahan codes touched by a planned or in-progress action of the pillar.
 
@@ -94,47 +91,20 @@ def coverage_gaps(
     ServiceUnavailableError
         When the build has no score column for the pillar yet.
     """
-    pillar = parse_pillar(str(pillar))
-    column = f"score_{pillar}"
+    chosen = parse_pillar(str(pillar))
+    column = score_column(chosen)
     if column not in kelurahan.columns:
         raise ServiceUnavailableError(
             f"the build has no {column} yet; run `ketahanan build` with the indicators"
         )
-    scores = kelurahan[column].astype(float)
+    scores = pd.to_numeric(kelurahan[column], errors="coerce").astype(float).reset_index(drop=True)
     distinct = int(scores.dropna().nunique())
     if distinct < 2:  # nothing to rank: no class is higher than another
-        return CoverageGaps(str(pillar), kelurahan.iloc[0:0], [], 0)
-    classes = classify(scores, "quantiles", k=min(TOP_CLASSES, distinct))
+        return CoverageGaps(chosen, np.zeros(0, dtype=np.int64), [], 0)
+    classes = classify(scores, ClassMethod.quantiles, k=min(TOP_CLASSES, distinct))
     bins = np.array([-1 if b is None else b for b in classes.bins])
     top = bins == (classes.k - 1)
-    gaps_mask = top & ~kelurahan["kode"].isin(sorted(covered)).to_numpy()
-    gaps = kelurahan.loc[gaps_mask].sort_values(column, ascending=False)
-    return CoverageGaps(str(pillar), gaps, list(classes.breaks), int(top.sum()))
-
-
-_frames: dict[tuple[str, float], gpd.GeoDataFrame] = {}
-_lock = threading.Lock()
-
-
-def kelurahan_with_scores(build_path: Path) -> gpd.GeoDataFrame:
-    """The build's kelurahan layer (read once per build file version).
-
-    Parameters
-    ----------
-    build_path : Path
-        The build GeoPackage.
-
-    Returns
-    -------
-    GeoDataFrame
-    """
-    if not build_path.exists():
-        raise ServiceUnavailableError(f"no build output at {build_path}: run `ketahanan build`")
-    key = (str(build_path.resolve()), build_path.stat().st_mtime)
-    with _lock:
-        if key not in _frames:
-            _frames.clear()
-            frame = load_layer(build_path, "kelurahan")
-            assert isinstance(frame, gpd.GeoDataFrame)
-            _frames[key] = frame
-        return _frames[key]
+    mask = top & ~kelurahan["kode"].astype(str).isin(sorted(covered)).to_numpy()
+    positions = np.flatnonzero(mask)
+    order = np.argsort(-scores.to_numpy()[positions], kind="stable")
+    return CoverageGaps(chosen, positions[order], list(classes.breaks), int(top.sum()))

@@ -1,16 +1,16 @@
-"""The resilience action: enums, limits and the pydantic model of its editable properties.
+"""The resilience action: limits and the pydantic model of its editable properties.
 
 An action is sent and returned as a GeoJSON Feature (RFC 7946). Its ``properties`` are
 checked by :class:`ActionIn`; its ``geometry`` by :mod:`geo.actions.geometry`. The server
 owns ``id``, ``version``, ``kelurahan`` (derived spatially) and the created/updated fields:
 clients may send them back unchanged (a GET, edit, PUT round trip) and they are ignored.
+Its pillar and status are the vocabulary's (:mod:`geo.vocabulary`).
 """
 
 from __future__ import annotations
 
 import re
 from datetime import date
-from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import (
@@ -26,27 +26,7 @@ from pydantic import (
 from pydantic import ValidationError as PydanticValidationError
 
 from geo.params import parse_iso_date
-
-
-class Pillar(StrEnum):
-    """The three pillars of Jakarta's resilience strategy."""
-
-    siap = "siap"
-    sehat = "sehat"
-    terhubung = "terhubung"
-
-
-class Status(StrEnum):
-    """Where an action stands."""
-
-    planned = "planned"
-    in_progress = "in_progress"
-    done = "done"
-    cancelled = "cancelled"
-
-
-ACTIVE_STATUSES = (Status.planned, Status.in_progress)
-"""Statuses that count as covering a place (see the coverage gaps)."""
+from geo.vocabulary import Pillar, Status
 
 MAX_TITLE = 200
 """Longest title, in characters."""

@@ -1,19 +1,18 @@
-"""The kelurahan an action touches: codes checked against the build, geometry via STRtree."""
+"""The kelurahan an action touches: codes checked against the build, geometry via STRtree.
+
+A :class:`Places` is part of the build snapshot (:attr:`geo.snapshot.BuildSnapshot.places`),
+made once per build and dropped with it: nothing here reads the build output or caches.
+"""
 
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
-
-from geo.build import load_layer
-from geo.errors import DataError
 
 _KEL = re.compile(r"^(\d{2})\.?(\d{2})\.?(\d{2})\.?(\d{4})$")
 _KEC = re.compile(r"^(\d{2})\.?(\d{2})\.?(\d{2})$")
@@ -128,34 +127,3 @@ class Places:
             return None
         b = shapely.total_bounds(self.geoms[mask])
         return float(b[0]), float(b[1]), float(b[2]), float(b[3])
-
-
-_cache: dict[tuple[str, float], Places] = {}
-_lock = threading.Lock()
-
-
-def places_from_build(build_path: Path) -> Places:
-    """Load (once per build file version) the kelurahan of a build output.
-
-    Parameters
-    ----------
-    build_path : Path
-        The GeoPackage written by ``ketahanan build``.
-
-    Returns
-    -------
-    Places
-
-    Raises
-    ------
-    DataError
-        When there is no build output yet.
-    """
-    if not build_path.exists():
-        raise DataError(f"no build output at {build_path}: run `ketahanan build` first")
-    key = (str(build_path.resolve()), build_path.stat().st_mtime)
-    with _lock:
-        if key not in _cache:
-            frame = load_layer(build_path, "kelurahan")
-            _cache[key] = Places.from_frame(frame)
-        return _cache[key]

@@ -14,7 +14,6 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from geo.actions.model import ACTIVE_STATUSES
 from geo.actions.places import Places, normalise_unit_code
 from geo.actions.records import Action, ActionFilter, Bounds, iso_utc
 from geo.actions.repository import ActionRepository
@@ -28,6 +27,7 @@ from geo.errors import (
     ValidationError,
 )
 from geo.params import shown
+from geo.vocabulary import ACTIVE_STATUSES
 
 Expected = int | Set[int] | None
 """The version(s) a change expects: one version, the versions named by If-Match, or None

@@ -20,11 +20,12 @@ from contextlib import AbstractContextManager
 from sqlalchemy.engine import Connection, Engine
 
 from geo.actions.db import Database, create_db_engine
-from geo.actions.places import Places, places_from_build
+from geo.actions.places import Places
 from geo.actions.records import PROPERTY_ORDER, Action, ActionFilter
 from geo.actions.repository import ActionRepository, TokenRepository
 from geo.actions.service import ActionService
 from geo.settings import Settings
+from geo.snapshot import places_reader
 
 __all__ = ["PROPERTY_ORDER", "Action", "ActionFilter", "ActionStore"]
 
@@ -61,15 +62,17 @@ class ActionStore(ActionService):
         self.tables = self.database.tables
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> ActionStore:
-        """The store at ``settings.database_url``, checking against ``settings.build_path``."""
+    def from_settings(
+        cls, settings: Settings, places: Callable[[], Places] | None = None
+    ) -> ActionStore:
+        """The store at ``settings.database_url``, checking against ``settings.build_path``
+        (or the kelurahan ``places`` gives, e.g. the app's build snapshot)."""
         engine = create_db_engine(
             settings.database_url, busy_timeout_ms=settings.db_busy_timeout_ms
         )
-        build = settings.build_path
         return cls(
             engine,
-            lambda: places_from_build(build),
+            places or places_reader(settings.build_path),
             max_vertices=settings.max_vertices,
             max_import_features=settings.max_import_features,
         )

@@ -1,4 +1,4 @@
-"""The framework-free core (geo.features, geo.generalise, api.store cache) on tiny exact data."""
+"""The framework-free OGC core (geo.ogc, geo.generalise, api.store cache) on tiny exact data."""
 
 from __future__ import annotations
 
@@ -12,15 +12,12 @@ from api.deps import resolve_lang
 from api.store import CachedResponse, ResponseCache
 from geo import generalise
 from geo.errors import InvalidParameterError, NotFoundError
-from geo.features import (
-    Collection,
-    LayerInfo,
-    parse_bbox,
-    parse_datetime,
-    parse_items_query,
-    render_items,
-    run_query,
-)
+from geo.ogc.collection import Collection
+from geo.ogc.engine import queryables, run_query
+from geo.ogc.prose import LayerProse
+from geo.ogc.query import parse_bbox, parse_datetime, parse_items_query
+from geo.ogc.render.geojson import feature_bytes, feature_collection
+from geo.vocabulary import Text
 
 
 def _wiggly_pair() -> Collection:
@@ -33,7 +30,7 @@ def _wiggly_pair() -> Collection:
     frame = pd.DataFrame({"name": ["north", "south"], "value": [1.0, np.nan]})
     return Collection(
         id="pair",
-        info=LayerInfo("a", "b", "c", "d"),
+        prose=LayerProse(Text("a", "b"), Text("c", "d")),
         frame=frame,
         geometry=np.array([north, south], dtype=object),
         geometry_type="Polygon",
@@ -42,7 +39,9 @@ def _wiggly_pair() -> Collection:
 
 
 def _query(coll: Collection, **params: str):  # type: ignore[no-untyped-def]
-    return parse_items_query(coll, list(params.items()), limit_default=10, limit_max=100)
+    return parse_items_query(
+        queryables(coll), list(params.items()), limit_default=10, limit_max=100
+    )
 
 
 def test_generalised_neighbours_share_their_edge() -> None:
@@ -102,7 +101,10 @@ def test_query_filter_paging_and_render() -> None:
     q = _query(coll, limit="1", offset="1")
     result = run_query(coll, q)
     assert result.matched.tolist() == [0, 1] and result.page.tolist() == [1]
-    body = orjson.loads(render_items(coll, q, result, links=[], timestamp="t"))
+    features = feature_bytes(coll, q, result, result.page.tolist())
+    body = orjson.loads(
+        feature_collection(features, matched=len(result.matched), links=[], timestamp="t")
+    )
     assert body["numberMatched"] == 2 and body["numberReturned"] == 1
     assert body["features"][0]["id"] == 2 and body["features"][0]["properties"]["value"] is None
     assert run_query(coll, _query(coll, name="south")).matched.tolist() == [1]

@@ -13,7 +13,9 @@ import shapely
 from fastapi.testclient import TestClient
 from shapely.geometry import shape
 
-from geo.features import CONFORMANCE, CRS84, EXCLUDED_TABLES
+from geo.ogc.collection import EXCLUDED_TABLES
+from geo.ogc.documents import CONFORMANCE
+from geo.ogc.query import CRS84
 from geo.scores import resolve_weights, score_units
 from geo.settings import Settings
 
@@ -327,10 +329,10 @@ def test_custom_weights_recompute_scores(client: TestClient, api_settings: Setti
     fc = _features(client, ITEMS, limit=1000, weights=weights)
     got = pd.Series({f["id"]: f["properties"]["score_siap"] for f in fc["features"]}, dtype=float)
     frame = pyogrio.read_dataframe(api_settings.build_path, layer="kelurahan", read_geometry=False)
-    from geo.indicators import all_definitions
+    from geo.indicators.compute import all_definitions
 
     defs = all_definitions(api_settings)
-    effective = resolve_weights(defs, api_settings, weights)
+    effective = resolve_weights(defs, api_settings.score_weights, weights)
     expected = score_units(frame, "kelurahan", effective, definitions=defs)["score_siap"]
     expected.index = frame["kode"]
     assert np.allclose(got.loc[expected.index], expected, equal_nan=True)

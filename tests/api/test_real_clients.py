@@ -16,7 +16,7 @@ import pyogrio
 import pytest
 import shapely
 
-from geo.features import EXCLUDED_TABLES
+from geo.ogc.collection import EXCLUDED_TABLES
 from geo.settings import Settings
 
 pytestmark = pytest.mark.realdata

@@ -144,12 +144,9 @@ import json  # noqa: E402
 
 import pytest  # noqa: E402
 
-from geo.indicators import (  # noqa: E402
-    INDICATORS,
-    IndicatorResult,
-    compute_indicators,
-    data_dictionary,
-)
+from geo.indicators.compute import IndicatorResult, compute_indicators  # noqa: E402
+from geo.indicators.definitions import INDICATORS  # noqa: E402
+from geo.indicators.dictionary import data_dictionary  # noqa: E402
 from geo.settings import Settings  # noqa: E402
 
 

@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 from geo.errors import InvalidParameterError
-from geo.indicators import INDICATORS, compute_indicators
+from geo.indicators.compute import compute_indicators
+from geo.indicators.definitions import INDICATORS
 from geo.scores import parse_weights, resolve_weights, scale, score_units
 from geo.settings import Settings
 
@@ -40,10 +41,10 @@ def test_parse_weights_errors(value: object, fragment: str) -> None:
 
 def test_settings_weights_apply_and_are_checked() -> None:
     s = Settings(score_weights={"siap_flood_share_2007": 4})
-    assert resolve_weights(INDICATORS, s)["siap_flood_share_2007"] == 4
+    assert resolve_weights(INDICATORS, s.score_weights)["siap_flood_share_2007"] == 4
     bad = Settings(score_weights={"siap_flood_share_2007": -1})
     with pytest.raises(InvalidParameterError):
-        resolve_weights(INDICATORS, bad)
+        resolve_weights(INDICATORS, bad.score_weights)
 
 
 def test_scale_direction_and_nulls() -> None:

@@ -11,7 +11,7 @@ from test_indicators import sq, world
 
 from geo.crs import METRIC_CRS
 from geo.errors import CRSError, DataError, InvalidParameterError, NotFoundError, SchemaError
-from geo.indicators import compute_indicators
+from geo.indicators.compute import compute_indicators
 from geo.settings import Settings
 from geo.user_layers import add_user_layer, list_user_layers, remove_user_layer
 

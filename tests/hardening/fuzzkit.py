@@ -12,11 +12,11 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.store import holder_of
+from api.store import served_build
 from geo.actions.auth import Role, create_token
 from geo.actions.store import Action, ActionStore
-from geo.features import FeatureStore
 from geo.settings import Settings
+from geo.snapshot import BuildSnapshot
 
 
 def point_feature(lon: float = 106.8272, lat: float = -6.1754, **props: Any) -> dict[str, Any]:
@@ -42,9 +42,9 @@ class Harness:
     viewer: str
     actions: list[Action]
 
-    def features(self) -> FeatureStore:
-        """The app's loaded feature store (collections and their feature ids)."""
-        return self.client.portal.call(holder_of(self.app).get)  # type: ignore[union-attr]
+    def features(self) -> BuildSnapshot:
+        """The app's build snapshot (collections and their feature ids)."""
+        return self.client.portal.call(served_build(self.app).snapshot)  # type: ignore[union-attr]
 
     def auth(self, secret: str | None = None) -> dict[str, str]:
         """The Authorization header of a token (the planner's by default)."""

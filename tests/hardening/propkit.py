@@ -27,7 +27,7 @@ from fuzzkit import Harness
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-from geo.features import RESERVED_PARAMETERS
+from geo.ogc.query import RESERVED_PARAMETERS
 from geo.settings import get_settings
 
 IN_CI = os.environ.get("CI", "").lower() == "true"

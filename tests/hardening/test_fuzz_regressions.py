@@ -12,6 +12,8 @@ from geo.actions.geometry import parse_geometry
 __all__ = ["harness"]
 
 BASE = "/collections/actions"
+ITEMS = "/collections/{collectionId}/items"
+ITEM = "/collections/{collectionId}/items/{featureId}"
 
 
 def test_geometry_type_that_is_a_list_is_a_422_not_a_500(harness: Harness) -> None:
@@ -37,7 +39,7 @@ def test_parse_geometry_names_a_non_string_type(kind: Any) -> None:
 def test_errors_are_declared_as_json_error_bodies(harness: Harness) -> None:
     """Finding 2: error statuses were undeclared or typed as the route's GeoJSON media type."""
     doc = harness.client.get("/api").json()
-    post = doc["paths"][f"{BASE}/items"]["post"]["responses"]
+    post = doc["paths"][ITEMS]["post"]["responses"]
     for status in ("400", "401", "403", "413", "422", "503"):
         media = post[status]["content"]
         assert list(media) == ["application/json"], status
@@ -51,7 +53,7 @@ def test_validation_errors_are_documented_as_400_not_fastapis_422(harness: Harne
     """Finding 3: FastAPI documented a 422 HTTPValidationError; the app answers 400."""
     doc = harness.client.get("/api").json()
     assert "HTTPValidationError" not in doc["components"]["schemas"]
-    history = doc["paths"][f"{BASE}/items/{{action_id}}/history"]["get"]["responses"]
+    history = doc["paths"][f"{BASE}/items/{{featureId}}/history"]["get"]["responses"]
     assert "422" not in history and "400" in history
     r = harness.client.get(f"{BASE}/items", params={"limit": "many"})
     assert r.status_code == 400 and r.json()["code"] == "invalid_parameter"
@@ -60,7 +62,7 @@ def test_validation_errors_are_documented_as_400_not_fastapis_422(harness: Harne
 def test_geojson_routes_declare_geo_json_media_types(harness: Harness) -> None:
     """Finding 4: GeoJSON answers (application/geo+json) were documented as application/json."""
     doc = harness.client.get("/api").json()
-    for path in (f"{BASE}/items", "/coverage-gaps", "/collections/coverage_gaps_{pillar}/items"):
+    for path in (ITEMS, ITEM, "/coverage-gaps"):
         assert "application/geo+json" in doc["paths"][path]["get"]["responses"]["200"]["content"]
     r = harness.client.get("/coverage-gaps", params={"pilar": "siap"})
     assert r.headers["content-type"] == "application/geo+json"
@@ -88,8 +90,8 @@ def test_html_pages_declare_their_friendly_error_pages(harness: Harness) -> None
 def test_conditional_answers_are_declared(harness: Harness) -> None:
     """Finding 6: 304 (If-None-Match) and 303 (landing page for browsers) were undeclared."""
     doc = harness.client.get("/api").json()
-    assert "304" in doc["paths"][f"{BASE}/items/{{action_id}}"]["get"]["responses"]
-    assert "304" in doc["paths"]["/collections/{collectionId}/items"]["get"]["responses"]
+    assert "304" in doc["paths"][ITEM]["get"]["responses"]
+    assert "304" in doc["paths"][ITEMS]["get"]["responses"]
     assert "303" in doc["paths"]["/"]["get"]["responses"]
     action = harness.actions[0]
     current = harness.store.get(action.id)
@@ -101,7 +103,7 @@ def test_writes_declare_bearer_auth_and_if_match(harness: Harness) -> None:
     """Finding 7: the bearer scheme and the If-Match header were not in the document."""
     doc = harness.client.get("/api").json()
     assert doc["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
-    put = doc["paths"][f"{BASE}/items/{{action_id}}"]["put"]
+    put = doc["paths"][ITEM]["put"]
     assert put["security"] == [{"HTTPBearer": []}]
     assert any(p["name"] == "If-Match" and p["in"] == "header" for p in put["parameters"])
 
@@ -109,7 +111,7 @@ def test_writes_declare_bearer_auth_and_if_match(harness: Harness) -> None:
 def test_action_bodies_are_described_by_a_feature_schema(harness: Harness) -> None:
     """Finding 8: bodies were `type: object`; the schema now names pillar, status, geometry."""
     doc = harness.client.get("/api").json()
-    body = doc["paths"][f"{BASE}/items/{{action_id}}"]["put"]["requestBody"]
+    body = doc["paths"][ITEM]["put"]["requestBody"]
     schema = body["content"]["application/geo+json"]["schema"]
     props = schema["properties"]["properties"]["properties"]
     assert set(props["pillar"]["enum"]) == {"siap", "sehat", "terhubung"}

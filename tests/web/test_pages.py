@@ -10,13 +10,19 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from geo.actions.model import Status
 from geo.settings import Settings
+from geo.vocabulary import K_DEFAULT, Status
 from web import vendor_assets
 from web.assets import MAP_PAGE_JS, PROFILE_JS, STATIC_DIR, module_urls
-from web.data import LEVELS, PILLARS
 from web.i18n import LANGUAGES, Translator, catalogue
-from web.pages import CLASSIFICATIONS, K_RANGE, _json_for_script, script_vocabulary
+from web.pages import (
+    CLASSIFICATIONS,
+    K_RANGE,
+    LEVELS,
+    PILLARS,
+    _json_for_script,
+    script_vocabulary,
+)
 
 JS_DIR = STATIC_DIR / "js"
 CLASSIC_SCRIPTS = {"draw-locale.js"}
@@ -99,7 +105,7 @@ def test_script_vocabulary() -> None:
     assert [w["id"] for w in vocabulary["classifications"]] == list(CLASSIFICATIONS)
     assert [w["id"] for w in vocabulary["statuses"]] == [str(s) for s in Status]
     assert vocabulary["status_default"] == "planned"
-    assert vocabulary["k"] == {"min": K_RANGE[0], "max": K_RANGE[1], "default": 5}
+    assert vocabulary["k"] == {"min": K_RANGE[0], "max": K_RANGE[1], "default": K_DEFAULT}
     assert vocabulary["statuses"][1]["label"] == catalogue("en")["status.in_progress"]
 
 

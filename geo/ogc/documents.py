@@ -1,0 +1,213 @@
+"""The OGC documents: conformance, the collections list, one collection's description.
+
+Every collection (a build layer, the actions, a pillar's coverage gaps) describes itself as a
+:class:`CollectionInfo`; :func:`collection_document` turns any of them into the one document
+shape, with the same links, extent, CRS, parameters and (for the admin layers) data dictionary.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from geo import generalise
+from geo.ogc.links import Hrefs, collection_links
+from geo.ogc.prose import property_title, score_title
+from geo.ogc.query import CRS84, Queryables
+from geo.params import MAX_OFFSET
+from geo.vocabulary import (
+    API_METHODS,
+    DEFAULT_CLASSIFY_BY,
+    K_DEFAULT,
+    K_MAX,
+    K_MIN,
+    Pillar,
+    Text,
+    score_column,
+)
+
+CONFORMANCE = (
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+)
+"""OGC API - Features Part 1 conformance classes implemented."""
+
+SCORE_FORMULA = (
+    "sum(w_i * scaled_i) / sum(w_i) over the inputs the unit has; null when the weight "
+    "present is below half the weight available; change the weights with ?weights=id:w,..."
+)
+
+
+@dataclass(frozen=True)
+class CollectionInfo:
+    """What a collection says about itself.
+
+    Attributes
+    ----------
+    id : str
+    title, description : Text
+    queryables : Queryables
+        What its items take (filters, zoom, datetime, weights, classes).
+    geometry_type : str or None
+        None for a table without geometry.
+    bbox : tuple of 4 floats, optional
+        Spatial extent in CRS84.
+    interval : tuple, optional
+        Temporal extent (ISO 8601 start and end).
+    size : int, optional
+        Number of features (None when it changes with every write).
+    feature_id : str
+        What a feature id is (``kode``, ``fid``, ``id``).
+    source : dict, optional
+        The catalogue source (licence, title, date, origin).
+    dictionary : tuple of dict
+        The data dictionary entries (admin layers).
+    writable : bool
+        Items can be created, replaced, updated and deleted (OGC API - Features Part 4).
+    """
+
+    id: str
+    title: Text
+    description: Text
+    queryables: Queryables
+    geometry_type: str | None
+    bbox: tuple[float, float, float, float] | None = None
+    interval: tuple[str | None, str | None] | None = None
+    size: int | None = None
+    feature_id: str = "fid"
+    source: Mapping[str, Any] | None = None
+    dictionary: Sequence[Mapping[str, Any]] = field(default_factory=tuple)
+    writable: bool = False
+
+
+def extent_of(info: CollectionInfo) -> dict[str, Any] | None:
+    """The OGC ``extent`` member (spatial bbox in CRS84, temporal interval where known)."""
+    extent: dict[str, Any] = {}
+    if info.bbox is not None:
+        extent["spatial"] = {"bbox": [list(info.bbox)], "crs": CRS84}
+    if info.interval is not None:
+        extent["temporal"] = {"interval": [list(info.interval)]}
+    return extent or None
+
+
+def dictionary_for(info: CollectionInfo, lang: str) -> list[dict[str, Any]]:
+    """The data dictionary of an admin collection, with ``title`` in ``lang``.
+
+    Covers the base properties (codes, names, population, area), the indicators (names,
+    units, formulas, sources, weights) and the pillar scores.
+    """
+    out: list[dict[str, Any]] = []
+    for name in info.queryables.properties:
+        title = property_title(name)
+        if title is not None:
+            out.append({"id": name, "title": title(lang), "kind": "base"})
+    for entry in info.dictionary:
+        out.append({"title": Text.pick(entry, "name", lang), "kind": "indicator", **entry})
+    for pillar in Pillar:
+        column = score_column(pillar)
+        if column in info.queryables.properties:
+            entry = {"id": column, "title": score_title(pillar)(lang), "kind": "score"}
+            out.append({**entry, "formula": SCORE_FORMULA})
+    return out
+
+
+def parameters_of(info: CollectionInfo, limit_max: int) -> dict[str, str]:
+    """The query parameters a collection's items take, in words."""
+    q = info.queryables
+    params: dict[str, str] = {
+        "limit": f"page size, 1..{limit_max} (larger values are lowered to {limit_max})",
+        "offset": f"features to skip, 0..{MAX_OFFSET} (next/prev links page through)",
+        "bbox": "minx,miny,maxx,maxy in CRS84",
+        "properties": "comma-separated property names to return",
+        "<property>=<value>": "equality filter on "
+        + ("any property" if set(q.filters) == set(q.properties) else ", ".join(q.filters)),
+        "f": "json (page), geojson or gpkg (file download of every matched feature)",
+        "lang": "id or en (also Accept-Language)",
+    }
+    if q.generalised:
+        params["zoom"] = (
+            f"0..{generalise.MAX_ZOOM}: geometry generalised for a web map at that zoom "
+            f"(topology kept for polygon coverages; full resolution from "
+            f"{generalise.FULL_RESOLUTION_ZOOM})"
+        )
+    if q.time is not None:
+        params["datetime"] = (
+            f"RFC 3339 instant or interval on '{q.time}' "
+            "(0001-01-01T00:00:00Z..9999-12-31T23:59:59Z)"
+        )
+    if q.scored:
+        params["weights"] = (
+            "indicator_id:weight,... (each 0 or 0.001..1000) to recompute the pillar scores"
+        )
+        params["classify"] = " | ".join(API_METHODS) + " (user with breaks)"
+        params["classify_by"] = f"numeric property to classify (default {DEFAULT_CLASSIFY_BY})"
+        params["k"] = f"number of classes, {K_MIN}..{K_MAX} (default {K_DEFAULT})"
+        params["breaks"] = f"up to {K_MAX} upper bounds for classify=user, e.g. 0.2,0.4,0.6"
+    return params
+
+
+def _source(info: CollectionInfo, lang: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    source = info.source or {}
+    origin = source.get("origin") or {}
+    described = {
+        "id": source.get("id"),
+        "title": (source.get("title") or {}).get(lang),
+        "date": source.get("date"),
+        "repository": origin.get("repository"),
+        "commit": origin.get("commit"),
+    }
+    return described, origin
+
+
+def collection_document(
+    info: CollectionInfo, hrefs: Hrefs, lang: str, *, limit_max: int
+) -> dict[str, Any]:
+    """The OGC ``/collections/{id}`` document of a collection.
+
+    Parameters
+    ----------
+    info : CollectionInfo
+    hrefs : Hrefs
+        Spells the links.
+    lang : {"id", "en"}
+    limit_max : int
+        Largest page (stated in the document).
+
+    Returns
+    -------
+    dict
+        id, title, description, links, extent, itemType, crs, storageCrs and the
+        Ketahanan members (geometryType, numberOfFeatures, featureId, properties, licence,
+        source, dataDictionary for the admin collections, parameters, writable).
+    """
+    origin: dict[str, Any] = {}
+    described: dict[str, Any] | None = None
+    if info.source is not None:
+        described, origin = _source(info, lang)
+    doc: dict[str, Any] = {
+        "id": info.id,
+        "title": info.title(lang),
+        "description": info.description(lang),
+        "links": collection_links(hrefs, info.id, lang, origin=origin.get("repository")),
+        "itemType": "feature",
+        "crs": [CRS84],
+        "storageCrs": CRS84,
+    }
+    extent = extent_of(info)
+    if extent is not None:
+        doc["extent"] = extent
+    doc["geometryType"] = info.geometry_type
+    if info.size is not None:
+        doc["numberOfFeatures"] = info.size
+    doc["featureId"] = info.feature_id
+    doc["properties"] = list(info.queryables.properties)
+    if described is not None:
+        doc["licence"] = (info.source or {}).get("licence")
+        doc["source"] = described
+    if info.queryables.scored:
+        doc["dataDictionary"] = dictionary_for(info, lang)
+    doc["parameters"] = parameters_of(info, limit_max)
+    doc["writable"] = info.writable
+    return doc

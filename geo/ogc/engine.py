@@ -1,0 +1,174 @@
+"""Running an items query on a collection held in memory: filter, re-score, classify, page.
+
+Scores with the request's weights are computed over every unit of the level (scaling is
+relative to the level) before filtering, starting from the weights the build scored with;
+classes are computed over the matched features (so every page shares one set of breaks).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from geo.classify import classify
+from geo.errors import NotFoundError
+from geo.ogc.collection import Collection
+from geo.ogc.query import ItemsQuery, Queryables, queryables_of_frame
+from geo.ogc.values import column_values
+from geo.scores import resolve_weights, score_units
+
+CLASS_RULE = (
+    "class i holds values in (breaks[i-1], breaks[i]]; class 0 values <= breaks[0]; "
+    "null values have class null"
+)
+
+
+def queryables(collection: Collection) -> Queryables:
+    """What the items of ``collection`` can be asked for (every column filters)."""
+    return queryables_of_frame(
+        collection.frame,
+        geometry=collection.geometry is not None,
+        generalised=collection.geometry is not None and not collection.is_points,
+        time=collection.time_column,
+        scored=collection.admin_level is not None,
+        indicators=frozenset(collection.definitions),
+    )
+
+
+@dataclass
+class QueryResult:
+    """Features a query matched, the page of them to return and computed properties."""
+
+    matched: np.ndarray
+    page: np.ndarray
+    overrides: dict[str, list[Any]] = field(default_factory=dict)
+    """Computed properties (scores with custom weights, ``class``) by name, for every feature."""
+    classification: dict[str, Any] | None = None
+
+
+def run_query(
+    collection: Collection, query: ItemsQuery, *, feature_id: str | None = None
+) -> QueryResult:
+    """Filter, score, classify and page a collection.
+
+    Parameters
+    ----------
+    collection : Collection
+    query : ItemsQuery
+    feature_id : str, optional
+        Select this one feature (404 when unknown).
+
+    Returns
+    -------
+    QueryResult
+
+    Raises
+    ------
+    NotFoundError
+        Unknown ``feature_id``.
+    InvalidParameterError
+        A classification that cannot be made (e.g. more classes than distinct values).
+    """
+    mask = _mask(collection, query, feature_id)
+    overrides: dict[str, list[Any]] = {}
+    if query.weights and collection.admin_level is not None:
+        overrides.update(_custom_scores(collection, dict(query.weights)))
+    matched = np.flatnonzero(mask)
+    classification: dict[str, Any] | None = None
+    if query.classify is not None and query.classify_by is not None:
+        classes, classification = _classes(collection, query, matched, overrides)
+        overrides["class"] = classes
+    page = matched[query.offset : query.offset + query.limit]
+    return QueryResult(matched, page, overrides, classification)
+
+
+def _mask(collection: Collection, query: ItemsQuery, feature_id: str | None) -> np.ndarray:
+    n = collection.size
+    mask = np.ones(n, dtype=bool)
+    if feature_id is not None:
+        pos = collection.index_of.get(feature_id)
+        if pos is None:
+            raise NotFoundError(f"no feature '{feature_id}' in collection '{collection.id}'")
+        mask[:] = False
+        mask[pos] = True
+    if query.bbox is not None:
+        hits = np.zeros(n, dtype=bool)
+        hits[collection.query_bbox(query.bbox)] = True
+        mask &= hits
+    for name, value in query.filters:
+        mask &= _filter_mask(collection.frame[name], value)
+    if query.datetime is not None and collection.time_column is not None:
+        mask &= _time_mask(collection.frame[collection.time_column], query.datetime)
+    return mask
+
+
+def _filter_mask(series: pd.Series, value: str) -> np.ndarray:
+    dtype = series.dtype
+    if pd.api.types.is_bool_dtype(dtype):
+        wanted = value.strip().lower() in ("true", "1")
+        return (series.astype(object) == wanted).to_numpy(dtype=bool)
+    if pd.api.types.is_numeric_dtype(dtype):
+        num = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        return np.asarray(num == float(value), dtype=bool)
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return np.array([t == value for t in column_values(series)], dtype=bool)
+    return (series.astype(object) == value).to_numpy(dtype=bool)
+
+
+def _time_mask(series: pd.Series, interval: tuple[str | None, str | None]) -> np.ndarray:
+    times = pd.to_datetime(series)
+    if times.dt.tz is None:
+        times = times.dt.tz_localize(UTC)
+    mask = times.notna().to_numpy().copy()
+    start, end = interval
+    if start is not None:
+        mask &= (times >= pd.Timestamp(start)).to_numpy(dtype=bool)
+    if end is not None:
+        mask &= (times <= pd.Timestamp(end)).to_numpy(dtype=bool)
+    return mask
+
+
+def _custom_scores(collection: Collection, weights: Mapping[str, float]) -> dict[str, list[Any]]:
+    """Scores with the request's weights on top of the weights the build scored with."""
+    assert collection.admin_level is not None
+    effective = resolve_weights(collection.definitions, collection.weights, dict(weights))
+    scores = score_units(
+        collection.frame, collection.admin_level, effective, definitions=collection.definitions
+    )
+    return {str(c): column_values(scores[c]) for c in scores.columns}
+
+
+def _classes(
+    collection: Collection,
+    query: ItemsQuery,
+    matched: np.ndarray,
+    overrides: Mapping[str, list[Any]],
+) -> tuple[list[Any], dict[str, Any]]:
+    """The class of every feature (None where not matched) and the classification member."""
+    assert query.classify is not None and query.classify_by is not None
+    by = query.classify_by
+    column = overrides.get(by)
+    source = (
+        pd.Series(column, dtype=float)
+        if column is not None
+        else pd.to_numeric(collection.frame[by], errors="coerce").astype(float)
+    )
+    values = source.iloc[matched].reset_index(drop=True)
+    result = classify(values, query.classify, k=query.k, breaks=query.breaks)
+    classes: list[Any] = [None] * collection.size
+    for pos, b in zip(matched.tolist(), result.bins, strict=True):
+        classes[pos] = b
+    member = {
+        "property": by,
+        "method": result.method,
+        "k": result.k,
+        "breaks": result.breaks,
+        "counts": result.counts,
+        "rule": CLASS_RULE,
+    }
+    return classes, member
