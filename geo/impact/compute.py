@@ -41,6 +41,13 @@ from geo.impact.hazard import (
     grid_class_areas,
     rw_state_class_areas,
 )
+from geo.impact.names import (
+    DICTIONARY_TABLE,
+    SCENARIO_TABLE,
+    SUMMARY_TABLE,
+    difference_layer,
+    scenario_layer,
+)
 from geo.impact.needs import NEED_COLUMNS
 from geo.impact.scenarios import (
     BASE_SCENARIO,
@@ -156,18 +163,18 @@ def compute_impact(
     scenarios = [impact.scenario for impact in impacts.values()]
     out: dict[str, gpd.GeoDataFrame | pd.DataFrame] = {}
     for sid, impact in impacts.items():
-        out[f"dampak_{sid}"] = impact.levels["all"]
+        out[scenario_layer(sid)] = impact.levels["all"]
     for sid, diff in differences.items():
-        out[f"dampak_selisih_{sid}"] = diff
-    out["dampak_ringkasan"] = summary(impacts)
-    out["dampak_skenario"] = pd.DataFrame(
+        out[difference_layer(sid)] = diff
+    out[SUMMARY_TABLE] = summary(impacts)
+    out[SCENARIO_TABLE] = pd.DataFrame(
         [
             {**s.to_record(), "caveats": json.dumps(list(s.caveats), ensure_ascii=False)}
             for s in scenarios
         ]
     )
     dictionary = impact_dictionary(scenarios, settings)
-    out["dampak_kamus"] = pd.DataFrame(
+    out[DICTIONARY_TABLE] = pd.DataFrame(
         [{**row, "caveats": json.dumps(row["caveats"], ensure_ascii=False)} for row in dictionary]
     )
     checks = {sid: reconcile(impact.levels["all"]) for sid, impact in impacts.items()}

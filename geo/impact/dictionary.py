@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from geo.impact.compare import DIFFERENCE_COLUMNS
 from geo.impact.exposure import AGE_GROUPS, SEX_GROUPS
+from geo.impact.names import difference_layer, scenario_layer
 from geo.impact.needs import NEEDS
 from geo.impact.scenarios import IMPACT_COLUMNS, Scenario
 
@@ -265,8 +267,9 @@ def impact_dictionary(scenarios: list[Scenario], settings: Any) -> list[dict[str
     Returns
     -------
     list of dict
-        Keys: ``collection``, ``column``, ``name_id``, ``name_en``, ``unit``, ``formula``,
-        ``aggregation``, ``date``, ``source``, ``caveats`` (list).
+        Keys: ``collection``, ``id`` (the column), ``kind`` (``impact``), ``name_id``,
+        ``name_en``, ``unit``, ``formula``, ``aggregation``, ``date``, ``source``, ``caveats``
+        (list).
     """
     rows: list[dict[str, Any]] = []
     entries = _scenario_entries(settings)
@@ -278,8 +281,9 @@ def impact_dictionary(scenarios: list[Scenario], settings: Any) -> list[dict[str
             caveats = [*entry["caveats"], *scenario.caveats] if entry["caveats"] else []
             rows.append(
                 {
-                    "collection": f"dampak_{scenario.id}",
-                    "column": column,
+                    "collection": scenario_layer(scenario.id),
+                    "id": column,
+                    "kind": "impact",
                     **entry,
                     "date": date,
                     "source": source,
@@ -287,12 +291,14 @@ def impact_dictionary(scenarios: list[Scenario], settings: Any) -> list[dict[str
                 }
             )
         if scenario.compare_with:
-            for column, entry in _difference_entries().items():
+            differences = _difference_entries()
+            for column in DIFFERENCE_COLUMNS:
                 rows.append(
                     {
-                        "collection": f"dampak_selisih_{scenario.id}",
-                        "column": column,
-                        **entry,
+                        "collection": difference_layer(scenario.id),
+                        "id": column,
+                        "kind": "impact",
+                        **differences[column],
                         "date": date,
                         "source": source,
                     }

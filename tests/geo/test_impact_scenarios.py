@@ -164,10 +164,10 @@ def test_summary_and_dictionary(result: Any) -> None:
     kamus = result.layers["dampak_kamus"]
     for name, frame in result.layers.items():
         if name.startswith("dampak_") and "tingkat" in frame.columns:
-            documented = set(kamus.loc[kamus["collection"] == name, "column"])
+            documented = set(kamus.loc[kamus["collection"] == name, "id"])
             expected = set(frame.columns) - {"geometry", *UNIT_COLUMNS}
             assert documented == expected, name
-    rice = kamus[(kamus["collection"] == "dampak_kini") & (kamus["column"] == "need_rice_kg")]
+    rice = kamus[(kamus["collection"] == "dampak_kini") & (kamus["id"] == "need_rice_kg")]
     assert "2.8 kg per person a week" in rice["formula"].iloc[0]
     assert "population 2019-06-30" in rice["date"].iloc[0]
     scen = result.layers["dampak_skenario"].set_index("id")
