@@ -15,6 +15,7 @@ import pandas as pd
 
 from geo.snapshot import BuildSnapshot
 from geo.vocabulary import Level
+from web.impact import ImpactTables
 
 
 @dataclass(frozen=True)
@@ -23,12 +24,18 @@ class BuildTables:
 
     kelurahan: pd.DataFrame
     dictionary: list[dict[str, Any]]
+    impact: ImpactTables | None = None
+    """The impact analysis's layers (None for a build without one)."""
 
     @classmethod
     def of(cls, snapshot: BuildSnapshot) -> BuildTables:
         """The tables of a build snapshot (no copy: the snapshot's own frames)."""
         kelurahan = snapshot.get(Level.kelurahan).frame
-        return cls(kelurahan=kelurahan, dictionary=list(snapshot.dictionary))
+        return cls(
+            kelurahan=kelurahan,
+            dictionary=list(snapshot.dictionary),
+            impact=ImpactTables.of(snapshot),
+        )
 
     def indicators(self, pillar: str | None = None) -> list[dict[str, Any]]:
         """Dictionary entries, optionally of one pillar."""

@@ -20,9 +20,19 @@ Lang: TypeAlias = Literal["id", "en"]
 
 @lru_cache
 def catalogue(lang: str) -> dict[str, str]:
-    """All strings of one language (falls back to Bahasa Indonesia for an unknown language)."""
+    """All strings of one language (falls back to Bahasa Indonesia for an unknown language).
+
+    ``locales/{lang}.json`` holds the map's strings; each page family may add its own part,
+    ``locales/{part}.{lang}.json`` (e.g. ``profiles.id.json``). A key in two files is an error.
+    """
     code = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
     strings: dict[str, str] = json.loads((LOCALES_DIR / f"{code}.json").read_text("utf-8"))
+    for part in sorted(LOCALES_DIR.glob(f"*.{code}.json")):
+        extra: dict[str, str] = json.loads(part.read_text("utf-8"))
+        twice = sorted(set(extra) & set(strings))
+        if twice:
+            raise ValueError(f"{part.name} repeats keys of the catalogue: {', '.join(twice)}")
+        strings.update(extra)
     return strings
 
 

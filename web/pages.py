@@ -36,6 +36,7 @@ from geo.vocabulary import (
     Text,
     score_column,
 )
+from web import impact as dampak
 from web.assets import (
     APP_CSS,
     FAVICON,
@@ -153,11 +154,20 @@ class MapParams:
     classification: str = CLASSIFICATIONS[0]
     k: int = K_DEFAULT
     lang: str = "id"
+    scenario: str | None = None
+    """The impact scenario (``skenario``) when the indicator is the impact choice."""
+    measure: str | None = None
+    """The impact measure (``ukuran``) when the indicator is the impact choice."""
 
     @property
     def column(self) -> str:
         """The column the choropleth shows: the indicator or the pillar score."""
         return self.indicator or SCORE_COLUMNS[self.pillar]
+
+    @property
+    def impact(self) -> bool:
+        """Whether the map shows the impact analysis (``indikator=dampak``)."""
+        return self.indicator == dampak.CHOICE
 
 
 def parse_map_params(
@@ -168,13 +178,19 @@ def parse_map_params(
     klasifikasi: str | None = None,
     k: str | None = None,
     lang: str | None = None,
+    skenario: str | None = None,
+    ukuran: str | None = None,
 ) -> MapParams:
     """Check the map page's query values.
+
+    ``indikator=dampak`` on the Siap map shows the impact analysis: ``skenario`` names the
+    scenario (default: the first, today), ``ukuran`` the measure (default: people affected).
 
     Raises
     ------
     PageParameterError
-        Unknown pillar, level, indicator or classification, or k out of range.
+        Unknown pillar, level, indicator, scenario, measure or classification, or k out of
+        range.
     """
     pillar = (pilar or MapParams.pillar).strip().lower()
     if pillar not in PILLARS:
@@ -184,8 +200,16 @@ def parse_map_params(
         raise PageParameterError("tingkat", f"use one of {', '.join(LEVELS)}")
     indicator = (indikator or "").strip() or None
     known = {d["id"] for d in tables.indicators(pillar)} | {SCORE_COLUMNS[pillar]}
+    if pillar == Pillar.siap:
+        known.add(dampak.CHOICE)
     if indicator is not None and indicator not in known:
         raise PageParameterError("indikator", f"not an indicator of pillar {pillar}")
+    scenario = measure = None
+    if indicator == dampak.CHOICE:
+        try:
+            scenario, measure = dampak.parse_choice(tables.impact, skenario, ukuran)
+        except dampak.ImpactChoiceError as exc:
+            raise PageParameterError(exc.field, exc.message) from None
     if indicator == SCORE_COLUMNS[pillar]:
         indicator = None
     method = (klasifikasi or MapParams.classification).strip().lower()
@@ -197,7 +221,9 @@ def parse_map_params(
         raise PageParameterError("k", "must be a whole number") from None
     if not K_RANGE[0] <= classes <= K_RANGE[1]:
         raise PageParameterError("k", f"must be between {K_RANGE[0]} and {K_RANGE[1]}")
-    return MapParams(pillar, level, indicator, method, classes, normalise_lang(lang))
+    return MapParams(
+        pillar, level, indicator, method, classes, normalise_lang(lang), scenario, measure
+    )
 
 
 def _json_for_script(data: Any) -> str:
@@ -292,7 +318,8 @@ def map_page(settings: Settings, tables: BuildTables, params: MapParams) -> str:
                 "unit": d.get("unit") or "",
             }
             for d in tables.indicators(params.pillar)
-        ],
+        ]
+        + _impact_choices(tables, params, t),
         "classification": params.classification,
         "k": params.k,
         "profiles": params.level == PROFILE_LEVEL,  # a unit click opens its profile
@@ -308,9 +335,21 @@ def map_page(settings: Settings, tables: BuildTables, params: MapParams) -> str:
         "nameFields": NAME_FIELDS,
         "kelurahan": tables.search_index(),
     }
+    if params.impact and tables.impact is not None:
+        assert params.scenario is not None and params.measure is not None
+        config.update(
+            dampak.map_config(tables.impact, params.scenario, params.measure, params.level, t)
+        )
     _finish_figure(fmap, t, config)
     page: str = fmap.get_root().render()
     return page.replace("<html>", f'<html lang="{t.lang}">', 1)
+
+
+def _impact_choices(tables: BuildTables, params: MapParams, t: Translator) -> list[dict[str, Any]]:
+    """The impact choice of the Siap map's indicator list (when the build has one)."""
+    if params.pillar != Pillar.siap or tables.impact is None:
+        return []
+    return [{"id": dampak.CHOICE, "name": t("impact.choice"), "unit": ""}]
 
 
 def _finish_figure(fmap: folium.Map, t: Translator, config: dict[str, Any]) -> None:
@@ -454,6 +493,7 @@ def profile_page(
         scores=scores,
         total=total,
         indicators=indicators,
+        impact=dampak.profile_section(tables.impact, str(row["kode"]), t, _format),
         config_json=_json_for_script(config),
         leaflet_js=LEAFLET_JS,
         leaflet_css=LEAFLET_CSS,

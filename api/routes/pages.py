@@ -60,6 +60,12 @@ def peta(
     ] = None,
     k: Annotated[str | None, Query(description=f"number of classes, {K_MIN}-{K_MAX}")] = None,
     lang: Annotated[str | None, Query(description="id (default) or en")] = None,
+    skenario: Annotated[
+        str | None, Query(description="impact scenario with indikator=dampak (default kini)")
+    ] = None,
+    ukuran: Annotated[
+        str | None, Query(description="impact measure with indikator=dampak (default affected)")
+    ] = None,
 ) -> HTMLResponse:
     """Pillar risk map (HTML page; layers load from the items routes)."""
     tables = _tables_or_page(request, lang)
@@ -69,7 +75,9 @@ def peta(
         if k is not None and k != "" and not _ASCII_NUMBER.fullmatch(k):
             # int() would read other scripts' digits ("١٥" is 15) and overflow on long text
             raise PageParameterError("k", "must be a whole number (digits 0-9)")
-        params = parse_map_params(tables, pilar, tingkat, indikator, klasifikasi, k, lang)
+        params = parse_map_params(
+            tables, pilar, tingkat, indikator, klasifikasi, k, lang, skenario, ukuran
+        )
     except PageParameterError as exc:
         message = f"{exc.field}: {exc.message}"
         return HTMLResponse(error_page(400, "error.bad_parameter", message, lang), 400)

@@ -48,7 +48,7 @@ from geo.impact.names import (
     difference_layer,
     scenario_layer,
 )
-from geo.impact.needs import NEED_COLUMNS
+from geo.impact.needs import NEED_COLUMNS, NEEDS
 from geo.impact.scenarios import (
     BASE_SCENARIO,
     BUILTIN_SCENARIOS,
@@ -167,9 +167,14 @@ def compute_impact(
     for sid, diff in differences.items():
         out[difference_layer(sid)] = diff
     out[SUMMARY_TABLE] = summary(impacts)
+    used = json.dumps(parameters(settings))
     out[SCENARIO_TABLE] = pd.DataFrame(
         [
-            {**s.to_record(), "caveats": json.dumps(list(s.caveats), ensure_ascii=False)}
+            {
+                **s.to_record(),
+                "caveats": json.dumps(list(s.caveats), ensure_ascii=False),
+                "parameters": used,
+            }
             for s in scenarios
         ]
     )
@@ -179,6 +184,20 @@ def compute_impact(
     )
     checks = {sid: reconcile(impact.levels["all"]) for sid, impact in impacts.items()}
     return ImpactResult(out, impacts, differences, dictionary, checks)
+
+
+def parameters(settings: Any) -> dict[str, float]:
+    """The thresholds, rates and per-person quantities a build used, by setting name."""
+    names = (
+        "impact_low_min_m",
+        "impact_medium_min_m",
+        "impact_high_min_m",
+        "impact_displacement_low",
+        "impact_displacement_medium",
+        "impact_displacement_high",
+        *(need.setting for need in NEEDS),
+    )
+    return {name: float(getattr(settings, name)) for name in names}
 
 
 def summary(impacts: Mapping[str, ScenarioImpact]) -> pd.DataFrame:

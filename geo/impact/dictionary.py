@@ -47,18 +47,26 @@ _CLASS_NAMES = {
 }
 
 
-def _class_rule(key: str, settings: Any) -> str:
+def _class_rule(key: str, settings: Any, kind: str) -> str:
+    if kind == "rw_states":
+        return {
+            "unaffected": "RW not marked flooded, or state 1 (depth unknown)",
+            "low": "RW state 2 (10-70 cm)",
+            "medium": "RW state 3 (71-150 cm)",
+            "high": "RW state 4 (over 150 cm)",
+            "nodata": "no RW data (outside the mainland RW area)",
+        }[key]
     low, medium, high = (
         settings.impact_low_min_m,
         settings.impact_medium_min_m,
         settings.impact_high_min_m,
     )
     return {
-        "unaffected": f"depth <= {low:g} m (or no flood; RW state 1 or not marked)",
-        "low": f"{low:g} m < depth <= {medium:g} m (RW state 2)",
-        "medium": f"{medium:g} m < depth <= {high:g} m (RW state 3)",
-        "high": f"depth > {high:g} m (RW state 4)",
-        "nodata": "cells without a value, or outside the hazard's extent",
+        "unaffected": f"depth <= {low:g} m (or no flood)",
+        "low": f"{low:g} m < depth <= {medium:g} m",
+        "medium": f"{medium:g} m < depth <= {high:g} m",
+        "high": f"depth > {high:g} m",
+        "nodata": "cells without a value, or outside the grid",
     }[key]
 
 
@@ -80,7 +88,7 @@ def _entry(
     }
 
 
-def _scenario_entries(settings: Any) -> dict[str, dict[str, Any]]:
+def _scenario_entries(settings: Any, kind: str) -> dict[str, dict[str, Any]]:
     rates = {
         "low": settings.impact_displacement_low,
         "medium": settings.impact_displacement_medium,
@@ -131,14 +139,14 @@ def _scenario_entries(settings: Any) -> dict[str, dict[str, Any]]:
             f"Penduduk {cid}",
             f"People, {cen}",
             "persons",
-            f"{SPREAD}; class: {_class_rule(key, settings)}",
+            f"{SPREAD}; class: {_class_rule(key, settings, kind)}",
         )
         e[f"area_{key}_km2"] = _entry(
             f"Luas {cid}",
             f"Area, {cen}",
             "km²",
             "area (METRIC_CRS) of the grid cells whose centre is in the unit, or of the "
-            f"flooded RW polygons' part in it; class: {_class_rule(key, settings)}",
+            f"flooded RW polygons' part in it; class: {_class_rule(key, settings, kind)}",
             SUM,
             (),
         )
@@ -272,8 +280,8 @@ def impact_dictionary(scenarios: list[Scenario], settings: Any) -> list[dict[str
         (list).
     """
     rows: list[dict[str, Any]] = []
-    entries = _scenario_entries(settings)
     for scenario in scenarios:
+        entries = _scenario_entries(settings, scenario.kind)
         date = f"hazard {scenario.hazard_date}; population {POPULATION_DATE}"
         source = f"{scenario.source}; population_dukcapil_2019"
         for column in IMPACT_COLUMNS:

@@ -1,5 +1,7 @@
 /*
- * The choropleth: every unit of the page's level from GET /collections/{level}/items, asked
+ * The choropleth: every unit of the page's level from GET /collections/{level}/items (or, when
+ * the page config names a `source`, from that collection with its filters: the impact layers
+ * hold every level, picked with tingkat=<level>), asked
  * for with classify/classify_by/k so that the server returns each unit's `class` and the
  * classification (breaks, counts). A unit is filled with cfg.styles.ramps[k][class]; the
  * script never works a class out itself, so the map always shows the server's classes.
@@ -11,6 +13,7 @@ import { P, fetchAll, itemsUrl, query, zoomOf } from "./api.js";
 import { cfg, el, fmt, t, toast } from "./page.js";
 
 const column = cfg.indicator.id;
+const source = cfg.source || { collection: cfg.level, filters: {} };
 
 function unitStyle(cls, ramp) {
   if (cls === null || cls === undefined) {
@@ -38,6 +41,7 @@ function itemsQuery(zoom) {
     [P.classify_property]: column,
     [P.k]: cfg.k,
     [P.lang]: cfg.lang,
+    ...source.filters,
   };
 }
 
@@ -74,7 +78,7 @@ export function createChoropleth({ map, group, onLoaded, onAddAction }) {
     const zoom = zoomOf(map);
     document.body.setAttribute("data-choropleth", "loading");
     try {
-      const { features, first } = await fetchAll(itemsUrl(cfg.level, itemsQuery(zoom)));
+      const { features, first } = await fetchAll(itemsUrl(source.collection, itemsQuery(zoom)));
       const { classification } = first;
       const ramp = cfg.styles.ramps[String(classification.k)];
       byCode = {};

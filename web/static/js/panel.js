@@ -12,12 +12,17 @@ export function pageUrl(changes) {
   const params = {
     pilar: cfg.pillar,
     tingkat: cfg.level,
-    indikator: cfg.indicator.score ? "" : cfg.indicator.id,
+    indikator: cfg.indicator.score ? "" : currentIndicator(),
     klasifikasi: cfg.classification,
     k: cfg.k,
     lang: cfg.lang,
+    ...(cfg.impact ? { skenario: cfg.impact.scenario, ukuran: cfg.impact.measure } : {}),
     ...changes,
   };
+  if (params.indikator !== (cfg.impact ? cfg.impact.choice : null)) {
+    params.skenario = "";
+    params.ukuran = "";
+  }
   if (params.k === cfg.vocabulary.k.default) {
     params.k = "";
   }
@@ -41,15 +46,35 @@ function select(name, text, options, current, onChange) {
 
 const words = (kind) => cfg.vocabulary[kind].map((w) => [w.id, w.label]);
 
+/* The indikator value of this map: the impact choice shows a measure, not an indicator. */
+function currentIndicator() {
+  return cfg.impact ? cfg.impact.choice : cfg.indicator.id;
+}
+
+/* The impact choice's scenario and measure choosers (only on an impact map). */
+function impactChoosers() {
+  if (!cfg.impact) {
+    return [];
+  }
+  const pairs = (list) => list.map((w) => [w.id, w.label]);
+  return [
+    select("skenario", t("impact.scenario"), pairs(cfg.impact.scenarios), cfg.impact.scenario,
+      (v) => go({ skenario: v, ukuran: "" })),
+    select("ukuran", t("impact.measure"), pairs(cfg.impact.measures), cfg.impact.measure,
+      (v) => go({ ukuran: v })),
+  ];
+}
+
 function choosers() {
   const indicators = [["", t("indicator.score")], ...cfg.indicators.map((i) => [i.id, i.name])];
-  const current = cfg.indicator.score ? "" : cfg.indicator.id;
+  const current = cfg.indicator.score ? "" : currentIndicator();
   return [
     select("pilar", t("pillar.label"), words("pillars"), cfg.pillar, (v) =>
       go({ pilar: v, indikator: "" }),
     ),
     select("tingkat", t("level.label"), words("levels"), cfg.level, (v) => go({ tingkat: v })),
     select("indikator", t("indicator.label"), indicators, current, (v) => go({ indikator: v })),
+    ...impactChoosers(),
     select("klasifikasi", t("classification.label"), words("classifications"),
       cfg.classification, (v) => go({ klasifikasi: v })),
   ];
