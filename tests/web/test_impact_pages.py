@@ -4,35 +4,25 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pyogrio
 import pytest
+import test_pages
 from fastapi.testclient import TestClient
 from test_browser import legend_breaks, open_map, page_config, unit_paths
 
-from api.app import create_app
 from geo.settings import Settings
 
 pytestmark = pytest.mark.realdata
 
 CONFIG = re.compile(r'<script type="application/json" id="ketahanan-config">(.*?)</script>', re.S)
+web_client = test_pages.web_client
+"""The app over the session's build, the fixture the other page tests use."""
+
 PEJAGALAN = "31.72.01.1004"
 """The kelurahan the planned works help most (gain_rank 1)."""
-
-
-@pytest.fixture(scope="module")
-def web_client(
-    real_build: Settings, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[TestClient]:
-    tmp = tmp_path_factory.mktemp("impact-pages")
-    settings = real_build.model_copy(
-        update={"database_url": f"sqlite:///{tmp / 'a.sqlite'}", "basemap_url": "none"}
-    )
-    with TestClient(create_app(settings)) as client:
-        yield client
 
 
 def _config(html: str) -> dict[str, Any]:
