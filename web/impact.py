@@ -248,7 +248,11 @@ def _difference(
     if row is None:
         return None
     layer = impact.collections[difference_layer(sid)]
-    same_level = sum(1 for r in layer.records if r.get("tingkat") == row.get("tingkat"))
+    ranked = sum(
+        1
+        for r in layer.records
+        if r.get("tingkat") == row.get("tingkat") and r.get("gain_rank") is not None
+    )
     lang = t.lang
     return {
         "compared_with": row.get("dibanding"),
@@ -258,7 +262,7 @@ def _difference(
         "change": row.get("change"),
         "change_label": t(f"impact.change.{row.get('change')}") if row.get("change") else "",
         "rank": None if row.get("gain_rank") is None else int(row["gain_rank"]),
-        "of": same_level,
+        "of": ranked,
     }
 
 

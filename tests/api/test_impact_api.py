@@ -113,6 +113,9 @@ def test_gpkg_download_keeps_the_numbers(
     assert len(got) == len(built) == 317
     assert got["affected"].sum() == built["affected"].sum()
     assert {"need_rice_kg", "displaced_age_65plus", "tingkat"} <= set(got.columns)
+    dictionary = pyogrio.read_dataframe(path, layer="data_dictionary").set_index("id")
+    assert "largest remainder" in dictionary.loc["people_high", "formula"]
+    assert "2019-06-30" in dictionary.loc["people_high", "date"]
 
 
 def test_ogrinfo_and_owslib_read_an_impact_collection(live_server: str) -> None:

@@ -11,6 +11,8 @@ import pyogrio
 import pytest
 import test_pages
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from test_browser import legend_breaks, open_map, page_config, unit_paths
 
 from geo.settings import Settings
@@ -89,6 +91,24 @@ def test_a_bad_impact_parameter_is_a_friendly_400(
     assert field in r.text and "<script>" not in r.text
 
 
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    skenario=st.one_of(st.none(), st.text(max_size=40), st.sampled_from(["kini", "rencana"])),
+    ukuran=st.one_of(st.none(), st.text(max_size=40), st.sampled_from(["no_longer_affected"])),
+    tingkat=st.sampled_from(["kelurahan", "kota", "desa"]),
+)
+def test_any_impact_parameter_is_a_page_or_a_400(
+    web_client: TestClient, skenario: str | None, ukuran: str | None, tingkat: str
+) -> None:
+    params = {"pilar": "siap", "indikator": "dampak", "tingkat": tingkat}
+    params |= {k: v for k, v in (("skenario", skenario), ("ukuran", ukuran)) if v is not None}
+    r = web_client.get("/peta", params=params)
+    assert r.status_code in (200, 400), r.status_code
+    assert "Traceback" not in r.text
+
+
 def test_the_profile_has_an_impact_report(web_client: TestClient, real_build: Settings) -> None:
     html = web_client.get(f"/kelurahan/{PEJAGALAN}", params={"lang": "en"}).text
     section = html[html.index('id="dampak"') :]
@@ -102,7 +122,7 @@ def test_the_profile_has_an_impact_report(web_client: TestClient, real_build: Se
     rice = -(-float(row["need_rice_kg"]) // 1)
     assert f"{int(rice):,} kg a week" in section
     assert "low above 0.1 m up to 0.7 m" in section and "1 % of the people" in section
-    assert "Gain rank 1 of 267" in section  # the works help Pejagalan most
+    assert "Gain rank 1 of 261" in section  # the works help Pejagalan most (of 261 with data)
     assert "Perka 7/2008" in section and "30 June 2019" in section
     seribu = web_client.get("/kelurahan/31.01.01.1001").text
     assert "Tidak ada data bahaya untuk wilayah ini." in seribu  # no grid there: no data
