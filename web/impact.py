@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from geo.impact.names import SCENARIO_TABLE, difference_layer, scenario_layer
+from geo.impact.names import DICTIONARY_TABLE, SCENARIO_TABLE, difference_layer, scenario_layer
 from geo.ogc.collection import Collection
 from geo.ogc.values import parse_json_cell
 from geo.snapshot import BuildSnapshot
@@ -150,6 +150,7 @@ def map_config(
             "name": f"{name} · {Text.pick(record, 'name', t.lang)}",
             "unit": entry.get("unit") or "",
             "score": False,
+            "about": about(entry, record, layer),
         },
         "impact": {
             "choice": CHOICE,
@@ -161,8 +162,59 @@ def map_config(
             "measures": [
                 {"id": m, "label": t(f"impact.measure.{m}")} for m in impact.measures(scenario)
             ],
+            "ranking": ranking(impact, scenario, level),
         },
     }
+
+
+def about(entry: Mapping[str, Any], record: Mapping[str, Any], layer: str) -> dict[str, Any]:
+    """How a measure is computed, from which data of which date, and its caveats.
+
+    Read from the build's data dictionary entry of the measure (``entry``) and the
+    scenario's record, so the map states what the served build computed.
+    """
+    caveats = [*(entry.get("caveats") or []), *(record.get("caveats") or [])]
+    return {
+        "formula": entry.get("formula") or "",
+        "aggregation": entry.get("aggregation") or "",
+        "date": entry.get("date") or "",
+        "source": entry.get("source") or record.get("source") or "",
+        "caveats": list(dict.fromkeys(caveats)),  # once each, in order
+        "dictionary": f"/collections/{DICTIONARY_TABLE}/items?collection={layer}&f=json",
+    }
+
+
+RANKED = 10
+"""How many of the units that gain most the map lists."""
+
+
+def ranking(impact: ImpactTables, scenario: str, level: str) -> dict[str, Any] | None:
+    """The units of a level that gain most from a scenario, and those that gain nothing or lose.
+
+    Returns
+    -------
+    dict or None
+        ``gain``: the first :data:`RANKED` units by ``gain_rank`` whose ``change`` is ``gain``
+        or ``mixed``; ``nogain``: every unit whose ``change`` is ``none`` or ``loss``, the one
+        that loses most first; ``ranked``: how many units have a rank. Each unit has
+        ``kode``, ``nama``, ``rank``, ``change``, ``no_longer_affected`` and
+        ``moved_out_of_high``. None for a scenario not compared with today.
+    """
+    layer = impact.collections.get(difference_layer(scenario))
+    if layer is None:
+        return None
+    rows = sorted(
+        (r for r in layer.records if r.get("tingkat") == level and r.get("gain_rank") is not None),
+        key=lambda r: int(r["gain_rank"]),
+    )
+
+    def unit(r: Mapping[str, Any]) -> dict[str, Any]:
+        keys = ("kode", "nama", "change", "no_longer_affected", "moved_out_of_high")
+        return {"rank": int(r["gain_rank"]), **{k: r.get(k) for k in keys}}
+
+    gain = [unit(r) for r in rows if r.get("change") in ("gain", "mixed")][:RANKED]
+    nogain = [unit(r) for r in reversed(rows) if r.get("change") in ("none", "loss")]
+    return {"gain": gain, "nogain": nogain, "ranked": len(rows)}
 
 
 def _number(fmt: Formatter, value: Any, lang: str, decimals: int = 0) -> str:
@@ -209,7 +261,6 @@ def _scenario_section(
     needs = []
     for column, unit_text in NEEDS:
         value = unit.get(column)
-        entry = impact.entry(scenario_layer(sid), column) or {}
         whole = None if value is None else int(-(-float(value) // 1))  # rounded up
         needs.append(
             {
@@ -217,7 +268,7 @@ def _scenario_section(
                 "label": t(f"impact.need.{column}"),
                 "value": _number(fmt, whole, lang),
                 "unit": unit_text,
-                "per": entry.get("unit", ""),
+                "per": t(f"impact.need_unit.{column}"),  # the dictionary's unit, translated
             }
         )
     return {

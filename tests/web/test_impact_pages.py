@@ -13,9 +13,11 @@ import test_pages
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_browser import legend_breaks, open_map, page_config, unit_paths
+from test_browser import ARTIFACTS, legend_breaks, open_map, page_config, unit_paths
 
+from geo.impact.needs import NEEDS
 from geo.settings import Settings
+from web.i18n import catalogue
 
 pytestmark = pytest.mark.realdata
 
@@ -161,4 +163,138 @@ def test_the_dampak_map_draws_the_servers_classes(watched: Any, web_app: Any) ->
     page.wait_for_selector("body[data-choropleth=ready]")
     assert page_config(page)["impact"]["measure"] == "affected"  # feb2017 has no difference
     assert page.locator("path.ketahanan-unit").count() == 267
+    assert watched.problems() == []
+
+
+def _served(web_app: Any, layer: str, **params: Any) -> list[dict[str, Any]]:
+    """Every feature's properties of an impact collection, as the API serves them."""
+    r = httpx.get(
+        f"{web_app.base}/collections/{layer}/items",
+        params={"limit": 1000, **params},
+        timeout=30,
+    )
+    r.raise_for_status()
+    return [f["properties"] for f in r.json()["features"]]
+
+
+def test_the_map_ranks_who_gains_and_who_does_not(web_client: TestClient) -> None:
+    kelurahan = _config(web_client.get("/peta?pilar=siap&indikator=dampak&skenario=rencana").text)[
+        "impact"
+    ]["ranking"]
+    gain, nogain = kelurahan["gain"], kelurahan["nogain"]
+    assert [u["rank"] for u in gain] == list(range(1, 11))  # the ten that gain most, in order
+    assert gain[0]["kode"] == PEJAGALAN and gain[0]["nama"] == "Pejagalan"
+    gained = [u["no_longer_affected"] for u in gain]
+    assert gained == sorted(gained, reverse=True)
+    assert {u["change"] for u in nogain} <= {"none", "loss"} and len(nogain) > 0
+    ranks = [u["rank"] for u in nogain]
+    assert ranks == sorted(ranks, reverse=True)  # the unit that loses most first
+    assert all(u["no_longer_affected"] <= 0 for u in nogain)
+    assert kelurahan["ranked"] == 261
+    kota = _config(
+        web_client.get("/peta?pilar=siap&indikator=dampak&skenario=rencana&tingkat=kota").text
+    )["impact"]["ranking"]
+    assert kota["ranked"] == 5 and len(kota["gain"]) == 5  # Kepulauan Seribu: no hazard data
+    for other in ("kini", "feb2017"):  # not compared with today: nothing to rank
+        page = web_client.get(f"/peta?pilar=siap&indikator=dampak&skenario={other}").text
+        assert _config(page)["impact"]["ranking"] is None
+
+
+def test_the_map_states_each_figures_formula_date_and_caveats(web_client: TestClient) -> None:
+    for skenario, ukuran, layer in (
+        ("kini", "people_high", "dampak_kini"),
+        ("rencana", "moved_out_of_high", "dampak_selisih_rencana"),
+        ("feb2017", "displaced", "dampak_feb2017"),
+    ):
+        query = {"pilar": "siap", "indikator": "dampak", "skenario": skenario, "ukuran": ukuran}
+        about = _config(web_client.get("/peta", params=query).text)["indicator"]["about"]
+        entry = web_client.get(
+            "/collections/dampak_kamus/items", params={"collection": layer, "id": ukuran}
+        ).json()["features"]
+        assert len(entry) == 1
+        assert about["formula"] == entry[0]["properties"]["formula"] != ""
+        assert about["date"] == entry[0]["properties"]["date"]
+        assert "population 2019-06-30" in about["date"]
+        assert about["caveats"] and "An estimate" in about["caveats"][0]
+        assert web_client.get(about["dictionary"]).json()["numberMatched"] > 10
+    rw = _config(web_client.get("/peta?pilar=siap&indikator=dampak&skenario=feb2017").text)
+    assert any("Kepulauan Seribu has no data" in c for c in rw["indicator"]["about"]["caveats"])
+
+
+def test_the_needs_units_are_the_dictionarys_in_each_language(
+    web_client: TestClient, real_build: Settings
+) -> None:
+    kamus = pyogrio.read_dataframe(real_build.build_path, layer="dampak_kamus")
+    units = kamus[kamus["collection"] == "dampak_kini"].set_index("id")["unit"]
+    english, bahasa = catalogue("en"), catalogue("id")
+    for need in NEEDS:
+        assert english[f"impact.need_unit.{need.column}"] == units[need.column]
+        assert bahasa[f"impact.need_unit.{need.column}"] != units[need.column]
+    section = web_client.get(f"/kelurahan/{PEJAGALAN}").text
+    section = section[section.index('id="dampak"') :]
+    assert "kg per minggu" in section and "a week" not in section
+
+
+def test_the_dampak_map_explains_and_ranks_in_the_browser(watched: Any, web_app: Any) -> None:
+    query = "?pilar=siap&indikator=dampak&skenario=rencana&ukuran=no_longer_affected&lang=en"
+    page = open_map(watched, web_app, query)
+    about = page.locator("#ketahanan-about")
+    assert not about.evaluate("d => d.open")
+    about.locator("summary").click()
+    kamus = _served(
+        web_app, "dampak_kamus", collection="dampak_selisih_rencana", id="no_longer_affected"
+    )[0]
+    assert about.locator(".about-formula").inner_text() == f"Formula: {kamus['formula']}"
+    assert about.locator(".about-date").inner_text() == f"Data date: {kamus['date']}"
+    caveats = about.locator(".about-caveats li").all_inner_texts()
+    assert caveats[: len(json.loads(kamus["caveats"]))] == json.loads(kamus["caveats"])
+    assert any("HKV" in c for c in caveats)  # and the scenario's own
+    rows = [
+        r
+        for r in _served(web_app, "dampak_selisih_rencana", tingkat="kelurahan")
+        if r["gain_rank"] is not None
+    ]
+    rows.sort(key=lambda r: r["gain_rank"])
+    gain = [r["kode"] for r in rows if r["change"] in ("gain", "mixed")][:10]
+    nogain = [r["kode"] for r in reversed(rows) if r["change"] in ("none", "loss")]
+    ranking = page.locator("#ketahanan-ranking")
+    ranking.locator("summary").click()
+    shown = ranking.locator("#ranking-gain li").evaluate_all("ls => ls.map(l => l.dataset.kode)")
+    assert shown == gain
+    shown = ranking.locator("#ranking-nogain li").evaluate_all("ls => ls.map(l => l.dataset.kode)")
+    assert shown == nogain
+    first = ranking.locator("#ranking-gain li").first
+    assert first.inner_text().startswith("Pejagalan +52,424")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "peta-dampak-desktop.png"))
+    first.locator("a").click()
+    page.wait_for_url(f"**/kelurahan/{PEJAGALAN}?lang=en")
+    page.wait_for_selector("#dampak")
+    assert watched.problems() == []
+
+
+def test_the_dampak_map_and_profile_fit_a_phone(watched: Any, web_app: Any) -> None:
+    page = watched.page
+    page.set_viewport_size({"width": 390, "height": 844})
+    page = open_map(watched, web_app, "?pilar=siap&indikator=dampak&skenario=rencana")
+    page.locator("#ketahanan-ranking summary").click()
+    page.locator("#ketahanan-about summary").click()
+    for box in ("#ketahanan-panel", "#ketahanan-legend"):
+        edge = page.locator(box).bounding_box()
+        assert edge is not None and edge["x"] >= 0 and edge["x"] + edge["width"] <= 390, box
+    # the opened lists scroll inside their box instead of running off the screen
+    panel = page.locator("#ketahanan-panel").bounding_box()
+    assert panel is not None and panel["y"] + panel["height"] <= 844
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "peta-dampak-phone.png"))
+    page.goto(f"{web_app.base}/kelurahan/{PEJAGALAN}")
+    section = page.locator("#dampak")
+    section.scroll_into_view_if_needed()
+    edge = section.bounding_box()
+    assert edge is not None and edge["x"] + edge["width"] <= 390
+    tables = section.locator("table").evaluate_all(
+        "ts => ts.map(t => t.getBoundingClientRect().right)"
+    )
+    assert tables and max(tables) <= 390
+    page.screenshot(path=str(ARTIFACTS / "profil-dampak-phone.png"), full_page=True)
     assert watched.problems() == []

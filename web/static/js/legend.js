@@ -15,6 +15,25 @@ function classRow(upper, i, lower, colour, count) {
   ]);
 }
 
+/* How an impact figure is computed, from which data of which date, and its caveats (the
+ * build's data dictionary, as web/impact.py puts it in the config). */
+function aboutBox(about) {
+  const line = (key, text) =>
+    text ? el("p", { className: `about-${key}` }, [
+      el("strong", { text: `${t(`impact.about.${key}`)}: ` }), document.createTextNode(text),
+    ]) : null;
+  return el("details", { id: "ketahanan-about", className: "legend-about" }, [
+    el("summary", { text: t("impact.about") }),
+    line("formula", about.formula),
+    line("aggregation", about.aggregation),
+    line("date", about.date),
+    line("source", about.source),
+    el("p", {}, [el("strong", { text: `${t("impact.about.caveats")}:` })]),
+    el("ul", { className: "about-caveats" }, about.caveats.map((c) => el("li", { text: c }))),
+    el("a", { href: about.dictionary, text: t("impact.dictionary") }),
+  ]);
+}
+
 export function createLegend(map) {
   const box = el("div", { id: "ketahanan-legend", className: "ketahanan-legend" }, [
     el("p", { className: "muted", text: t("legend.loading") }),
@@ -48,6 +67,9 @@ export function createLegend(map) {
     );
     if (indicator.score) {
       box.append(el("p", { className: "muted", text: t("legend.score_note") }));
+    }
+    if (indicator.about) {
+      box.append(aboutBox(indicator.about));
     }
   }
 

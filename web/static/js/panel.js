@@ -5,7 +5,7 @@
  * Calls no API.
  */
 import { query } from "./api.js";
-import { cfg, el, t } from "./page.js";
+import { cfg, el, fmt, t } from "./page.js";
 
 /* The /peta URL of this map with some of its parameters changed. */
 export function pageUrl(changes) {
@@ -80,6 +80,33 @@ function choosers() {
   ];
 }
 
+/* The ordered lists of the units that gain most from a scenario and those that gain nothing
+ * or lose (only for a scenario compared with today; web/impact.py ranks them). */
+function rankingBox() {
+  const ranking = cfg.impact ? cfg.impact.ranking : null;
+  if (!ranking) {
+    return null;
+  }
+  const signed = (v) => (typeof v === "number" && v > 0 ? `+${fmt(v)}` : fmt(v));
+  const item = (u) => el("li", { "data-kode": u.kode, "data-rank": String(u.rank) }, [
+    cfg.profiles
+      ? el("a", { href: `/kelurahan/${encodeURIComponent(u.kode)}?lang=${cfg.lang}`, text: u.nama })
+      : el("span", { text: u.nama }),
+    el("span", { className: "muted", text: ` ${signed(u.no_longer_affected)}` }),
+  ]);
+  const list = (id, units) => units.length
+    ? el("ol", { id, className: "ranking-list" }, units.map(item))
+    : el("p", { id, className: "muted", text: t("impact.ranking.empty") });
+  return el("details", { id: "ketahanan-ranking", className: "ranking" }, [
+    el("summary", { text: t("impact.ranking") }),
+    el("h2", { text: t("impact.ranking.gain") }),
+    list("ranking-gain", ranking.gain),
+    el("h2", { text: t("impact.ranking.nogain") }),
+    list("ranking-nogain", ranking.nogain),
+    el("p", { className: "muted", text: `${fmt(ranking.ranked)} ${t("impact.ranking.of")}` }),
+  ]);
+}
+
 /* Add the panel to the map; returns the slots {search, gaps} for the other modules. */
 export function createPanel(map) {
   const slots = { search: el("div", { className: "search" }), gaps: el("div") };
@@ -94,6 +121,7 @@ export function createPanel(map) {
             text: t("nav.language") }),
         ]),
         ...choosers(),
+        rankingBox(),
         slots.search,
         slots.gaps,
         el("p", { className: "hint", text: t("action.draw_hint") }),
