@@ -198,7 +198,8 @@ def ranking(impact: ImpactTables, scenario: str, level: str) -> dict[str, Any] |
         or ``mixed``; ``nogain``: every unit whose ``change`` is ``none`` or ``loss``, the one
         that loses most first; ``ranked``: how many units have a rank. Each unit has
         ``kode``, ``nama``, ``rank``, ``change``, ``no_longer_affected`` and
-        ``moved_out_of_high``. None for a scenario not compared with today.
+        ``moved_out_of_high``; ``about``: the rank's and the count's formula, date and
+        caveats (:func:`about`). None for a scenario not compared with today.
     """
     layer = impact.collections.get(difference_layer(scenario))
     if layer is None:
@@ -214,7 +215,16 @@ def ranking(impact: ImpactTables, scenario: str, level: str) -> dict[str, Any] |
 
     gain = [unit(r) for r in rows if r.get("change") in ("gain", "mixed")][:RANKED]
     nogain = [unit(r) for r in reversed(rows) if r.get("change") in ("none", "loss")]
-    return {"gain": gain, "nogain": nogain, "ranked": len(rows)}
+    entry = impact.entry(difference_layer(scenario), "gain_rank") or {}
+    counted = impact.entry(difference_layer(scenario), "no_longer_affected") or {}
+    shown = {**counted, "formula": f"{entry.get('formula', '')}; {counted.get('formula', '')}"}
+    record = impact.scenario(scenario) or {}
+    return {
+        "gain": gain,
+        "nogain": nogain,
+        "ranked": len(rows),
+        "about": about(shown, record, difference_layer(scenario)),
+    }
 
 
 def _number(fmt: Formatter, value: Any, lang: str, decimals: int = 0) -> str:

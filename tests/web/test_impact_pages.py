@@ -191,6 +191,9 @@ def test_the_map_ranks_who_gains_and_who_does_not(web_client: TestClient) -> Non
     assert ranks == sorted(ranks, reverse=True)  # the unit that loses most first
     assert all(u["no_longer_affected"] <= 0 for u in nogain)
     assert kelurahan["ranked"] == 261
+    about = kelurahan["about"]
+    assert "gains most" in about["formula"] and "affected_base - affected_alt" in about["formula"]
+    assert "population 2019-06-30" in about["date"] and about["caveats"]
     kota = _config(
         web_client.get("/peta?pilar=siap&indikator=dampak&skenario=rencana&tingkat=kota").text
     )["impact"]["ranking"]
@@ -258,11 +261,13 @@ def test_the_dampak_map_explains_and_ranks_in_the_browser(watched: Any, web_app:
     gain = [r["kode"] for r in rows if r["change"] in ("gain", "mixed")][:10]
     nogain = [r["kode"] for r in reversed(rows) if r["change"] in ("none", "loss")]
     ranking = page.locator("#ketahanan-ranking")
-    ranking.locator("summary").click()
+    ranking.locator(":scope > summary").click()
     shown = ranking.locator("#ranking-gain li").evaluate_all("ls => ls.map(l => l.dataset.kode)")
     assert shown == gain
     shown = ranking.locator("#ranking-nogain li").evaluate_all("ls => ls.map(l => l.dataset.kode)")
     assert shown == nogain
+    ranking.locator("#ranking-about summary").click()
+    assert "gains most" in ranking.locator("#ranking-about .about-formula").inner_text()
     first = ranking.locator("#ranking-gain li").first
     assert first.inner_text().startswith("Pejagalan +52,424")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -277,7 +282,7 @@ def test_the_dampak_map_and_profile_fit_a_phone(watched: Any, web_app: Any) -> N
     page = watched.page
     page.set_viewport_size({"width": 390, "height": 844})
     page = open_map(watched, web_app, "?pilar=siap&indikator=dampak&skenario=rencana")
-    page.locator("#ketahanan-ranking summary").click()
+    page.locator("#ketahanan-ranking > summary").click()
     page.locator("#ketahanan-about summary").click()
     for box in ("#ketahanan-panel", "#ketahanan-legend"):
         edge = page.locator(box).bounding_box()

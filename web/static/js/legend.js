@@ -17,12 +17,12 @@ function classRow(upper, i, lower, colour, count) {
 
 /* How an impact figure is computed, from which data of which date, and its caveats (the
  * build's data dictionary, as web/impact.py puts it in the config). */
-function aboutBox(about) {
+export function aboutBox(about, id = "ketahanan-about") {
   const line = (key, text) =>
     text ? el("p", { className: `about-${key}` }, [
       el("strong", { text: `${t(`impact.about.${key}`)}: ` }), document.createTextNode(text),
     ]) : null;
-  return el("details", { id: "ketahanan-about", className: "legend-about" }, [
+  return el("details", { id, className: "legend-about" }, [
     el("summary", { text: t("impact.about") }),
     line("formula", about.formula),
     line("aggregation", about.aggregation),

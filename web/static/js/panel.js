@@ -5,6 +5,7 @@
  * Calls no API.
  */
 import { query } from "./api.js";
+import { aboutBox } from "./legend.js";
 import { cfg, el, fmt, t } from "./page.js";
 
 /* The /peta URL of this map with some of its parameters changed. */
@@ -104,6 +105,7 @@ function rankingBox() {
     el("h2", { text: t("impact.ranking.nogain") }),
     list("ranking-nogain", ranking.nogain),
     el("p", { className: "muted", text: `${fmt(ranking.ranked)} ${t("impact.ranking.of")}` }),
+    aboutBox(ranking.about, "ranking-about"),
   ]);
 }
 
