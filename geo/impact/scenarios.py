@@ -21,8 +21,6 @@ from geo.impact.exposure import displaced, group_columns, people_by_class, who
 from geo.impact.hazard import CLASS_AREA_COLUMNS
 from geo.impact.needs import NEED_COLUMNS, minimum_needs
 
-LEVELS = ("kelurahan", "kecamatan", "kota")
-
 UNIT_COLUMNS = ("tingkat", *KELURAHAN_COLUMNS[:6])
 """Identity of a unit in an impact layer (``tingkat`` = level; parents empty above their level)."""
 
