@@ -20,6 +20,7 @@ import pandas as pd
 import shapely
 
 from geo.snapshot import BuildSnapshot
+from web.impact import ImpactTables
 
 LEVELS = ("kelurahan", "kecamatan", "kota")
 """The three levels, smallest first."""
@@ -70,6 +71,8 @@ class AdminUnits:
         When the build finished (ISO 8601), None when the report is absent.
     sources : tuple of str
         The catalogue ids of the sources the build read.
+    impact : ImpactTables or None
+        The build's impact analysis (None for a build without one).
     """
 
     frames: dict[str, pd.DataFrame]
@@ -77,6 +80,7 @@ class AdminUnits:
     dictionary: list[dict[str, Any]]
     built: str | None
     sources: tuple[str, ...] = ()
+    impact: ImpactTables | None = field(default=None, repr=False, compare=False)
     _trees: dict[str, shapely.STRtree] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -93,6 +97,7 @@ class AdminUnits:
             dictionary=list(build.dictionary),
             built=built,
             sources=sources,
+            impact=ImpactTables.of(build),
         )
 
     def position(self, level: str, kode: str) -> int | None:
