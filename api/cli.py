@@ -239,20 +239,51 @@ def data_checksums(
 @layer_app.command("add")
 def layer_add(
     path: Annotated[
-        Path, typer.Argument(help="CSV keyed by kelurahan code or name, or a polygon layer.")
+        Path,
+        typer.Argument(
+            help="CSV keyed by kelurahan code or name, or a polygon layer; with --scenario a "
+            "flood depth grid (GeoTIFF or ESRI ASCII with its .prj, depths in metres)."
+        ),
     ],
     indicator: Annotated[
-        str, typer.Option("--indicator", help="Indicator id, e.g. sehat_clean_water_access.")
-    ],
+        str | None, typer.Option("--indicator", help="Indicator id, e.g. sehat_clean_water_access.")
+    ] = None,
+    scenario: Annotated[
+        str | None,
+        typer.Option("--scenario", help="Impact scenario id for a depth grid, e.g. tanggul_2030."),
+    ] = None,
     key_column: Annotated[
         str | None, typer.Option(help="Column holding the kelurahan code or name.")
     ] = None,
     value_column: Annotated[str | None, typer.Option(help="Column holding the value.")] = None,
+    name_id: Annotated[str | None, typer.Option(help="Scenario name in Bahasa Indonesia.")] = None,
+    name_en: Annotated[str | None, typer.Option(help="Scenario name in English.")] = None,
+    date: Annotated[str | None, typer.Option(help="When the scenario's grid describes.")] = None,
 ) -> None:
-    """Load a planner's real layer as an indicator; the next build uses it in the scores."""
+    """Load a planner's real layer as an indicator, or a depth grid as an impact scenario."""
+    settings = _settings()
+    if (indicator is None) == (scenario is None):
+        err.print(
+            "[bold red]error[/] (invalid_parameter): give exactly one of --indicator or --scenario"
+        )
+        raise typer.Exit(code=2)
+    if scenario is not None:
+        from geo.impact.user_scenarios import add_user_scenario
+
+        with _errors():
+            entry = add_user_scenario(
+                path, scenario, settings, name_id=name_id, name_en=name_en, hazard_date=date
+            )
+        console.print(
+            f"[green]registered[/] {plain(path)} as scenario {plain(scenario)}: {plain(entry)}"
+        )
+        console.print(
+            "run `ketahanan build` to compute its impact (dampak_" + plain(scenario) + ")"
+        )
+        return
     from geo.user_layers import add_user_layer
 
-    settings = _settings()
+    assert indicator is not None
     with _errors():
         entry = add_user_layer(path, indicator, settings, key=key_column, value_column=value_column)
     console.print(f"[green]registered[/] {plain(path)} as {plain(indicator)}: {plain(entry)}")
@@ -261,25 +292,39 @@ def layer_add(
 
 @layer_app.command("list")
 def layer_list() -> None:
-    """List the planner-loaded layers the next build will use."""
+    """List the planner-loaded layers and scenarios the next build will use."""
+    from geo.impact.user_scenarios import list_user_scenarios
     from geo.user_layers import list_user_layers
 
     settings = _settings()
     with _errors():
         for entry in list_user_layers(settings):
             console.print(plain(entry))
+        for entry in list_user_scenarios(settings):
+            console.print(plain({"kind": "scenario", **entry}))
 
 
 @layer_app.command("remove")
 def layer_remove(
-    indicator: Annotated[str, typer.Argument(help="Indicator id to unregister.")],
+    indicator: Annotated[str, typer.Argument(help="Indicator or scenario id to unregister.")],
 ) -> None:
-    """Unregister a planner-loaded layer."""
+    """Unregister a planner-loaded layer or scenario."""
+    from geo.errors import NotFoundError
+    from geo.impact.user_scenarios import list_user_scenarios, remove_user_scenario
     from geo.user_layers import remove_user_layer
 
     settings = _settings()
     with _errors():
-        remove_user_layer(settings, indicator)
+        if any(e.get("scenario_id") == indicator for e in list_user_scenarios(settings)):
+            remove_user_scenario(settings, indicator)
+            console.print(f"removed scenario {plain(indicator)}")
+            return
+        try:
+            remove_user_layer(settings, indicator)
+        except NotFoundError as exc:
+            raise NotFoundError(
+                f"no planner layer or scenario is registered as '{indicator}'"
+            ) from exc
     console.print(f"removed {plain(indicator)}")
 
 

@@ -65,8 +65,9 @@ COMMON = [
     ),
     query_param(
         "classify",
-        "kelurahan/kecamatan/kota: map classes of classify_by; each feature gets property "
-        "class, the response a classification member with the breaks",
+        "kelurahan/kecamatan/kota and the impact layers (dampak_*): map classes of "
+        "classify_by; each feature gets property class, the response a classification member "
+        "with the breaks",
         {"type": "string", "enum": list(API_METHODS)},
     ),
     query_param(

@@ -4,7 +4,8 @@
 
 Runs, in order: the full build (``bench_build``), the indicators and their scaling on tilings
 (``bench_indicators``; ``--quick`` leaves out the 64x tiling, which takes minutes), the
-rank-uncertainty Monte Carlo (``bench_uncertainty``, target <= 5 s), the API
+rank-uncertainty Monte Carlo (``bench_uncertainty``, target <= 5 s), the impact analysis for
+both HKV scenarios (``bench_impact``), the API
 against pygeoapi and the pre-serialised-bytes limit (``bench_api``, wrk), the map page weight
 in headless Chromium (``bench_page``), the planner workspace (``bench_workspace``: the map's
 first paint, the tracker with 2,000 actions, the ranking), GeoJSON export against geopandas
@@ -180,6 +181,21 @@ def section_uncertainty(runs: int, quick: bool) -> list[str]:
         f"| Monte Carlo added to the build | {r['seconds']:.2f} s | <= {r['target_s']:.0f} s | "
         f"{ratio:.2f} | {_met(ratio <= 1)} |",
         f"| same seed, same numbers | {r['same']} | True | | {_met(bool(r['same']))} |",
+    ]
+
+
+def section_impact(runs: int, quick: bool) -> list[str]:
+    bench = importlib.import_module("bench_impact")
+    r = bench.measure(runs)
+    return [
+        "Every impact indicator for both HKV scenarios (today, with the planned works), plus "
+        "February 2017, the difference with its ranking and the reconciliation checks "
+        f"(inputs in memory); median of {runs}.",
+        "",
+        "| figure | value | target | ratio | |",
+        "|---|---:|---:|---:|---|",
+        f"| all impact indicators | {r['seconds']:.2f} s | <= {r['target_s']:.0f} s | "
+        f"{r['ratio']:.2f} | {_met(r['seconds'] <= r['target_s'])} |",
     ]
 
 
@@ -374,6 +390,7 @@ def main() -> int:
         "build": ("Build", section_build),
         "indicators": ("Indicators and scaling", section_indicators),
         "uncertainty": ("Rank uncertainty", section_uncertainty),
+        "impact": ("Impact analysis", section_impact),
         "api": ("API: OGC items against pygeoapi and the bytes limit", section_api),
         "scale": ("Scale-out: workers, nginx, tipg and pygeoapi side by side", section_scale),
         "page": ("Map page weight", section_page),

@@ -31,6 +31,9 @@ from geo import sehat_layers as sehat
 from geo.admin import build_admin, build_rw
 from geo.catalogue import Catalogue, load_catalogue, verify_or_raise
 from geo.errors import DataError, NoBuildError
+from geo.impact.compute import compute_impact
+from geo.impact.exposure import REGISTER_FILE, read_register
+from geo.impact.user_scenarios import load_user_scenarios
 from geo.indicators.compute import all_definitions, compute_indicators
 from geo.indicators.dictionary import with_data_dates
 from geo.ingest import Grid, read_ascii_grid
@@ -167,6 +170,7 @@ BUILD_STEPS = (
     "cross-check layers",
     "depth grids",
     "indicators",
+    "impact",
 )
 """The steps of :func:`build_layers`, in order (for progress bars)."""
 
@@ -304,6 +308,8 @@ def build_layers(
     result = BuildResult(layers=layers, grids=grids, report=report, layer_sources=sources)
     with steps.step("indicators"):
         _add_indicators(result, settings, {s.id: s.date for s in cat.sources})
+    with steps.step("impact"):
+        _add_impact(result, settings, folder("population_dukcapil_2019"))
 
     report.counts.update({name: len(frame) for name, frame in layers.items()})
     return result
@@ -317,6 +323,19 @@ def _add_indicators(result: BuildResult, settings: Settings, dates: dict[str, st
     result.dictionary = with_data_dates(computed.dictionary, result.layer_sources, dates)
     result.report.checks["rank_uncertainty"] = computed.rank_uncertainty
     result.report.timings_s["indicators: rank uncertainty"] = computed.rank_uncertainty["seconds"]
+
+
+def _add_impact(result: BuildResult, settings: Settings, population_folder: Path) -> None:
+    """The impact layers (``dampak_*``, see :mod:`geo.impact.compute`) and their checks."""
+    kel = result.layers["kelurahan"]
+    register = read_register(
+        population_folder / REGISTER_FILE, dict(zip(kel["kode"], kel["population"], strict=True))
+    )
+    result.report.reads.append(register.report.to_dict())
+    planner = load_user_scenarios(settings)
+    impact = compute_impact(result.layers, result.grids, register.frame, settings, planner)
+    result.layers.update(impact.layers)
+    result.report.checks["impact"] = impact.checks
 
 
 def _write_frame(path: Path, name: str, frame: gpd.GeoDataFrame | pd.DataFrame) -> None:

@@ -676,6 +676,10 @@ class Grid:
         (left, bottom, right, top) in the grid's CRS.
     path : str
         The file read.
+    dtype : str
+        The data type the file stores its values in (``float32`` for ESRI ASCII grids read by
+        GDAL). A value compared with a threshold is compared at this precision, so a depth
+        written as ``0.1`` in the file equals a threshold of 0.1.
     """
 
     array: np.ndarray
@@ -683,6 +687,7 @@ class Grid:
     crs: CRS
     bounds: BoundingBox
     path: str
+    dtype: str = "float64"
 
 
 def read_ascii_grid(path: str | Path, *, source: str) -> Grid:
@@ -722,6 +727,7 @@ def read_ascii_grid(path: str | Path, *, source: str) -> Grid:
                     f"({path.with_suffix('.prj').name}) beside it and read it again",
                     details={"source": source, "path": str(path)},
                 )
+            dtype = str(src.dtypes[0])
             array = src.read(1, masked=True).astype("float64").filled(np.nan)
             transform = src.transform
             src_crs = src.crs
@@ -731,7 +737,8 @@ def read_ascii_grid(path: str | Path, *, source: str) -> Grid:
         raise
     except Exception as exc:
         raise DataError(
-            f"{source}: cannot read {path} as a raster grid (ESRI ASCII grid expected): {exc}",
+            f"{source}: cannot read {path} as a raster grid (ESRI ASCII grid or GeoTIFF "
+            f"expected): {exc}",
             details={"source": source, "path": str(path)},
         ) from exc
     lonlat = tuple(bounds)
@@ -742,7 +749,9 @@ def read_ascii_grid(path: str | Path, *, source: str) -> Grid:
             raise CRSError(f"{source}: cannot transform {path} bounds to {STORAGE_CRS}") from exc
     _check_swapped(lonlat, str(path), what="grid")
     _check_grid_extent(lonlat, str(path))
-    return Grid(array=array, transform=transform, crs=crs, bounds=bounds, path=str(path))
+    return Grid(
+        array=array, transform=transform, crs=crs, bounds=bounds, path=str(path), dtype=dtype
+    )
 
 
 def _check_grid_extent(b: Sequence[float], path: str) -> None:

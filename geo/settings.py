@@ -5,9 +5,10 @@ Each group is a settings class of its own, with the checks that tie its fields t
 * :class:`BuildSettings`: the data, the catalogue, the build output, planner layers, weights;
 * :class:`StoreSettings`: the actions store (database, migrations, limits of what is stored);
 * :class:`HTTPSettings`: where the app listens, CORS, body and page limits, response caching;
-* :class:`MapSettings`: the map pages' basemap.
+* :class:`MapSettings`: the map pages' basemap;
+* :class:`ImpactSettings`: the flood impact analysis (depth classes, displacement, needs).
 
-:class:`Settings` is all four in one object (a code path that needs one concern is typed with
+:class:`Settings` is all five in one object (a code path that needs one concern is typed with
 its group, and any :class:`Settings` is one). Every field keeps the environment variable it
 always had, ``KETAHANAN_<FIELD>``, as the README documents. A bad value or a bad combination
 stops the app or the command at start with a plain message (:func:`settings_problem`). No
@@ -68,6 +69,13 @@ class BuildSettings(BaseSettings):
         default=VAR_DIR / "user_layers.json",
         description="Planner-loaded indicator layers (`ketahanan layer add`) for the next build.",
     )
+    user_scenarios_path: Path = Field(
+        default=VAR_DIR / "user_scenarios.json",
+        description=(
+            "Planner-loaded flood depth grids (`ketahanan layer add --scenario`), each an "
+            "impact scenario of the next build."
+        ),
+    )
     score_weights: dict[str, float] = Field(
         default_factory=dict,
         description=(
@@ -105,11 +113,14 @@ class BuildSettings(BaseSettings):
 
     @model_validator(mode="after")
     def _paths_apart(self) -> BuildSettings:
-        if self.build_path.resolve() == self.user_layers_path.resolve():
-            raise ValueError(
-                f"{env_name('build_path')} and {env_name('user_layers_path')} name the same "
-                f"file ({self.build_path}); give each its own"
-            )
+        named = ("build_path", "user_layers_path", "user_scenarios_path")
+        for i, first in enumerate(named):
+            for second in named[i + 1 :]:
+                if getattr(self, first).resolve() == getattr(self, second).resolve():
+                    raise ValueError(
+                        f"{env_name(first)} and {env_name(second)} name the same file "
+                        f"({getattr(self, first)}); give each its own"
+                    )
         return self
 
 
@@ -280,11 +291,128 @@ class MapSettings(BaseSettings):
         return self
 
 
-class Settings(MapSettings, HTTPSettings, StoreSettings, BuildSettings):
+_INASAFE_CLASSES = (
+    "InaSAFE flood_petabencana_hazard_classes (safe/definitions/hazard_classifications.py), "
+    "after PetaBencana.id's flood states"
+)
+_INASAFE_RATE = (
+    "InaSAFE flood_petabencana_hazard_classes; its code says the rate was 'estimated from DMI "
+    "analysis of historical flood data and IDP numbers' (no further reference given)"
+)
+_BNPB = (
+    "BNPB Perka 7/2008, as InaSAFE's BNPB minimum-needs profile states it "
+    "(safe/resources/minimum_needs/BNPB_en.json: 'The minimum needs are based on Perka 7/2008')"
+)
+
+
+class ImpactSettings(BaseSettings):
+    """Flood impact analysis: depth classes, displacement rates, minimum needs per person.
+
+    Every default is InaSAFE's, with InaSAFE's source: the depth classes and displacement rates
+    of its ``flood_petabencana_hazard_classes``, the minimum needs of its BNPB profile (based on
+    BNPB Perka 7/2008). A depth exactly at a threshold belongs to the class below it
+    (InaSAFE's rule: minimum < depth <= maximum). See :mod:`geo.impact`.
+    """
+
+    model_config = _CONFIG
+
+    impact_low_min_m: float = Field(
+        default=0.1,
+        ge=0,
+        description=(
+            "Depth (m) above which a place is in the low flood class (0.1-0.7 m); at or "
+            f"below it people count as not affected. Source: {_INASAFE_CLASSES}."
+        ),
+    )
+    impact_medium_min_m: float = Field(
+        default=0.7,
+        gt=0,
+        description=(
+            f"Depth (m) above which the class is medium (0.7-1.5 m). Source: {_INASAFE_CLASSES}."
+        ),
+    )
+    impact_high_min_m: float = Field(
+        default=1.5,
+        gt=0,
+        description=(
+            f"Depth (m) above which the class is high (over 1.5 m). Source: {_INASAFE_CLASSES}."
+        ),
+    )
+    impact_displacement_low: float = Field(
+        default=0.01,
+        ge=0,
+        le=1,
+        description=(
+            "Share of the people in the low class who are displaced (1 %). "
+            f"Source: {_INASAFE_RATE}."
+        ),
+    )
+    impact_displacement_medium: float = Field(
+        default=0.03,
+        ge=0,
+        le=1,
+        description=f"Share displaced in the medium class (3 %). Source: {_INASAFE_RATE}.",
+    )
+    impact_displacement_high: float = Field(
+        default=0.05,
+        ge=0,
+        le=1,
+        description=f"Share displaced in the high class (5 %). Source: {_INASAFE_RATE}.",
+    )
+    impact_need_rice_kg: float = Field(
+        default=2.8,
+        ge=0,
+        description=f"Rice per displaced person per week, kg (= 0.4 kg a day). Source: {_BNPB}.",
+    )
+    impact_need_drinking_water_l: float = Field(
+        default=17.5,
+        ge=0,
+        description=(
+            f"Drinking water per displaced person per week, litres (2.5 l a day). Source: {_BNPB}."
+        ),
+    )
+    impact_need_clean_water_l: float = Field(
+        default=67.0,
+        ge=0,
+        description=(
+            "Clean water (washing, sanitation) per displaced person per week, litres. Source: "
+            f"{_BNPB}. Uncertain: the Perka's own text was not in reach to check the figure "
+            "(67 l a week is about 9.6 l a day); only InaSAFE's profile states it."
+        ),
+    )
+    impact_need_family_kits: float = Field(
+        default=0.2,
+        ge=0,
+        description=(
+            "Family kits per displaced person per week (one kit per family of 5). Source: "
+            f"{_BNPB}. Uncertain: the profile's English text gives one kit per family of five "
+            "a week, its Indonesian text one per person a week; the number (0.2) follows the "
+            "English text."
+        ),
+    )
+    impact_need_toilets: float = Field(
+        default=0.05,
+        ge=0,
+        description=f"Toilets per displaced person, once (one per 20 persons). Source: {_BNPB}.",
+    )
+
+    @model_validator(mode="after")
+    def _thresholds_ascend(self) -> ImpactSettings:
+        low, medium, high = self.impact_low_min_m, self.impact_medium_min_m, self.impact_high_min_m
+        if not low < medium < high:
+            raise ValueError(
+                f"{env_name('impact_low_min_m')} < {env_name('impact_medium_min_m')} < "
+                f"{env_name('impact_high_min_m')} must hold; got {low} < {medium} < {high}"
+            )
+        return self
+
+
+class Settings(ImpactSettings, MapSettings, HTTPSettings, StoreSettings, BuildSettings):
     """Every setting, read from ``KETAHANAN_*`` environment variables or ``.env``.
 
     A :class:`Settings` is a :class:`BuildSettings`, a :class:`StoreSettings`, an
-    :class:`HTTPSettings` and a :class:`MapSettings` at once, with each group's checks.
+    :class:`HTTPSettings`, a :class:`MapSettings` and an :class:`ImpactSettings` at once, with
+    each group's checks.
     """
 
     model_config = _CONFIG
@@ -295,6 +423,7 @@ GROUPS: dict[str, type[BaseSettings]] = {
     "actions store": StoreSettings,
     "http": HTTPSettings,
     "map": MapSettings,
+    "impact": ImpactSettings,
 }
 """The settings groups by concern, as the README lists them."""
 

@@ -31,6 +31,7 @@ import pyogrio
 from geo import generalise
 from geo.actions.places import Places
 from geo.errors import DataError, NoBuildError, NotFoundError
+from geo.impact.names import DICTIONARY_TABLE as IMPACT_DICTIONARY
 from geo.indicators.definitions import IndicatorDef
 from geo.indicators.dictionary import data_dictionary, definitions_of, weights_of
 from geo.ogc.collection import EXCLUDED_TABLES, Collection, read_collection
@@ -170,6 +171,18 @@ def _dictionary(path: Path, names: Iterable[str]) -> list[dict[str, Any]]:
     return [{k: parse_json_cell(v) for k, v in r.items()} for r in json_records(frame)]
 
 
+def _impact_dictionary(path: Path, names: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
+    """The impact layers' dictionary entries by collection (empty for a build without)."""
+    if IMPACT_DICTIONARY not in names:
+        return {}
+    frame = pyogrio.read_dataframe(path, layer=IMPACT_DICTIONARY)
+    out: dict[str, list[dict[str, Any]]] = {}
+    for record in json_records(frame):
+        entry = {k: parse_json_cell(v) for k, v in record.items()}
+        out.setdefault(str(entry.pop("collection")), []).append(entry)
+    return out
+
+
 def _report(path: Path, names: Iterable[str]) -> dict[str, Any] | None:
     if REPORT_TABLE not in names:
         return None
@@ -198,6 +211,7 @@ def _read(path: Path, catalogue_path: Path | None, layers: Iterable[str] | None)
     definitions = definitions_of(dictionary)
     weights = weights_of(dictionary, definitions)
     sources = _catalogue_sources(catalogue_path)
+    impact = _impact_dictionary(path, listed)
     collections = {
         name: read_collection(
             path,
@@ -207,6 +221,7 @@ def _read(path: Path, catalogue_path: Path | None, layers: Iterable[str] | None)
             dictionary=dictionary,
             definitions=definitions,
             weights=weights,
+            impact_dictionary=impact,
         )
         for name, gtype in listed.items()
         if name in wanted and name not in EXCLUDED_TABLES

@@ -20,11 +20,7 @@ Kecamatan and kota values are the ``weight_column``-weighted mean of kelurahan v
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
 import re
-import tempfile
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -49,6 +45,7 @@ from geo.indicators.definitions import INDICATORS, USER_SLOTS, IndicatorDef
 from geo.ingest import read_table, read_vector
 from geo.names import match_names, to_dotted_code
 from geo.params import shown
+from geo.registry import read_entries, sha256_of, write_entries
 from geo.settings import Settings
 from geo.vocabulary import Direction, Level, Pillar, Text
 
@@ -86,14 +83,6 @@ def _require_regular_file(path: Path) -> None:
         )
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def list_user_layers(settings: Settings) -> list[dict[str, Any]]:
     """The registered planner layers (empty when none is registered).
 
@@ -102,25 +91,11 @@ def list_user_layers(settings: Settings) -> list[dict[str, Any]]:
     DataError
         When the registry file exists but is not a JSON list.
     """
-    path = settings.user_layers_path
-    if not path.exists():
-        return []
-    try:
-        entries = json.loads(path.read_text(encoding="utf-8") or "[]")
-    except json.JSONDecodeError as exc:
-        raise DataError(f"{path} is not valid JSON: {exc}") from exc
-    if not isinstance(entries, list):
-        raise DataError(f"{path} must hold a JSON list of layers")
-    return entries
+    return read_entries(settings.user_layers_path, "layers")
 
 
 def _write_registry(settings: Settings, entries: list[dict[str, Any]]) -> None:
-    path = settings.user_layers_path
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".user_layers.", suffix=".json")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(entries, handle, ensure_ascii=False, indent=1)
-    os.replace(tmp, path)
+    write_entries(settings.user_layers_path, entries)
 
 
 def remove_user_layer(settings: Settings, indicator_id: str) -> dict[str, Any]:
@@ -501,7 +476,7 @@ def add_user_layer(
         "key": key_used,
         "value_column": value_used,
         "weight_column": weight,
-        "sha256": _sha256(path),
+        "sha256": sha256_of(path),
         "kelurahan_with_value": int(values.notna().sum()),
         "added_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
@@ -538,7 +513,7 @@ def user_layer_values(entry: dict[str, Any], kelurahan: gpd.GeoDataFrame) -> pd.
             f"remove it with `ketahanan layer remove {entry['indicator_id']}` or restore it"
         )
     _require_regular_file(path)
-    if _sha256(path) != entry["sha256"]:
+    if sha256_of(path) != entry["sha256"]:
         raise ChecksumError(
             f"planner layer {path.name} changed since it was registered for "
             f"'{entry['indicator_id']}'; register it again with `ketahanan layer add`"

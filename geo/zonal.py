@@ -32,6 +32,39 @@ class GridLike(Protocol):
     crs: Any
 
 
+def unit_labels(units: gpd.GeoDataFrame, grid: GridLike) -> np.ndarray | None:
+    """The unit of each grid cell: a label raster of the grid's shape.
+
+    Parameters
+    ----------
+    units : GeoDataFrame
+        Non-overlapping polygons in any known CRS (reprojected to the grid's CRS).
+    grid : Grid
+        ``array`` (its shape is used), ``transform`` and ``crs``.
+
+    Returns
+    -------
+    numpy.ndarray of int32 or None
+        ``i + 1`` where the cell centre lies in the unit at position ``i`` of ``units``, 0
+        where it lies in none; None when no unit has a geometry.
+    """
+    geoms = units.geometry.to_crs(grid.crs) if units.crs is not None else units.geometry
+    valid = ~(geoms.is_empty | geoms.isna()).to_numpy()
+    if not valid.any():
+        return None
+    labels = np.arange(1, len(units) + 1, dtype="int32")
+    shapes = zip(geoms.to_numpy()[valid], labels[valid], strict=True)
+    raster: np.ndarray = features.rasterize(
+        shapes,
+        out_shape=np.shape(grid.array),
+        transform=grid.transform,
+        fill=0,
+        all_touched=False,
+        dtype="int32",
+    )
+    return raster
+
+
 def zonal_stats(units: gpd.GeoDataFrame, grid: GridLike, *, threshold: float = 0.5) -> pd.DataFrame:
     """Mean value and share of cells above a threshold, per unit.
 
@@ -65,20 +98,9 @@ def zonal_stats(units: gpd.GeoDataFrame, grid: GridLike, *, threshold: float = 0
     if n == 0:
         return out
     array = np.asarray(grid.array, dtype="float64")
-    geoms = units.geometry.to_crs(grid.crs) if units.crs is not None else units.geometry
-    valid = ~(geoms.is_empty | geoms.isna()).to_numpy()
-    if not valid.any():
+    label_raster = unit_labels(units, grid)
+    if label_raster is None:
         return out
-    labels = np.arange(1, n + 1, dtype="int32")
-    shapes = zip(geoms.to_numpy()[valid], labels[valid], strict=True)
-    label_raster = features.rasterize(
-        shapes,
-        out_shape=array.shape,
-        transform=grid.transform,
-        fill=0,
-        all_touched=False,
-        dtype="int32",
-    )
     has_data = ~np.isnan(array)
     lab = label_raster.ravel()
     data = has_data.ravel()

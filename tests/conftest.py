@@ -41,7 +41,11 @@ def real_build(real_settings: Settings, tmp_path_factory: pytest.TempPathFactory
 
     out = tmp_path_factory.mktemp("build")
     settings = real_settings.model_copy(
-        update={"build_path": out / "ketahanan.gpkg", "user_layers_path": out / "user_layers.json"}
+        update={
+            "build_path": out / "ketahanan.gpkg",
+            "user_layers_path": out / "user_layers.json",
+            "user_scenarios_path": out / "user_scenarios.json",
+        }
     )
     run_build(settings)
     return settings

@@ -38,6 +38,7 @@ def settings_env(settings: Settings, **extra: str) -> dict[str, str]:
         **os.environ,
         "KETAHANAN_BUILD_PATH": str(settings.build_path),
         "KETAHANAN_USER_LAYERS_PATH": str(settings.user_layers_path),
+        "KETAHANAN_USER_SCENARIOS_PATH": str(settings.user_scenarios_path),
         "KETAHANAN_DATA_DIR": str(settings.data_dir),
         "KETAHANAN_DATABASE_URL": settings.database_url,
         "KETAHANAN_BASEMAP_URL": settings.basemap_url,

@@ -19,6 +19,7 @@ import shapely
 
 from geo.snapshot import BuildSnapshot
 from geo.vocabulary import Level, Text
+from web.impact import ImpactTables
 
 Place = tuple[str, str, float, float, str]
 """``(kode, nama, lon, lat, parent kode)`` of a unit."""
@@ -35,6 +36,8 @@ class BuildTables:
     dictionary: list[dict[str, Any]]
     places: tuple[Place, ...] = ()
     """Every kota, kecamatan and kelurahan (in that order)."""
+    impact: ImpactTables | None = None
+    """The impact analysis's layers (None for a build without one)."""
 
     @classmethod
     def of(cls, snapshot: BuildSnapshot) -> BuildTables:
@@ -44,6 +47,7 @@ class BuildTables:
             kelurahan=kelurahan,
             dictionary=list(snapshot.dictionary),
             places=_places(snapshot),
+            impact=ImpactTables.of(snapshot),
         )
 
     def indicators(self, pillar: str | None = None) -> list[dict[str, Any]]:

@@ -129,6 +129,18 @@ def unit_values(
     return values.reset_index(drop=True), result.overrides
 
 
+def shown_values(snapshot: BuildSnapshot, params: MapParams) -> pd.Series:
+    """The shown column of every unit the map draws: the level's (weighted), or the impact
+    layer's units of the level (no weights apply to the impact analysis)."""
+    if not params.impact_layer:
+        return unit_values(snapshot.get(params.level), params)[0]
+    collection = snapshot.get(params.impact_layer)
+    frame = collection.frame
+    for field, value in params.filters.items():
+        frame = frame[frame[field].astype(str) == value]
+    return pd.to_numeric(frame[params.column], errors="coerce").astype(float).reset_index(drop=True)
+
+
 def class_plan(values: pd.Series, params: MapParams) -> ClassPlan:
     """The classes a map of ``values`` can have, as close to ``params`` as the data allow."""
     present = values.to_numpy(dtype=float)

@@ -31,6 +31,7 @@ from geo.vocabulary import (
     status_column,
     values,
 )
+from web import impact as dampak
 from web.assets import (
     APP_CSS,
     FAVICON,
@@ -104,13 +105,24 @@ def script_vocabulary(t: Translator) -> dict[str, Any]:
     }
 
 
-def script_config(t: Translator, tables: BuildTables) -> dict[str, Any]:
-    """What every page's scripts read: strings, vocabulary, styles, API names, places."""
+IMPACT_STRINGS = "impact."
+"""Catalogue keys only the impact map's scripts read (left out of every other page)."""
+
+
+def script_config(t: Translator, tables: BuildTables, impact: bool = False) -> dict[str, Any]:
+    """What every page's scripts read: strings, vocabulary, styles, API names, places.
+
+    The impact analysis's strings go only to the impact map (``impact``): the other pages
+    stay small.
+    """
+    strings = t.strings
+    if not impact:
+        strings = {k: v for k, v in strings.items() if not k.startswith(IMPACT_STRINGS)}
     return {
         "lang": t.lang,
         "otherLang": other_lang(t.lang),
         "numberLocale": NUMBER_LOCALES[t.lang],
-        "strings": t.strings,
+        "strings": strings,
         "vocabulary": script_vocabulary(t),
         "profileLevel": PROFILE_LEVEL,
         "styles": script_styles(),
@@ -218,8 +230,9 @@ def choropleth_url(
         API_PARAMS["weights"]: params.weights,
         API_PARAMS["lang"]: params.lang,
         **plan.query(params.column),
+        **params.filters,  # an impact layer: the units of the page's level
     }
-    return page_url(f"/collections/{params.level}/items", query)
+    return page_url(f"/collections/{params.collection}/items", query)
 
 
 def _controls(fmap: folium.Map, drawn: folium.FeatureGroup, t: Translator) -> None:
@@ -270,16 +283,18 @@ def map_page(settings: Settings, tables: BuildTables, params: MapParams, plan: C
             max_zoom=19,
         ).add_to(fmap)
     groups = _layers(fmap, t, params, offline=not has_basemap)
-    meta = indicator_meta(tables, params, t)
+    impact = _impact_config(tables, params, t)
+    meta = impact.pop("indicator", None) or indicator_meta(tables, params, t)
     _controls(fmap, groups.pop("_drawn"), t)
     config = {
-        **script_config(t, tables),
+        **script_config(t, tables, impact=bool(impact)),
         "pillar": params.pillar,
         "level": params.level,
         "indicator": meta,
         "indicators": [
             {"id": d["id"], **indicator_text(d, t)} for d in tables.indicators(params.pillar)
-        ],
+        ]
+        + _impact_choices(tables, params, t),
         "classification": params.classification,
         "k": params.k,
         "plan": plan.to_dict(params.column),
@@ -293,10 +308,35 @@ def map_page(settings: Settings, tables: BuildTables, params: MapParams, plan: C
         "tiles": tiles.get_name() if tiles is not None else None,
         "groups": groups,
         "nameFields": NAME_FIELDS,
+        **impact,  # source (the impact layer and level) and the impact choosers
     }
     _finish_figure(fmap, t, config, header(t, "peta", params.query()), config["firstUrl"])
     page: str = fmap.get_root().render()
     return page.replace("<html>", f'<html lang="{t.lang}">', 1)
+
+
+def _impact_choices(tables: BuildTables, params: MapParams, t: Translator) -> list[dict[str, Any]]:
+    """The impact choice of the Siap map's indicator list (when the build has one)."""
+    if params.pillar != Pillar.siap or tables.impact is None:
+        return []
+    return [{"id": dampak.CHOICE, "name": t("impact.choice"), "unit": "", "formula": ""}]
+
+
+def _impact_config(tables: BuildTables, params: MapParams, t: Translator) -> dict[str, Any]:
+    """The config of the impact map (:func:`web.impact.map_config`), empty for another map."""
+    if not params.impact or tables.impact is None or params.scenario is None:
+        return {}
+    measure = params.measure or dampak.DEFAULT_MEASURE
+    config = dampak.map_config(tables.impact, params.scenario, measure, params.level, t)
+    # a gain (fewer people affected) is good: ranked lowest first like a "less exposed" value
+    gain = measure in dampak.DIFFERENCE_MEASURES
+    about = config["indicator"]["about"]
+    config["indicator"] = {
+        **config["indicator"],
+        "higherIsWorse": not gain,
+        "formula": about["formula"],
+    }
+    return config
 
 
 def _finish_figure(

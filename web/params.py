@@ -2,8 +2,11 @@
 
 ``/peta`` and ``/peringkat`` take the same parameters (``pilar``, ``tingkat``, ``indikator``,
 ``klasifikasi``, ``k``, ``weights``, ``lang``); the ranking adds ``kota`` and ``kecamatan``
-filters and the map ``fokus`` (a unit to zoom to). A bad value is a :class:`PageParameterError`,
-which the routes render as a friendly 400 page in the page's language.
+filters and the map ``fokus`` (a unit to zoom to). ``indikator=dampak`` on the Siap map shows
+the impact analysis (:mod:`web.impact`): ``skenario`` names the scenario (default: the first,
+today), ``ukuran`` the measure (default: people affected); weights do not apply to it. A bad
+value is a :class:`PageParameterError`, which the routes render as a friendly 400 page in the
+page's language.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from geo.vocabulary import K_DEFAULT, K_MAX, K_MIN, MAP_METHODS, Level, Pillar, score_column
+from web import impact as dampak
 from web.data import BuildTables
 from web.i18n import Translator, normalise_lang
 
@@ -61,11 +65,34 @@ class MapParams:
     kota: str | None = None
     kecamatan: str | None = None
     focus: str | None = None
+    scenario: str | None = None
+    """The impact scenario (``skenario``) when the indicator is the impact choice."""
+    measure: str | None = None
+    """The impact measure (``ukuran``) when the indicator is the impact choice."""
+    impact_layer: str | None = None
+    """The impact layer holding ``measure`` of ``scenario`` (every level, ``tingkat``)."""
+
+    @property
+    def impact(self) -> bool:
+        """Whether the map shows the impact analysis (``indikator=dampak``)."""
+        return self.indicator == dampak.CHOICE
 
     @property
     def column(self) -> str:
-        """The column the choropleth shows: the indicator or the pillar score."""
+        """The column the choropleth shows: the impact measure, the indicator or the score."""
+        if self.impact and self.measure:
+            return self.measure
         return self.indicator or SCORE_COLUMNS[self.pillar]
+
+    @property
+    def collection(self) -> str:
+        """The collection the choropleth reads: the level's, or the impact layer."""
+        return self.impact_layer or self.level
+
+    @property
+    def filters(self) -> dict[str, str]:
+        """Items filters of that collection (an impact layer holds every level)."""
+        return {dampak.LEVEL_FIELD: self.level} if self.impact_layer else {}
 
     def query(self, **changes: Any) -> dict[str, Any]:
         """The page's query parameters (defaults left out), with ``changes`` applied."""
@@ -79,6 +106,8 @@ class MapParams:
             "kota": self.kota or "",
             "kecamatan": self.kecamatan or "",
             "lang": self.lang,
+            "skenario": self.scenario or "",
+            "ukuran": self.measure or "",
         }
         values.update(changes)
         return {k: v for k, v in values.items() if v not in (None, "")}
@@ -120,7 +149,8 @@ def parse_map_params(
     Raises
     ------
     PageParameterError
-        Unknown pillar, level, indicator, classification or unit; k out of range; bad weights.
+        Unknown pillar, level, indicator, classification or unit; k out of range; bad weights;
+        an impact scenario or measure the build has not.
     """
     for name, value in query.items():
         if value is not None and len(value) > MAX_PARAM_CHARS:
@@ -129,8 +159,19 @@ def parse_map_params(
     level = _word("tingkat", query.get("tingkat"), LEVELS[0], LEVELS)
     indicator = (query.get("indikator") or "").strip() or None
     known = {d["id"] for d in tables.indicators(pillar)} | {SCORE_COLUMNS[pillar]}
+    if pillar == Pillar.siap:
+        known.add(dampak.CHOICE)
     if indicator is not None and indicator not in known:
         raise PageParameterError("indikator", "param.not_of_pillar", indicator)
+    scenario = measure = layer = None
+    if indicator == dampak.CHOICE:
+        try:
+            scenario, measure = dampak.parse_choice(
+                tables.impact, query.get("skenario"), query.get("ukuran")
+            )
+        except dampak.ImpactChoiceError as exc:
+            raise PageParameterError(exc.field, "param.impact_choice", exc.message) from None
+        layer = dampak.layer_name(tables.impact, scenario, measure)
     if indicator == SCORE_COLUMNS[pillar]:
         indicator = None
     method = _word("klasifikasi", query.get("klasifikasi"), CLASSIFICATIONS[0], CLASSIFICATIONS)
@@ -141,7 +182,7 @@ def parse_map_params(
     classes = int(raw_k) if raw_k else K_DEFAULT
     if not K_RANGE[0] <= classes <= K_RANGE[1]:
         raise PageParameterError("k", "param.k_range", raw_k)
-    weights = (query.get("weights") or "").strip()
+    weights = "" if layer else (query.get("weights") or "").strip()
     if weights and check_weights is not None:
         weights = check_weights(level, weights)
     codes = tables.codes()
@@ -156,4 +197,7 @@ def parse_map_params(
         kota=_code("kota", query.get("kota"), codes["kota"]),
         kecamatan=_code("kecamatan", query.get("kecamatan"), codes["kecamatan"]),
         focus=_code("fokus", query.get("fokus"), codes[level]),
+        scenario=scenario,
+        measure=measure,
+        impact_layer=layer,
     )

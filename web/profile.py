@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from geo.settings import Settings
+from web import impact as dampak
 from web.assets import APP_CSS, FAVICON, LEAFLET_CSS, LEAFLET_JS, PROFILE_JS, module_tags
 from web.data import BuildTables
 from web.i18n import Translator, normalise_lang
@@ -115,6 +116,7 @@ def profile_page(
             "pdf": f"/laporan/{PROFILE_LEVEL}/{row['kode']}.pdf?lang={t.lang}",
             "peers": [(c, f"{n}, {k}") for c, n, k in tables.search_index() if c != row["kode"]],
         },
+        impact=dampak.profile_section(tables.impact, str(row["kode"]), t, format_number),
         config_json=json_for_script(config),
         leaflet_js=LEAFLET_JS,
         leaflet_css=LEAFLET_CSS,

@@ -21,6 +21,7 @@ import shapely
 
 from geo.snapshot import BuildSnapshot
 from geo.vocabulary import Level, Pillar, score_column
+from web.impact import ImpactTables
 
 LEVELS = tuple(str(level) for level in Level)
 """The three levels, smallest first."""
@@ -68,6 +69,8 @@ class AdminUnits:
         When the build finished (ISO 8601), None when the report is absent.
     sources : tuple of str
         The catalogue ids of the sources the build read.
+    impact : ImpactTables or None
+        The build's impact analysis (None for a build without one).
     """
 
     frames: dict[str, pd.DataFrame]
@@ -75,6 +78,7 @@ class AdminUnits:
     dictionary: list[dict[str, Any]]
     built: str | None
     sources: tuple[str, ...] = ()
+    impact: ImpactTables | None = field(default=None, repr=False, compare=False)
     _trees: dict[str, shapely.STRtree] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -91,6 +95,7 @@ class AdminUnits:
             dictionary=list(build.dictionary),
             built=built,
             sources=sources,
+            impact=ImpactTables.of(build),
         )
 
     def position(self, level: str, kode: str) -> int | None:

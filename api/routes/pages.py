@@ -22,7 +22,7 @@ from geo.snapshot import BuildSnapshot
 from geo.vocabulary import K_MAX, K_MIN, MAP_METHODS, Level, Pillar, values
 from web.data import BuildTables
 from web.i18n import Translator, normalise_lang
-from web.mapdata import class_plan, unit_values, weights_checker
+from web.mapdata import class_plan, shown_values, weights_checker
 from web.pages import map_page
 from web.params import MapParams, PageParameterError, parse_map_params
 from web.profile import profile_page
@@ -39,9 +39,19 @@ METHODS = {"enum": [str(m) for m in MAP_METHODS]}
 """The page parameters' values, from the vocabulary (shown in OpenAPI; a bad one gets the
 friendly HTML 400 page, so they are checked by the page, not by FastAPI)."""
 _HTML = {"type": "string"}
-PAGE_PARAMS = ("pilar", "tingkat", "indikator", "klasifikasi", "k", "weights", "lang")
+PAGE_PARAMS = (
+    "pilar",
+    "tingkat",
+    "indikator",
+    "klasifikasi",
+    "k",
+    "weights",
+    "lang",
+    "skenario",
+    "ukuran",
+)
 """The parameters of the map and the ranking (the ranking adds kota and kecamatan, the map
-fokus)."""
+fokus; skenario and ukuran go with indikator=dampak, the impact map)."""
 PARTS = {Level.kelurahan: 4, Level.kecamatan: 3, Level.kota: 2}
 """The parts of a unit code at each level (31.71.01.1001, 31.71.01, 31.71)."""
 
@@ -118,6 +128,12 @@ async def peta(
     weights: Weights = None,
     fokus: Annotated[str | None, Query(description="code of a unit to open")] = None,
     lang: Lang = None,
+    skenario: Annotated[
+        str | None, Query(description="impact scenario with indikator=dampak (default kini)")
+    ] = None,
+    ukuran: Annotated[
+        str | None, Query(description="impact measure with indikator=dampak (default affected)")
+    ] = None,
 ) -> HTMLResponse:
     """Pillar risk map (HTML page; layers load from the items routes)."""
     state = await _map_state(request, ("fokus",))
@@ -127,7 +143,7 @@ async def peta(
     served = served_build(request.app)
 
     def make() -> CachedResponse:
-        values_, _ = unit_values(snapshot.get(params.level), params)
+        values_ = shown_values(snapshot, params)
         page = map_page(settings, tables, params, class_plan(values_, params))
         return CachedResponse.make(page.encode("utf-8"), "text/html")
 
@@ -159,6 +175,8 @@ async def peringkat(
     if isinstance(state, HTMLResponse):
         return state
     tables, snapshot, params = state
+    if params.impact:  # the impact map ranks who gains in its own panel
+        return _bad(PageParameterError("indikator", "param.dampak_ranking"), lang)
     parts = PARTS[Level(params.level)]
     counts = await run_in_threadpool(actions.actions_touching, params.pillar, parts)
     page = await run_in_threadpool(ranking_page, snapshot, tables, params, counts)

@@ -30,6 +30,7 @@ import shapely
 from geo import generalise
 from geo.crs import STORAGE_CRS
 from geo.errors import InvalidParameterError
+from geo.impact.names import is_unit_layer
 from geo.indicators.definitions import IndicatorDef
 from geo.ogc.prose import LayerProse, layer_prose
 from geo.ogc.values import iso_utc, json_records
@@ -97,6 +98,10 @@ class Collection:
     geometry_type: str | None
     feature_ids: list[str | int]
     admin_level: Level | None = None
+    classified: bool = False
+    """Map classes (``classify``) apply: the admin layers and the per-level impact layers."""
+    id_property: str = "fid"
+    """What a feature id is: ``kode`` (admin and impact layers) or the GeoPackage ``fid``."""
     dictionary: list[dict[str, Any]] = field(default_factory=list)
     definitions: Mapping[str, IndicatorDef] = field(default_factory=dict)
     weights: Mapping[str, float] = field(default_factory=dict)
@@ -249,6 +254,7 @@ def read_collection(
     dictionary: list[dict[str, Any]],
     definitions: Mapping[str, IndicatorDef],
     weights: Mapping[str, float],
+    impact_dictionary: Mapping[str, list[dict[str, Any]]] | None = None,
 ) -> Collection:
     """Read layer ``name`` of a build GeoPackage into a :class:`Collection`.
 
@@ -265,6 +271,9 @@ def read_collection(
     dictionary, definitions, weights
         The build's data dictionary, indicator definitions and effective weights (kept on
         the admin collections only).
+    impact_dictionary : mapping, optional
+        The impact layers' dictionary entries by collection (:mod:`geo.impact.names`); a
+        per-level impact layer keeps its own, is keyed by ``kode`` and can be classified.
 
     Returns
     -------
@@ -283,10 +292,13 @@ def read_collection(
     else:
         props = pd.DataFrame(frame)
     admin = Level(name) if name in set(Level) else None
-    if admin is not None and "kode" in props.columns and props["kode"].is_unique:
+    impact = is_unit_layer(name)
+    keyed = (admin is not None or impact) and "kode" in props.columns and props["kode"].is_unique
+    if keyed:
         ids: list[str | int] = [str(k) for k in props["kode"].tolist()]
     else:
         ids = [int(i) for i in frame.index.tolist()]
+    own = (impact_dictionary or {}).get(name, []) if impact else []
     return Collection(
         id=name,
         prose=prose,
@@ -295,7 +307,9 @@ def read_collection(
         geometry_type=gtype,
         feature_ids=ids,
         admin_level=admin,
-        dictionary=dictionary if admin is not None else [],
+        classified=admin is not None or impact,
+        id_property="kode" if keyed else "fid",
+        dictionary=dictionary if admin is not None else list(own),
         definitions=definitions if admin is not None else {},
         weights=weights if admin is not None else {},
         source=sources.get(prose.source) if prose.source else None,

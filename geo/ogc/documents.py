@@ -178,6 +178,7 @@ def parameters_of(info: CollectionInfo, limit_max: int) -> dict[str, str]:
         params["weights"] = (
             "indicator_id:weight,... (each 0 or 0.001..1000) to recompute the pillar scores"
         )
+    if q.scored or q.classified:
         params["classify"] = " | ".join(API_METHODS) + " (user with breaks)"
         params["classify_by"] = f"numeric property to classify (default {DEFAULT_CLASSIFY_BY})"
         params["k"] = f"number of classes, {K_MIN}..{K_MAX} (default {K_DEFAULT})"
@@ -243,7 +244,7 @@ def collection_document(
     if described is not None:
         doc["licence"] = (info.source or {}).get("licence")
         doc["source"] = described
-    if info.queryables.scored:
+    if info.queryables.scored or info.dictionary:
         doc["dataDictionary"] = dictionary_for(info, lang)
     doc["parameters"] = parameters_of(info, limit_max)
     doc["writable"] = info.writable

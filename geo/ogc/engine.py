@@ -47,6 +47,7 @@ def queryables(collection: Collection) -> Queryables:
         generalised=collection.geometry is not None and not collection.is_points,
         time=collection.time_column,
         scored=collection.admin_level is not None,
+        classified=collection.classified,
         indicators=frozenset(collection.definitions),
     )
 

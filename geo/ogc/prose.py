@@ -43,9 +43,19 @@ def _layer(entry: dict[str, Any]) -> LayerProse:
 
 
 def layer_prose(name: str) -> LayerProse:
-    """The prose of build layer ``name`` (its name as title and description when unknown)."""
+    """The prose of build layer ``name`` (its name as title and description when unknown).
+
+    A layer not listed whose name starts with a prefix of ``layer_templates`` (a planner's
+    impact scenario, ``dampak_<id>``) takes that template with ``{name}`` filled in.
+    """
     entry = _prose()["layers"].get(name)
-    return _layer(entry) if entry else LayerProse(Text(name, name), Text(name, name))
+    if entry:
+        return _layer(entry)
+    templates = _prose().get("layer_templates", {})
+    for prefix in sorted((k for k in templates if k != "about"), key=len, reverse=True):
+        if name.startswith(prefix) and len(name) > len(prefix):
+            return _filled(_layer(templates[prefix]), {"name": name[len(prefix) :]})
+    return LayerProse(Text(name, name), Text(name, name))
 
 
 def property_title(name: str) -> Text | None:

@@ -129,6 +129,8 @@ class Queryables:
         The time property ``datetime`` selects on (None: ``datetime`` is ignored).
     scored : bool
         ``weights`` and ``classify`` apply (the kelurahan, kecamatan and kota layers).
+    classified : bool
+        ``classify`` applies (the admin layers and the per-level impact layers).
     indicators : frozenset of str
         The indicators ``weights`` may name (those the build computed).
     numeric : frozenset of str
@@ -151,6 +153,8 @@ class Queryables:
     def can_sort_by(self, name: str) -> bool:
         """True when ``sortby`` may name ``name``."""
         return name in (self.sortable if self.sortable is not None else self.properties)
+
+    classified: bool = False
 
 
 @dataclass(frozen=True)
@@ -192,6 +196,7 @@ def queryables_of_frame(
     time: str | None,
     scored: bool = False,
     indicators: frozenset[str] = frozenset(),
+    classified: bool = False,
 ) -> Queryables:
     """The queryables of a table held in memory: every column filters by its dtype."""
     filters: dict[str, Filter] = {}
@@ -217,6 +222,7 @@ def queryables_of_frame(
         scored=scored,
         indicators=indicators,
         numeric=frozenset(numeric),
+        classified=scored or classified,
     )
 
 
@@ -371,10 +377,14 @@ def _sortby(schema: Queryables, text: str, wants_class: bool) -> tuple[tuple[str
 def _scoring(schema: Queryables, raw: dict[str, str], values: dict[str, Any]) -> bool:
     """Weights and classes; returns whether classes were asked for."""
     wants_class = any(k in raw for k in CLASS_PARAMETERS)
-    if ("weights" in raw or wants_class) and not schema.scored:
-        what = "weights" if "weights" in raw else "classify"
+    if "weights" in raw and not schema.scored:
         raise InvalidParameterError(
-            f"{what} applies only to the kelurahan, kecamatan and kota collections"
+            "weights applies only to the kelurahan, kecamatan and kota collections"
+        )
+    if wants_class and not (schema.scored or schema.classified):
+        raise InvalidParameterError(
+            "classify applies only to the kelurahan, kecamatan and kota collections and the "
+            "impact layers (dampak_*)"
         )
     if "weights" in raw:
         parsed = parse_weights(raw["weights"], known=schema.indicators)

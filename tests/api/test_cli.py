@@ -29,6 +29,7 @@ def cli_settings(
     monkeypatch.setenv("KETAHANAN_DATA_DIR", str(real_build.data_dir))
     monkeypatch.setenv("KETAHANAN_BUILD_PATH", str(build))
     monkeypatch.setenv("KETAHANAN_USER_LAYERS_PATH", str(tmp_path / "user_layers.json"))
+    monkeypatch.setenv("KETAHANAN_USER_SCENARIOS_PATH", str(tmp_path / "user_scenarios.json"))
     get_settings.cache_clear()
     yield get_settings()
     get_settings.cache_clear()

@@ -15,6 +15,7 @@ from geo.settings import (
     PROJECT_ROOT,
     BuildSettings,
     HTTPSettings,
+    ImpactSettings,
     MapSettings,
     Settings,
     StoreSettings,
@@ -60,9 +61,9 @@ def test_every_documented_variable_still_sets_its_field(
 
 def test_settings_are_grouped_by_concern() -> None:
     settings = Settings()
-    for group in (BuildSettings, StoreSettings, HTTPSettings, MapSettings):
+    for group in (BuildSettings, StoreSettings, HTTPSettings, MapSettings, ImpactSettings):
         assert isinstance(settings, group)
-    assert set(GROUPS) == {"build", "actions store", "http", "map"}
+    assert set(GROUPS) == {"build", "actions store", "http", "map", "impact"}
     owners = [name for group in GROUPS.values() for name in group.model_fields]
     assert sorted(owners) == sorted(Settings.model_fields)  # each field in exactly one group
 

@@ -143,6 +143,7 @@ def cli_environment(mp: pytest.MonkeyPatch, folder: Path) -> None:
     """Point the command line at a fresh actions database and layer registry in ``folder``."""
     mp.setenv("KETAHANAN_DATABASE_URL", f"sqlite:///{folder / 'actions.sqlite'}")
     mp.setenv("KETAHANAN_USER_LAYERS_PATH", str(folder / "user_layers.json"))
+    mp.setenv("KETAHANAN_USER_SCENARIOS_PATH", str(folder / "user_scenarios.json"))
     mp.setenv("KETAHANAN_BUILD_PATH", str(folder / "none.gpkg"))
     get_settings.cache_clear()
 

@@ -378,7 +378,11 @@ def test_build_killed_halfway_changes_nothing(real_build: Settings, tmp_path: Pa
     out = tmp_path / "out"
     out.mkdir()
     settings = real_build.model_copy(
-        update={"build_path": out / "ketahanan.gpkg", "user_layers_path": out / "layers.json"}
+        update={
+            "build_path": out / "ketahanan.gpkg",
+            "user_layers_path": out / "layers.json",
+            "user_scenarios_path": out / "scenarios.json",
+        }
     )
     shutil.copy2(real_build.build_path, settings.build_path)
     shutil.copy2(real_build.report_path, settings.report_path)

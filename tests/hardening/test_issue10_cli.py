@@ -56,6 +56,7 @@ def test_layer_add_of_a_named_pipe_returns_at_once(cli_env: Path, real_build: Se
     env = {
         **os.environ,
         "KETAHANAN_USER_LAYERS_PATH": str(cli_env / "ul.json"),
+        "KETAHANAN_USER_SCENARIOS_PATH": str(cli_env / "us.json"),
         "KETAHANAN_BUILD_PATH": str(real_build.build_path),
     }
     command = [

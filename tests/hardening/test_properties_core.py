@@ -256,6 +256,8 @@ ARGUMENT = st.one_of(
             ["layer", "remove", "{}"],
             ["layer", "add", "{}", "--indicator", "sehat_clean_water_access"],
             ["layer", "add", "/tmp", "--indicator", "{}"],
+            ["layer", "add", "{}", "--scenario", "tanggul"],
+            ["layer", "add", "/tmp", "--scenario", "{}"],
             ["serve", "--port", "{}"],
         ]
     ),
@@ -264,6 +266,8 @@ ARGUMENT = st.one_of(
 @example(command=["token", "create", "--name", "{}"], argument="\udcff\udcfe")
 @example(command=["layer", "remove", "{}"], argument="[/]")
 @example(command=["layer", "add", "{}", "--indicator", "sehat_clean_water_access"], argument="/tmp")
+@example(command=["layer", "add", "{}", "--scenario", "tanggul"], argument="/tmp")
+@example(command=["layer", "add", "/tmp", "--scenario", "{}"], argument="kini")
 def test_command_line_answers_any_argument(
     cli_env: Path, command: list[str], argument: str
 ) -> None:

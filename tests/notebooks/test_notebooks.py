@@ -42,6 +42,7 @@ def test_notebook_runs(path: Path, real_build: Settings, monkeypatch: pytest.Mon
     # The kernel reads its settings from the environment: point it at this session's build.
     monkeypatch.setenv("KETAHANAN_BUILD_PATH", str(real_build.build_path))
     monkeypatch.setenv("KETAHANAN_USER_LAYERS_PATH", str(real_build.user_layers_path))
+    monkeypatch.setenv("KETAHANAN_USER_SCENARIOS_PATH", str(real_build.user_scenarios_path))
     # the inline backend, as in Jupyter: the figure becomes an image output to check
     monkeypatch.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     bindir = str(Path(sys.executable).parent)

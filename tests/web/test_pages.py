@@ -183,7 +183,10 @@ def test_page_parameters(web_client: TestClient) -> None:
         4,
     )
     assert config["indicator"]["id"] == "score_sehat"
-    assert config["strings"] == catalogue("id")
+    # every string but the impact map's (sent only to the Dampak map, test_impact_pages)
+    assert config["strings"] == {
+        k: v for k, v in catalogue("id").items() if not k.startswith("impact.")
+    }
     assert set(config["groups"]["overlays"]) == {"slum_rw"}
     bad = web_client.get("/peta?pilar=<script>")
     assert bad.status_code == 400

@@ -8,6 +8,7 @@ build date, and pdftoppm turns its first page into a PNG (kept in var/test-artif
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -178,7 +179,9 @@ def test_each_level_has_a_pdf_report(
     assert name in text and kode in text
     for pillar, score in scores.items():
         assert re.search(rf"Jakarta {pillar.capitalize()}\s+{re.escape(score)}\s", text), pillar
-    ranks = RANK.findall(profile)  # "69 dari 261": the rank among the units with a score
+    # "69 dari 261": the rank among the units with a score (in the scores table: the impact
+    # report below ranks its gains the same way)
+    ranks = RANK.findall(profile.split("profile-scores", 1)[1].split("</table>", 1)[0])
     assert len(ranks) == 3 and all(rank in text for rank in ranks), (ranks, text[:2000])
     assert build_date(settings) in text
     assert f"/laporan/{level}/{kode}.pdf" in text  # the footer names the request
@@ -186,6 +189,35 @@ def test_each_level_has_a_pdf_report(
     english = _pdf_text(client.get(f"/laporan/{level}/{kode}.pdf?lang=en").content, tmp_path,
                         f"{level}-{kode}-en")  # fmt: skip
     assert "Report date" in english and "Page 1 / " in english and "?lang=en" in english
+
+
+FLOODED = "31.72.01.1004"  # Pejagalan: flooded in every scenario of the impact analysis
+IMPACT_FIGURE = re.compile(
+    r'<details class="impact-scenario" data-scenario="(?P<id>\w+)".*?<strong>(?P<name>.*?)</strong>'
+    r'.*?data-field="affected">(?P<affected>[^<]+)</span>.*?data-field="displaced">'
+    r"(?P<displaced>[^<]+)</span>",
+    re.S,
+)
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")
+def test_the_kelurahan_report_has_the_impact_of_its_profile(
+    client: TestClient, tmp_path: Path
+) -> None:
+    profile = client.get(f"/kelurahan/{FLOODED}").text
+    figures = list(IMPACT_FIGURE.finditer(profile))
+    assert len(figures) >= 2, "today and with the planned works at least"
+    text = _pdf_text(client.get(f"/laporan/kelurahan/{FLOODED}.pdf").content, tmp_path, "impact")
+    words = " ".join(text.split())  # pdftotext lays the columns out with runs of spaces
+    assert "Dampak banjir (analisis cara InaSAFE)" in words and "Asumsi" in words
+    for f in figures:  # each scenario with the people affected and displaced of the profile
+        name = " ".join(html.unescape(f["name"]).split())
+        assert name in words, name
+        assert re.search(rf"Terdampak {re.escape(f['affected'])}\b", words), f["id"]
+        assert re.search(rf"Pengungsi {re.escape(f['displaced'])}\b", words), f["id"]
+    # the report of a kecamatan has no impact section (the kelurahan report carries it)
+    other = _pdf_text(client.get("/laporan/kecamatan/31.72.01.pdf").content, tmp_path, "kec")
+    assert "Dampak banjir" not in other
 
 
 def test_report_level_must_be_known(client: TestClient) -> None:

@@ -4,6 +4,7 @@ The report (``report.html`` + ``static/css/report.css``) holds: the title, the d
 and of the build; a map of the unit with its neighbours and its actions (SVG from
 :mod:`web.reports.maps`, no tiles); the three pillar scores with their rank; every indicator
 with its unit, source and formula; the units inside it; the actions with status and progress;
+for a kelurahan, the flood impact report of its profile (``_impact.html``, :mod:`web.impact`);
 the data sources the build read with their licences (from the data catalogue); and on every
 page a footer with the page number and the request that made it. Numbers are written as on the
 unit's profile page (:mod:`web.profiles`), so the PDF and the page say the same.
@@ -22,13 +23,18 @@ from typing import Any
 from geo.actions.records import Action
 from geo.catalogue import Catalogue
 from geo.errors import KetahananError
+from geo.vocabulary import Level
+from web import impact as dampak
 from web.assets import STATIC_DIR
 from web.i18n import Translator, normalise_lang
 from web.profiles import unit_profile
-from web.render import env
+from web.render import env, format_number
 from web.reports.maps import unit_map_svg
 from web.unit_pages import map_actions
 from web.units import AdminUnits
+
+PROFILE_LEVEL = str(Level.kelurahan)
+"""The level whose report carries the flood impact report (as its profile page does)."""
 
 STRATEGY_SOURCE = "strategy_2019"
 """Listed among the sources when a related initiative is in the report."""
@@ -101,6 +107,12 @@ def report_html(
         sources=report_sources(units, catalogue, t.lang, strategy=related),
         related=related,
         query=query,
+        # the flood impact report of a kelurahan, as its profile shows it (web/impact.py)
+        impact=(
+            dampak.profile_section(units.impact, kode, t, format_number)
+            if level == PROFILE_LEVEL
+            else None
+        ),
     )
 
 

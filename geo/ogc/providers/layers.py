@@ -56,7 +56,7 @@ class LayerProvider:
             bbox=c.bbox,
             interval=c.interval,
             size=c.size,
-            feature_id="kode" if c.admin_level is not None else "fid",
+            feature_id=c.id_property,
             source=c.source,
             dictionary=tuple(c.dictionary),
         )

@@ -1,14 +1,15 @@
 /*
- * The choropleth: every unit of the page's level from GET /collections/{level}/items, asked
- * for as the page's class plan says (classify/classify_by/k, or one user break, or no classes
- * when no unit has a value) and with the page's weights, so the server returns each unit's
- * `class` and the classification (breaks, counts). A unit is filled with
- * cfg.styles.ramps[k][class]; the script never works a class out itself. A pillar score's
- * *partial* units (too little data, the partial status of the config) have no class: they are
- * drawn hatched apart from the classes and "no data", their partial value and missing inputs
- * in the tooltip. Drawn in its own pane below the overlays and the actions. A click opens the
- * unit's popup (onSelect), a right-click on a kelurahan starts a new action for it. Reloaded
- * when the zoom needs another
+ * The choropleth: every unit of the page's level from GET /collections/{level}/items (or, when
+ * the page config names a `source`, from that collection with its filters: the impact layers
+ * hold every level, picked with tingkat=<level>), asked for as the page's class plan says
+ * (classify/classify_by/k, or one user break, or no classes when no unit has a value) and with
+ * the page's weights, so the server returns each unit's `class` and the classification
+ * (breaks, counts). A unit is filled with cfg.styles.ramps[k][class]; the script never works a
+ * class out itself. A pillar score's *partial* units (too little data, the partial status of
+ * the config) have no class: they are drawn hatched apart from the classes and "no data",
+ * their partial value and missing inputs in the tooltip. Drawn in its own pane below the
+ * overlays and the actions. A click opens the unit's popup (onSelect), a right-click on a
+ * kelurahan starts a new action for it. Reloaded when the zoom needs another
  * generalisation.
  */
 import { P, fetchAll, itemsUrl, zoomOf } from "./api.js";
@@ -17,6 +18,7 @@ import { CHOROPLETH_PANE } from "./panes.js";
 
 const column = cfg.indicator.id;
 const { partial, status, missing } = cfg.indicator;
+const source = cfg.source || { collection: cfg.level, filters: {} };
 
 function isPartial(props) {
   return Boolean(status) && props[status] === cfg.indicator.partial_status;
@@ -55,7 +57,8 @@ export function classifyParams() {
 function itemsQuery(zoom) {
   const props = ["kode", "nama", column, ...(cfg.plan.method ? ["class"] : []), partial, status,
     missing].filter(Boolean);
-  return { [P.limit]: 1000, [P.zoom]: zoom, [P.properties]: props.join(","), ...classifyParams() };
+  return { [P.limit]: 1000, [P.zoom]: zoom, [P.properties]: props.join(","), ...classifyParams(),
+    ...source.filters };
 }
 
 /*
@@ -90,7 +93,7 @@ export function createChoropleth({ map, group, onLoaded, onSelect, onAddAction }
     try {
       // The first load asks for the URL the page preloads (same text, so the preload serves it).
       const url = loadedZoom === null && zoom === cfg.startZoom ? cfg.firstUrl
-        : itemsUrl(cfg.level, itemsQuery(zoom));
+        : itemsUrl(source.collection, itemsQuery(zoom));
       const { features, first } = await fetchAll(url);
       const classification = first.classification || null;
       const ramp = classification ? cfg.styles.ramps[String(classification.k)] : null;

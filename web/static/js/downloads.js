@@ -1,7 +1,8 @@
 /*
  * Downloads of what is on screen: the level's units with the map's classes, weights and
  * language as CSV, GeoJSON, GeoPackage, or a bundle for QGIS (GeoPackage + .qml + SLD +
- * README), all from GET /collections/{level}/items with the map's own query and f=...; and
+ * README), all from GET /collections/{level}/items (on the impact map, from its impact layer
+ * at the page's level) with the map's own query and f=...; and
  * the pillar's actions as GeoJSON. The ranking page's links carry its kota/kecamatan filter
  * too (extra). Calls no API itself: the links do, when followed.
  */
@@ -18,8 +19,10 @@ function rankOrder() {
 
 /* The download URL of the map's units in `format` (extra: more filters, e.g. kode_kota). */
 export function downloadUrl(format, extra = {}) {
-  return itemsUrl(cfg.level, { ...classifyParams(), ...extra, [P.sortby]: rankOrder(),
-    [P.format]: format });
+  // the impact map's units come from its impact layer, filtered to the page's level
+  const source = cfg.source || { collection: cfg.level, filters: {} };
+  return itemsUrl(source.collection, { ...classifyParams(), ...source.filters, ...extra,
+    [P.sortby]: rankOrder(), [P.format]: format });
 }
 
 /* Fill `slot` with the download links (a <details> section of the panel). */

@@ -57,6 +57,25 @@ function notes(classification) {
   return out;
 }
 
+/* How an impact figure is computed, from which data of which date, and its caveats (the
+ * build's data dictionary, as web/impact.py puts it in the config). */
+export function aboutBox(about, id = "ketahanan-about") {
+  const line = (key, text) =>
+    text ? el("p", { className: `about-${key}` }, [
+      el("strong", { text: `${t(`impact.about.${key}`)}: ` }), document.createTextNode(text),
+    ]) : null;
+  return el("details", { id, className: "legend-about" }, [
+    el("summary", { text: t("impact.about") }),
+    line("formula", about.formula),
+    line("aggregation", about.aggregation),
+    line("date", about.date),
+    line("source", about.source),
+    el("p", {}, [el("strong", { text: `${t("impact.about.caveats")}:` })]),
+    el("ul", { className: "about-caveats" }, about.caveats.map((c) => el("li", { text: c }))),
+    el("a", { href: about.dictionary, text: t("impact.dictionary") }),
+  ]);
+}
+
 export function createLegend(map) {
   const body = el("div", { className: "legend-body" }, [
     el("p", { className: "muted", text: t("legend.loading") }),
@@ -110,6 +129,9 @@ export function createLegend(map) {
         el("p", { className: "muted legend-date",
           text: `${t("legend.data_date")}: ${indicator.data_date}${note}` }),
       );
+    }
+    if (indicator.about) {
+      body.append(aboutBox(indicator.about));
     }
     box.setAttribute("data-ready", "1");
   }

@@ -6,7 +6,8 @@
  * button. Calls no API.
  */
 import { query } from "./api.js";
-import { cfg, el, t } from "./page.js";
+import { aboutBox } from "./legend.js";
+import { cfg, el, fmt, t } from "./page.js";
 
 const SMALL_SCREEN = "(max-width: 700px)";
 
@@ -15,13 +16,18 @@ export function pageParams(changes = {}) {
   const params = {
     pilar: cfg.pillar,
     tingkat: cfg.level,
-    indikator: cfg.indicator.score ? "" : cfg.indicator.id,
+    indikator: cfg.indicator.score ? "" : currentIndicator(),
     klasifikasi: cfg.classification,
     k: cfg.k,
     weights: cfg.weights,
     lang: cfg.lang,
+    ...(cfg.impact ? { skenario: cfg.impact.scenario, ukuran: cfg.impact.measure } : {}),
     ...changes,
   };
+  if (params.indikator !== (cfg.impact ? cfg.impact.choice : null)) {
+    params.skenario = "";
+    params.ukuran = "";
+  }
   if (Number(params.k) === cfg.vocabulary.k.default) {
     params.k = "";
   }
@@ -50,9 +56,28 @@ function select(name, text, options, current, onChange) {
 
 const words = (kind) => cfg.vocabulary[kind].map((w) => [w.id, w.label]);
 
+/* The indikator value of this map: the impact choice shows a measure, not an indicator. */
+function currentIndicator() {
+  return cfg.impact ? cfg.impact.choice : cfg.indicator.id;
+}
+
+/* The impact choice's scenario and measure choosers (only on an impact map). */
+function impactChoosers() {
+  if (!cfg.impact) {
+    return [];
+  }
+  const pairs = (list) => list.map((w) => [w.id, w.label]);
+  return [
+    select("skenario", t("impact.scenario"), pairs(cfg.impact.scenarios), cfg.impact.scenario,
+      (v) => go({ skenario: v, ukuran: "" })),
+    select("ukuran", t("impact.measure"), pairs(cfg.impact.measures), cfg.impact.measure,
+      (v) => go({ ukuran: v })),
+  ];
+}
+
 function choosers() {
   const indicators = [["", t("indicator.score")], ...cfg.indicators.map((i) => [i.id, i.name])];
-  const current = cfg.indicator.score ? "" : cfg.indicator.id;
+  const current = cfg.indicator.score ? "" : currentIndicator();
   const { min, max } = cfg.vocabulary.k;
   const counts = Array.from({ length: max - min + 1 }, (_, i) => [min + i, String(min + i)]);
   return [
@@ -61,12 +86,41 @@ function choosers() {
     ),
     select("tingkat", t("level.label"), words("levels"), cfg.level, (v) => go({ tingkat: v })),
     select("indikator", t("indicator.label"), indicators, current, (v) => go({ indikator: v })),
+    ...impactChoosers(),
     el("div", { className: "field-pair" }, [
       select("klasifikasi", t("classification.label"), words("classifications"), cfg.classification,
         (v) => go({ klasifikasi: v })),
       select("k", t("classification.k"), counts, cfg.k, (v) => go({ k: v })),
     ]),
   ];
+}
+
+/* The ordered lists of the units that gain most from a scenario and those that gain nothing
+ * or lose (only for a scenario compared with today; web/impact.py ranks them). */
+function rankingBox() {
+  const ranking = cfg.impact ? cfg.impact.ranking : null;
+  if (!ranking) {
+    return null;
+  }
+  const signed = (v) => (typeof v === "number" && v > 0 ? `+${fmt(v)}` : fmt(v));
+  const item = (u) => el("li", { "data-kode": u.kode, "data-rank": String(u.rank) }, [
+    cfg.profiles
+      ? el("a", { href: `/kelurahan/${encodeURIComponent(u.kode)}?lang=${cfg.lang}`, text: u.nama })
+      : el("span", { text: u.nama }),
+    el("span", { className: "muted", text: ` ${signed(u.no_longer_affected)}` }),
+  ]);
+  const list = (id, units) => units.length
+    ? el("ol", { id, className: "ranking-list" }, units.map(item))
+    : el("p", { id, className: "muted", text: t("impact.ranking.empty") });
+  return el("details", { id: "ketahanan-ranking", className: "ranking" }, [
+    el("summary", { text: t("impact.ranking") }),
+    el("h2", { text: t("impact.ranking.gain") }),
+    list("ranking-gain", ranking.gain),
+    el("h2", { text: t("impact.ranking.nogain") }),
+    list("ranking-nogain", ranking.nogain),
+    el("p", { className: "muted", text: `${fmt(ranking.ranked)} ${t("impact.ranking.of")}` }),
+    aboutBox(ranking.about, "ranking-about"),
+  ]);
 }
 
 /* Add the panel to the map; returns the slots the other modules fill. */
@@ -86,6 +140,7 @@ export function createPanel(map, { onTable }) {
   const body = el("div", { id: "ketahanan-panel-body", className: "panel-body" }, [
     el("h1", { text: t("map.title") }),
     ...choosers(),
+    rankingBox(),
     slots.search,
     table,
     slots.gaps,
