@@ -20,7 +20,7 @@ from geo.ogc.engine import run_query
 from geo.ogc.query import ItemsQuery
 from geo.snapshot import BuildSnapshot
 from geo.styles import class_colours
-from geo.vocabulary import K_DEFAULT, ClassMethod
+from geo.vocabulary import K_DEFAULT, ClassMethod, rank_column
 from web.data import BuildTables
 from web.mapdata import ClassPlan, class_plan, unit_values, weights_tuple
 from web.pages import LESS_EXPOSED
@@ -69,6 +69,24 @@ def _ranks(values: pd.Series, worse_first: bool) -> pd.Series:
     return values.rank(ascending=not worse_first, method="min")
 
 
+def _interval_columns(frame: pd.DataFrame, params: MapParams) -> tuple[str, str] | None:
+    """The build's 5-95 % Monte Carlo rank columns of the shown pillar score (issue 15), or
+    None: an indicator, the impact or request weights have no interval (the build's draws
+    were made around the build's own weights)."""
+    if params.indicator is not None or params.weights:
+        return None
+    low, high = rank_column(params.pillar, "p05"), rank_column(params.pillar, "p95")
+    return (low, high) if low in frame and high in frame else None
+
+
+def _interval(frame: pd.DataFrame, pos: Any, band: tuple[str, str] | None) -> str | None:
+    """``"8–19"``: the city-wide rank interval of the unit at ``pos`` (None without one)."""
+    if band is None:
+        return None
+    low, high = pd.to_numeric(frame.loc[pos, list(band)], errors="coerce").tolist()
+    return None if pd.isna(low) or pd.isna(high) else f"{int(low)}–{int(high)}"
+
+
 def ranking(
     snapshot: BuildSnapshot,
     tables: BuildTables,
@@ -92,6 +110,7 @@ def ranking(
         if code and column in frame:
             keep &= frame[column].astype(str) == code
     shown = _ranks(values[keep], worse_first)
+    band = _interval_columns(frame, params)
     names = {p[0]: p[1] for p in tables.places}
     rows = []
     for pos in frame.index[keep]:
@@ -108,6 +127,7 @@ def ranking(
                 "class": classes[pos],
                 "rank": int(shown[pos]) if present else None,
                 "city_rank": int(city[pos]) if present else None,
+                "interval": _interval(frame, pos, band) if present else None,
                 "actions": counts.get(kode, 0),
             }
         )

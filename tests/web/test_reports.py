@@ -247,3 +247,27 @@ def test_unit_profiles_show_the_builds_rank_interval_and_partial_scores(
             assert 'class="rank-interval"' in html_row and f"({low}–{high})" in html_row
         if status == "partial":
             assert "score-partial" in html_row and "rank-interval" not in html_row
+
+
+@pytest.mark.parametrize("query", ["pilar=siap", "pilar=terhubung&kota=31.72"])
+def test_the_ranked_table_shows_the_builds_rank_interval(
+    client: TestClient, settings: Settings, query: str
+) -> None:
+    """Issue 15 asks for the interval in the ranked table too: ``/peringkat`` gives each ranked
+    kelurahan the build's city-wide 5-95 % Monte Carlo rank range."""
+    pillar = query.split("&")[0].split("=")[1]
+    frame = pyogrio.read_dataframe(settings.build_path, layer="kelurahan", read_geometry=False)
+    page = client.get(f"/peringkat?{query}")
+    assert page.status_code == 200
+    rows = re.findall(r'<tr data-kode="([0-9.]+)">(.*?)</tr>', page.text, re.S)
+    ranked = frame[frame[f"rank_{pillar}_p05"].notna()].set_index("kode")
+    checked = 0
+    for kode, html_row in rows:
+        if kode in ranked.index:
+            low, high = (int(ranked.at[kode, f"rank_{pillar}_{s}"]) for s in ("p05", "p95"))
+            assert 'class="rank-interval"' in html_row and f"({low}–{high})" in html_row, kode
+            checked += 1
+    assert checked >= 10
+    unweighted = client.get(f"/peringkat?{query}&weights=siap_depth_mean:2")
+    assert unweighted.status_code in (200, 400)
+    assert 'class="rank-interval"' not in unweighted.text
