@@ -106,7 +106,7 @@ def test_layer_add_then_build_changes_the_sehat_scores(
     code, out = _run("layer", "list")
     assert code == 0 and "sehat_clean_water_access" not in out
     code, out = _run("layer", "remove", "sehat_clean_water_access")
-    assert code == 2 and "no planner layer is registered" in out
+    assert code == 2 and "no planner layer or scenario is registered" in out
     code, out = _run("build")
     assert code == 0, out
     again = load_layer(cli_settings.build_path, "kelurahan").set_index("kode")
