@@ -20,7 +20,14 @@ from geo.ogc.engine import run_query
 from geo.ogc.query import ItemsQuery
 from geo.snapshot import BuildSnapshot
 from geo.styles import class_colours
-from geo.vocabulary import K_DEFAULT, ClassMethod, rank_column
+from geo.vocabulary import (
+    K_DEFAULT,
+    ClassMethod,
+    ScoreStatus,
+    partial_column,
+    rank_column,
+    status_column,
+)
 from web.data import BuildTables
 from web.mapdata import ClassPlan, class_plan, unit_values, weights_tuple
 from web.pages import LESS_EXPOSED
@@ -87,6 +94,18 @@ def _interval(frame: pd.DataFrame, pos: Any, band: tuple[str, str] | None) -> st
     return None if pd.isna(low) or pd.isna(high) else f"{int(low)}–{int(high)}"
 
 
+def _partial(frame: pd.DataFrame, pos: Any, params: MapParams) -> float | None:
+    """A unit's *partial* pillar score (too little data for a full one, issue 15): listed
+    apart, never ranked, and never shown as "no data"."""
+    if params.indicator is not None:
+        return None
+    status, partial = status_column(params.pillar), partial_column(params.pillar)
+    if status not in frame or partial not in frame or frame.at[pos, status] != ScoreStatus.partial:
+        return None
+    value = pd.to_numeric(pd.Series([frame.at[pos, partial]]), errors="coerce").iloc[0]
+    return None if pd.isna(value) else float(value)
+
+
 def ranking(
     snapshot: BuildSnapshot,
     tables: BuildTables,
@@ -128,9 +147,10 @@ def ranking(
                 "rank": int(shown[pos]) if present else None,
                 "city_rank": int(city[pos]) if present else None,
                 "interval": _interval(frame, pos, band) if present else None,
+                "partial": None if present else _partial(frame, pos, params),
                 "actions": counts.get(kode, 0),
             }
         )
-    rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, r["nama"]))
+    rows.sort(key=lambda r: (r["rank"] is None, r["partial"] is None, r["rank"] or 0, r["nama"]))
     k = classification["k"] if classification else 0
     return Ranking(rows, classification, plan, collection.size, class_colours(k) if k else [])

@@ -82,6 +82,9 @@ def _rows(result: Ranking, params: MapParams, t: Translator) -> list[dict[str, A
         cls = row["class"]
         extra: dict[str, Any] = {
             "value_text": format_number(row["value"], t.lang, decimals),
+            "partial_text": None
+            if row.get("partial") is None
+            else format_number(row["partial"], t.lang, decimals),
             "colour": result.colours[cls] if cls is not None else None,
             "range": _range_text(result.classification, cls, lowest, t.lang)
             if cls is not None and result.classification

@@ -271,3 +271,21 @@ def test_the_ranked_table_shows_the_builds_rank_interval(
     unweighted = client.get(f"/peringkat?{query}&weights=siap_depth_mean:2")
     assert unweighted.status_code in (200, 400)
     assert 'class="rank-interval"' not in unweighted.text
+
+
+def test_the_ranked_table_lists_partial_scores_apart_not_as_no_data(
+    client: TestClient, settings: Settings
+) -> None:
+    """A partial Sehat score (one input only) is listed after the ranked units with its value
+    and "not ranked", never as "no data" (issue 15: drawn and listed apart)."""
+    frame = pyogrio.read_dataframe(settings.build_path, layer="kelurahan", read_geometry=False)
+    partial = frame[frame["score_sehat_status"] == "partial"]
+    assert len(partial) > 0
+    page = client.get("/peringkat?pilar=sehat")
+    assert page.status_code == 200
+    rows = dict(re.findall(r'<tr data-kode="([0-9.]+)">(.*?)</tr>', page.text, re.S))
+    for kode in partial["kode"]:
+        assert "score-partial" in rows[kode] and 'class="no-data"' not in rows[kode], kode
+    order = list(rows)
+    ranked = frame[frame["score_sehat"].notna()]["kode"]
+    assert max(order.index(k) for k in ranked) < min(order.index(k) for k in partial["kode"])
