@@ -186,6 +186,7 @@ def serve(
         workers=workers or settings.workers,
         proxy_headers=True,
         forwarded_allow_ips=settings.forwarded_allow_ips,
+        timeout_keep_alive=settings.keep_alive_seconds,
         log_level="info",
     )
 

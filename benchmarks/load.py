@@ -338,7 +338,12 @@ def percentile(values: list[float], q: float) -> float:
 async def _run(
     url: str, pid: int, token: str, seconds: float, clients: int, warmup: float, seed: int
 ) -> dict[str, Any]:
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    # Idle pooled connections expire on the client (1 s) well before uvicorn closes them (its
+    # default 5 s), as a browser's do: otherwise a request sent on a connection the server is
+    # closing at that instant fails with "Server disconnected" through no fault of the app.
+    limits = httpx.Limits(
+        max_connections=clients, max_keepalive_connections=clients, keepalive_expiry=1.0
+    )
     async with httpx.AsyncClient(base_url=url, timeout=60, limits=limits) as http:
         kel = (await http.get("/collections/kelurahan/items", params={"limit": 1000})).json()
         codes = [f["properties"]["kode"] for f in kel["features"]]

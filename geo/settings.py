@@ -192,6 +192,16 @@ class HTTPSettings(BaseSettings):
             "the same database answers alike (see deploy/README.md)."
         ),
     )
+    keep_alive_seconds: int = Field(
+        default=75,
+        ge=1,
+        le=3600,
+        description=(
+            "Seconds `ketahanan serve` keeps an idle HTTP connection open (1-3600). Longer "
+            "than a reverse proxy's upstream keepalive_timeout (deploy/nginx.conf: 60 s), so the "
+            "proxy closes an idle connection first and never sends on one the app has closed."
+        ),
+    )
     forwarded_allow_ips: str = Field(
         default="127.0.0.1",
         description=(
