@@ -15,6 +15,7 @@ from geo import generalise
 from geo.ogc.links import Hrefs, collection_links
 from geo.ogc.prose import property_title, score_title
 from geo.ogc.query import CRS84, Queryables
+from geo.ogc.temporal import TRS
 from geo.params import MAX_OFFSET
 from geo.vocabulary import (
     API_METHODS,
@@ -108,7 +109,7 @@ def extent_of(info: CollectionInfo) -> dict[str, Any] | None:
     if info.bbox is not None:
         extent["spatial"] = {"bbox": [list(info.bbox)], "crs": CRS84}
     if info.interval is not None:
-        extent["temporal"] = {"interval": [list(info.interval)]}
+        extent["temporal"] = {"interval": [list(info.interval)], "trs": TRS}
     return extent or None
 
 
@@ -172,7 +173,7 @@ def parameters_of(info: CollectionInfo, limit_max: int) -> dict[str, str]:
     if q.time is not None:
         params["datetime"] = (
             f"RFC 3339 instant or interval on '{q.time}' "
-            "(0001-01-01T00:00:00Z..9999-12-31T23:59:59Z)"
+            "(0001-01-01T00:00:00Z..9999-12-31T23:59:59Z; a/b, ../b or a/..)"
         )
     if q.scored:
         params["weights"] = (

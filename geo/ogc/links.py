@@ -63,7 +63,10 @@ def query_params(query: ItemsQuery, *, lang: str | None = None) -> list[tuple[st
     if query.datetime is not None:
         start, end = query.datetime
         out.append(
-            ("datetime", start if start == end and start else f"{start or '..'}/{end or '..'}")
+            (
+                "datetime",
+                start if query.datetime_instant and start else f"{start or '..'}/{end or '..'}",
+            )
         )
     out.extend(query.filters)
     if query.properties is not None:

@@ -163,6 +163,9 @@ class ItemsQuery:
 
     bbox: tuple[float, float, float, float] | None = None
     datetime: tuple[str | None, str | None] | None = None
+    datetime_instant: bool = False
+    """``datetime`` was an instant, not an interval (a snapshot layer reads it as the
+    snapshot in force then, see :mod:`geo.ogc.temporal`)."""
     limit: int = 100
     offset: int = 0
     filters: tuple[tuple[str, str], ...] = ()
@@ -300,6 +303,7 @@ def _where(schema: Queryables, raw: dict[str, str], values: dict[str, Any]) -> N
         raise InvalidParameterError(f"bbox-crs must be {CRS84} (the only CRS served)")
     if "datetime" in raw:
         values["datetime"] = parse_datetime(raw["datetime"])
+        values["datetime_instant"] = "/" not in raw["datetime"]
     if "zoom" in raw:
         values["zoom"] = parse_int("zoom", raw["zoom"], lo=0, hi=generalise.MAX_ZOOM)
         if not schema.geometry:
