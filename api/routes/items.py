@@ -49,6 +49,7 @@ from api.responses import GeoJSONResponse
 from api.store import CachedResponse, cached, raw_items_key, respond, served_build
 from geo.ogc.links import item_links, items_links
 from geo.ogc.providers.base import CollectionProvider, Selection, Written
+from geo.ogc.providers.registry import Registry
 from geo.ogc.query import FILE_EXTENSIONS, MEDIA_TYPES, ItemsQuery, parse_items_query
 from geo.ogc.render.bundle import bundle_bytes, bundle_info
 from geo.ogc.render.csv import csv_bytes
@@ -130,9 +131,11 @@ async def serve_items(
     *,
     default_fmt: str | None = None,
     drop: tuple[str, ...] = (),
+    provider_of: Callable[[Registry], CollectionProvider] | None = None,
 ) -> Response:
     """The items answer of ``collection_id`` (shared by the alias routes of the gaps and the
-    actions export, which give a default format or parameters of their own to leave out)."""
+    actions export, which give a default format or parameters of their own to leave out, or
+    a provider made for the request: ``provider_of``, the gaps during a flood)."""
     served = served_build(request.app)
     base = str(request.base_url)
     raw_key = raw_items_key(request, served)
@@ -140,7 +143,7 @@ async def serve_items(
     if hit is not None and not served.is_stale():
         return respond(request, hit, max_age=served.max_age)
     registry = await get_registry(request)
-    provider = registry.get(collection_id)
+    provider = registry.get(collection_id) if provider_of is None else provider_of(registry)
     await allow_read(request, provider)
     lang = await get_lang(request)
     query = _parse(request, provider, _params(request, default_fmt, drop), single=False)
