@@ -122,7 +122,7 @@ def _flood_tables(md: sa.MetaData) -> tuple[sa.Table, sa.Table]:
             sa.ForeignKey("flood_fetches.id", ondelete="CASCADE"),
             nullable=False,
         ),
-        sa.Column("rw_id", sa.Integer, nullable=False),
+        sa.Column("rw_fid", sa.Integer, nullable=False),
         sa.Column("area_id", sa.Text),
         sa.Column("geom_id", sa.Text),
         sa.Column("state", sa.Integer, nullable=False),

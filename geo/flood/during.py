@@ -11,7 +11,7 @@ kelurahan it touches is flooded (placed at kelurahan level, as the coverage gaps
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -71,9 +71,9 @@ def flooded_from_rw(
     source: str,
     at: str | None,
     rw_states: Iterable[tuple[int, int]],
-    rw_kelurahan: pd.Series,
+    rw_kelurahan: Mapping[int, Any],
 ) -> FloodedNow:
-    """Group flooded RWs ``(rw_id, state)`` by kelurahan (``rw_kelurahan``: rw_id -> kode)."""
+    """Group flooded RWs ``(rw_fid, state)`` by kelurahan (``rw_kelurahan``: rw_fid -> kode)."""
     out = FloodedNow(source, at)
     for rw_id, state in rw_states:
         kode = rw_kelurahan.get(rw_id)

@@ -23,7 +23,10 @@ ARCHIVE_LAYER = "flood_2017_hourly"
 
 @dataclass
 class Matched:
-    """The areas of a fetch that matched an RW (with its ``rw_id``) and those that did not."""
+    """The areas of a fetch that matched an RW (with its ``rw_fid``) and those that did not.
+
+    ``rw_fid`` is the RW's feature id in the build (its GeoPackage fid): the source's
+    ``OBJECTID`` (``rw_id``) is not unique (63 repeats), so it cannot name an RW."""
 
     areas: list[tuple[FeedArea, int]] = field(default_factory=list)
     unmatched: list[str] = field(default_factory=list)
@@ -35,19 +38,19 @@ class RwIndex:
     Parameters
     ----------
     rw : Collection
-        The build's ``rw`` layer (``rw_id``, geometry).
+        The build's ``rw`` layer (geometry; RWs are named by their feature id).
     archive : Collection, optional
         The build's ``flood_2017_hourly`` layer (``geom_id``, geometry) for areas without
         geometry.
     """
 
     def __init__(self, rw: Collection, archive: Collection | None = None) -> None:
-        if rw.geometry is None or "rw_id" not in rw.frame.columns:
-            raise ValueError("the rw layer needs rw_id and geometry")
+        if rw.geometry is None:
+            raise ValueError("the rw layer needs geometry")
         self.rw = rw
-        self.rw_ids = rw.frame["rw_id"].astype("int64").to_numpy()
+        self.rw_fids = np.asarray([int(f) for f in rw.feature_ids], dtype=np.int64)
         self._tree = shapely.STRtree(rw.geometry)
-        self.position_of = {int(r): i for i, r in enumerate(self.rw_ids.tolist())}
+        self.position_of = {int(r): i for i, r in enumerate(self.rw_fids.tolist())}
         self.by_geom_id: dict[str, int] = {}
         if archive is not None and archive.geometry is not None:
             ids = archive.frame["geom_id"].astype(str).to_numpy()
@@ -63,7 +66,7 @@ class RwIndex:
         found: list[int | None] = [None] * len(geoms)
         for src, dst in zip(hits[0].tolist(), hits[1].tolist(), strict=True):
             if found[src] is None:
-                found[src] = int(self.rw_ids[dst])
+                found[src] = int(self.rw_fids[dst])
         return found
 
     def match(self, areas: list[FeedArea]) -> Matched:

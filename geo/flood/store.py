@@ -53,7 +53,8 @@ class RwState:
     """The state of one RW in one good fetch."""
 
     fetch_id: int
-    rw_id: int
+    rw_fid: int
+    """The RW's feature id in the build's ``rw`` layer."""
     area_id: str | None
     geom_id: str | None
     state: int
@@ -110,13 +111,13 @@ class FloodFeedStore:
                     [
                         {
                             "fetch_id": fetch_id,
-                            "rw_id": rw_id,
+                            "rw_fid": rw_fid,
                             "area_id": area.area_id,
                             "geom_id": area.geom_id,
                             "state": int(area.state),
                             "last_updated": area.last_updated,
                         }
-                        for area, rw_id in matched
+                        for area, rw_fid in matched
                     ],
                 )
         return FetchRecord(
@@ -206,15 +207,15 @@ class FloodFeedStore:
             return []
         s = self.states.c
         query = (
-            sa.select(s.fetch_id, s.rw_id, s.area_id, s.geom_id, s.state, s.last_updated)
+            sa.select(s.fetch_id, s.rw_fid, s.area_id, s.geom_id, s.state, s.last_updated)
             .where(s.fetch_id.in_(list(fetch_ids)))
-            .order_by(s.fetch_id, s.rw_id, s.id)
+            .order_by(s.fetch_id, s.rw_fid, s.id)
         )
         with self.database.read() as conn:
             return [
                 RwState(
                     int(r.fetch_id),
-                    int(r.rw_id),
+                    int(r.rw_fid),
                     r.area_id,
                     r.geom_id,
                     int(r.state),

@@ -6,7 +6,7 @@ the items are the state of the latest good fetch, with a ``feed`` member saying 
 fetched, its age, whether it is stale (the last fetch failed, or it is older than the stale
 limit) and the last error. ``datetime`` replays what was fetched: an instant gives the good
 fetch in force then (the latest at or before it), an interval every good fetch in it (one
-feature per RW and fetch). Feature ids are ``<fetch id>-<rw_id>``.
+feature per RW and fetch). Feature ids are ``<fetch id>-<rw_fid>`` (the RW's feature id in ``rw``).
 """
 
 from __future__ import annotations
@@ -76,18 +76,19 @@ class FloodLiveProvider:
         self.id = FLOOD_LIVE
         self.download_name = FLOOD_LIVE
         self.prose = collection_prose(FLOOD_LIVE)
-        self._position = {
-            int(r): i for i, r in enumerate(rw.frame["rw_id"].astype("int64").tolist())
-        }
+        self._position = {int(f): i for i, f in enumerate(rw.feature_ids)}
 
     def _view(self, fetches: Sequence[FetchRecord]) -> Collection:
         by_id = {f.id: f for f in fetches}
         states: list[RwState] = [
-            s for s in self.feed().states_of(list(by_id)) if s.rw_id in self._position
+            s for s in self.feed().states_of(list(by_id)) if s.rw_fid in self._position
         ]
-        positions = np.asarray([self._position[s.rw_id] for s in states], dtype=np.int64)
+        positions = np.asarray([self._position[s.rw_fid] for s in states], dtype=np.int64)
         rw = self.rw.frame.iloc[positions]
-        frame = pd.DataFrame({f: rw[f].to_numpy() for f in RW_FIELDS if f in rw.columns})
+        frame = pd.DataFrame({"rw_fid": np.asarray([s.rw_fid for s in states], dtype=np.int64)})
+        for name in RW_FIELDS:
+            if name in rw.columns:
+                frame[name] = rw[name].to_numpy()
         frame["state"] = np.asarray([s.state for s in states], dtype=np.int64)
         frame["depth_class"] = [DEPTH_CLASS_2017.get(s.state) for s in states]
         frame["area_id"] = [s.area_id for s in states]
@@ -101,7 +102,7 @@ class FloodLiveProvider:
             frame=frame,
             geometry=None if self.rw.geometry is None else self.rw.geometry[positions],
             geometry_type=self.rw.geometry_type,
-            feature_ids=[f"{s.fetch_id}-{s.rw_id}" for s in states],
+            feature_ids=[f"{s.fetch_id}-{s.rw_fid}" for s in states],
             view_of=(self.rw, positions),
         )
 
@@ -137,7 +138,7 @@ class FloodLiveProvider:
             geometry_type=self.rw.geometry_type,
             bbox=self.rw.bbox,
             interval=None if extent is None else (_iso(extent[0]), _iso(extent[1])),
-            feature_id="fetch-rw_id",
+            feature_id="fetch_id-rw_fid",
         )
 
     def _selection(self, view: Collection, query: ItemsQuery, feature_id: str | None) -> Selection:
@@ -151,7 +152,7 @@ class FloodLiveProvider:
         return self._selection(self._view(self._fetches(query)), query, None)
 
     def get(self, feature_id: str, query: ItemsQuery) -> Selection:
-        """One RW of one fetch, ``<fetch id>-<rw_id>``."""
+        """One RW of one fetch, ``<fetch id>-<rw_fid>``."""
         head, _, _ = feature_id.partition("-")
         if not head.isdigit() or len(head) > 12:
             raise NotFoundError(f"no feature '{feature_id}' in collection '{self.id}'")

@@ -125,15 +125,15 @@ def flooded_now(
     stale_after: float,
 ) -> FloodedNow:
     """The kelurahan flooded at ``banjir`` (``live``, or a UTC instant of the 2017 replay)."""
-    rw_kelurahan = pd.Series(
-        rw.frame["kode_kelurahan"].to_numpy(), index=rw.frame["rw_id"].astype("int64").to_numpy()
-    )
+    rw_kelurahan: dict[int, Any] = {}
+    for fid, kode in zip(rw.feature_ids, rw.frame["kode_kelurahan"].tolist(), strict=True):
+        rw_kelurahan[int(fid)] = kode
     if banjir == LIVE:
         store = feed()
         good = store.last_good()
         states = [] if good is None else store.states_of([good.id])
         at = None if good is None else iso_instant(good.fetched_at)
-        now = flooded_from_rw(LIVE, at, [(s.rw_id, s.state) for s in states], rw_kelurahan)
+        now = flooded_from_rw(LIVE, at, [(s.rw_fid, s.state) for s in states], rw_kelurahan)
         now.feed = feed_status(store, stale_after)
         return now
     if hourly is None or hourly.times is None:
