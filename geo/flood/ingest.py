@@ -117,7 +117,8 @@ def ingest(
     timeout : float
         Seconds to wait for the feed.
     now : callable
-        The clock (the fetch's time is taken before reading).
+        The clock (the fetch's time is taken before reading, to the second: a ``datetime``
+        instant naming that second replays this fetch).
     data : bytes, optional
         The body when already read (``source`` then only names it).
 
@@ -126,7 +127,7 @@ def ingest(
     FetchRecord
         ``ok`` False with ``error`` when the fetch was not a good state.
     """
-    fetched_at = now()
+    fetched_at = now().replace(microsecond=0)  # to the second, as datetime instants are
     try:
         body = read_source(source, timeout) if data is None else data
         areas = parse_feed(body)

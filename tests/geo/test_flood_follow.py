@@ -34,7 +34,9 @@ HOURS = ["2017-02-20T00:00:00", "2017-02-21T09:00:00", "2017-02-21T13:00:00", "2
 
 
 @pytest.fixture(params=["sqlite", "postgis"])
-def store(request: pytest.FixtureRequest, tmp_path: Path, real_build: Settings) -> Iterator[ActionStore]:
+def store(
+    request: pytest.FixtureRequest, tmp_path: Path, real_build: Settings
+) -> Iterator[ActionStore]:
     """A migrated store on SQLite or on a fresh PostGIS schema."""
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'actions.sqlite'}"
@@ -135,7 +137,9 @@ def test_follow_serves_the_last_good_snapshot_through_every_fault(
     assert before.matched == 0
 
 
-def test_ingest_once_reports_unmatched_ids(store: ActionStore, real_build: Settings, tmp_path: Path) -> None:
+def test_ingest_once_reports_unmatched_ids(
+    store: ActionStore, real_build: Settings, tmp_path: Path
+) -> None:
     """An area that is no RW of the build (here: a real RW polygon moved off Jakarta and without
     a known geom_id) is listed with the fetch, the others are stored."""
     import json
