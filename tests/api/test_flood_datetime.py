@@ -15,9 +15,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "geo"))
-from floodkit import snapshot_files  # noqa: E402
+from floodkit import snapshot_files
 
-from geo.settings import Settings  # noqa: E402
+from geo.settings import Settings
 
 pytestmark = pytest.mark.realdata
 

@@ -8,7 +8,6 @@ Siap action covers and the actions in flooded places.
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -18,12 +17,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "geo"))
-from floodkit import geom_ids, live_form, snapshot_files  # noqa: E402
+from floodkit import geom_ids, live_form, snapshot_files
 
-from api.app import create_app  # noqa: E402
-from geo.flood.follower import rw_index_of_build  # noqa: E402
-from geo.flood.ingest import ingest  # noqa: E402
-from geo.settings import Settings  # noqa: E402
+from api.app import create_app
+from geo.flood.follower import rw_index_of_build
+from geo.flood.ingest import ingest
+from geo.settings import Settings
 
 pytestmark = pytest.mark.realdata
 

@@ -68,7 +68,7 @@ def scripted_server(script: list[Step], *, idle_s: float = 60.0) -> Iterator[str
     lock = threading.Lock()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        def do_GET(self) -> None:
             with lock:
                 kind, value = steps.pop(0) if steps else ("status", 404)
             try:

@@ -100,15 +100,14 @@ def test_follow_serves_the_last_good_snapshot_through_every_fault(
         ids, feed = _served(provider)
         seen.append((record, ids, feed))
 
-    with scripted_server(script) as url:
-        with follower_lock(store.engine, None) as mine:
-            assert mine
-            records = follow(
-                lambda: ingest(store.flood, index, url, timeout=0.5),
-                0.01,
-                times=len(script),
-                report=check,
-            )
+    with scripted_server(script) as url, follower_lock(store.engine, None) as mine:
+        assert mine
+        records = follow(
+            lambda: ingest(store.flood, index, url, timeout=0.5),
+            0.01,
+            times=len(script),
+            report=check,
+        )
     assert len(records) == len(script)
     oks = [r.ok for r in records]
     assert oks == [True, False, True, False, False, True, False, False, False, False, True]
