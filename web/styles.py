@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from geo.styles import class_colours
-from geo.vocabulary import Pillar, Status
+from geo.vocabulary import FloodState, Pillar, Status
 
 K_MAX = 9
 """The most classes a map offers (the ramps go up to it)."""
@@ -76,6 +76,24 @@ CONTEXT_STYLES: dict[str, dict[str, Any]] = {
 """Line styles of the offline context layer (see :mod:`geo.context`), by kind."""
 
 
+FLOOD_STATE_COLOURS = {
+    FloodState.unknown: "#bdbdbd",
+    FloodState.shallow: "#6baed6",
+    FloodState.deep: "#2171b5",
+    FloodState.very_deep: "#08306b",
+}
+"""Fill of an RW by its PetaBencana flood state (grey: flooded, depth unknown; deeper, darker)."""
+
+FLOOD_LIVE_STYLE: dict[str, Any] = {
+    "color": "#08306b",
+    "weight": 0.6,
+    "fillOpacity": 0.7,
+    "staleFillOpacity": 0.35,
+    "staleDashArray": "4 3",
+}
+"""The flood feed's RWs on /peta (a stale state is paler and dashed)."""
+
+
 def script_styles() -> dict[str, Any]:
     """Every colour and line style the page scripts draw with.
 
@@ -97,4 +115,6 @@ def script_styles() -> dict[str, Any]:
         "unit_action": {"weight": 2.5, "fill": False, "dashArray": "5 4"},
         "selected": {"color": "#00bcd4", "weight": 4},
         "context": CONTEXT_STYLES,
+        "flood_states": {str(int(k)): v for k, v in FLOOD_STATE_COLOURS.items()},
+        "flood_live": FLOOD_LIVE_STYLE,
     }

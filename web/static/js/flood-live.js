@@ -6,11 +6,10 @@
  * since or the state is older than the server's stale limit. Reloaded every minute while on.
  */
 import { query, request } from "./api.js";
-import { el, fmtTime, t } from "./page.js";
+import { cfg, el, fmtTime, t } from "./page.js";
 import { GAPS_PANE } from "./panes.js";
 
 const RELOAD_MS = 60_000;
-const FILL = { 1: "#bdbdbd", 2: "#6baed6", 3: "#2171b5", 4: "#08306b" };
 
 function ageText(seconds) {
   if (seconds === null || seconds === undefined) {
@@ -60,8 +59,12 @@ export function createFloodLive(slot, { map }) {
     info.textContent = parts.join(" — ");
     info.classList.toggle("stale", Boolean(feed.stale));
     document.body.setAttribute("data-flood-live", String(body.numberMatched));
-    const style = (f) => ({ color: "#08306b", weight: 0.6, fillOpacity: feed.stale ? 0.35 : 0.7,
-      fillColor: FILL[f.properties.state] || FILL[1], dashArray: feed.stale ? "4 3" : null });
+    const look = cfg.styles.flood_live;
+    const fills = cfg.styles.flood_states;
+    const style = (f) => ({ color: look.color, weight: look.weight,
+      fillOpacity: feed.stale ? look.staleFillOpacity : look.fillOpacity,
+      fillColor: fills[String(f.properties.state)] || fills["1"],
+      dashArray: feed.stale ? look.staleDashArray : null });
     group.addLayer(L.geoJSON(body, { style, pane: GAPS_PANE,
       onEachFeature: (f, layer) => layer.bindTooltip(
         `${f.properties.rw || ""} ${f.properties.nama_kelurahan_sumber || ""}: ${f.properties.depth_class || ""}`) }));
