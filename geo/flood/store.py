@@ -157,6 +157,10 @@ class FloodFeedStore:
             row = conn.execute(query).first()
         return None if row is None else self._record(row)
 
+    def fetch(self, fetch_id: int) -> FetchRecord | None:
+        """One fetch by id (None when there is none)."""
+        return self._one(self.fetches.c.id == fetch_id)
+
     def last_attempt(self) -> FetchRecord | None:
         """The latest fetch, good or not."""
         return self._one(sa.true())

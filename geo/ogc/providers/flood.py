@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geo.errors import NotFoundError
+from geo.errors import NotFoundError, ServiceUnavailableError
 from geo.flood.store import FetchRecord, FloodFeedStore, RwState
 from geo.layers import DEPTH_CLASS_2017
 from geo.ogc.collection import Collection
@@ -129,7 +129,10 @@ class FloodLiveProvider:
 
     def describe(self) -> CollectionInfo:
         """Title, description, the RW extent and the times of the first and last good fetch."""
-        extent = self.feed().extent()
+        try:
+            extent = self.feed().extent()
+        except ServiceUnavailableError:  # the collections list answers without the store
+            extent = None
         return CollectionInfo(
             id=self.id,
             title=self.prose.title,
@@ -154,7 +157,8 @@ class FloodLiveProvider:
     def get(self, feature_id: str, query: ItemsQuery) -> Selection:
         """One RW of one fetch, ``<fetch id>-<rw_fid>``."""
         head, _, _ = feature_id.partition("-")
-        if not head.isdigit() or len(head) > 12:
+        if not head.isdigit() or len(head) > 9:
             raise NotFoundError(f"no feature '{feature_id}' in collection '{self.id}'")
-        fetches = [f for f in self.feed().good_between(None, None) if f.id == int(head)]
+        fetch = self.feed().fetch(int(head))
+        fetches = [] if fetch is None or not fetch.ok else [fetch]
         return self._selection(self._view(fetches), query, feature_id)
