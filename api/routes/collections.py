@@ -13,7 +13,7 @@ from api.responses import NOT_MODIFIED, content, errors
 from api.store import CachedResponse, cached, served_build
 from geo.ogc.documents import collection_document
 from geo.ogc.links import collections_links
-from geo.ogc.query import CRS84
+from geo.ogc.reproject import SUPPORTED as SUPPORTED_CRS
 
 router = APIRouter(tags=["ogc"], dependencies=[Depends(reject_unknown_query)])
 
@@ -40,7 +40,11 @@ async def collections(request: Request, registry: RegistryDep, lang: LangDep) ->
         ]
         for doc in docs:
             doc.pop("dataDictionary", None)
-        body = {"links": collections_links(hrefs, lang), "crs": [CRS84], "collections": docs}
+        body = {
+            "links": collections_links(hrefs, lang),
+            "crs": list(SUPPORTED_CRS),
+            "collections": docs,
+        }
         return CachedResponse.make(
             orjson.dumps(body), "application/json", {"Content-Language": lang}
         )

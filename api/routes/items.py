@@ -19,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, Response
 
 from api.body import JsonBodyDep
+from api.codes import canonical_redirect
 from api.deps import (
     CollectionId,
     FeatureId,
@@ -54,6 +55,7 @@ from geo.ogc.render.bundle import bundle_bytes, bundle_info
 from geo.ogc.render.csv import csv_bytes
 from geo.ogc.render.geojson import feature_collection, with_links
 from geo.ogc.render.gpkg import gpkg_bytes
+from geo.ogc.reproject import content_crs, in_crs
 from geo.settings import Settings
 
 router = APIRouter(tags=["ogc"])
@@ -68,6 +70,8 @@ def _timestamp() -> str:
 
 def _headers(name: str, query: ItemsQuery, lang: str) -> dict[str, str]:
     headers = {"Content-Language": lang}
+    if query.fmt != "csv":
+        headers["Content-Crs"] = content_crs(query.crs)
     if query.fmt != "json":
         ext = FILE_EXTENSIONS[query.fmt]
         headers["Content-Disposition"] = f'attachment; filename="{name}.{ext}"'
@@ -150,7 +154,7 @@ async def serve_items(
     stamp = registry.snapshot.built_at if provider.cacheable else None
 
     def make() -> CachedResponse:
-        chosen = provider.query(query)
+        chosen = in_crs(provider.query(query), query.crs)
         headers = _headers(provider.download_name, query, lang)
         file = _file(request, registry, collection_id, query, chosen, lang)
         if file is not None:
@@ -220,8 +224,12 @@ async def item(
     await allow_read(request, provider)
     lang = await get_lang(request)
     query = _parse(request, provider, _params(request), single=True)
+    redirect = canonical_redirect(request, provider, feature_id)
+    if redirect is not None:
+        return redirect
 
     def render(chosen: Selection) -> CachedResponse:
+        chosen = in_crs(chosen, query.crs)
         headers = _headers(f"{provider.download_name}-{feature_id}", query, lang)
         file = _file(request, registry, collection_id, query, chosen, lang)
         if file is not None:

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any, Protocol
 
-from geo.ogc.query import MEDIA_TYPES, ItemsQuery
+from geo.ogc.query import CRS84, MEDIA_TYPES, ItemsQuery
 from geo.vocabulary import DEFAULT_CLASSIFY_BY, Text
 
 JSON = "application/json"
@@ -81,6 +81,8 @@ def query_params(query: ItemsQuery, *, lang: str | None = None) -> list[tuple[st
             out.append(("k", str(query.k)))
     if query.fmt != "json":
         out.append(("f", query.fmt))
+    if query.crs != CRS84:
+        out.append(("crs", query.crs))
     if lang is not None:
         out.append(("lang", lang))
     out.append(("limit", str(query.limit)))
