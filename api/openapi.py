@@ -197,6 +197,10 @@ ITEM_RESPONSES: dict[int | str, dict[str, Any]] = {
         zip=BINARY,
     ),
     **NOT_MODIFIED,
+    308: {
+        "description": "a kelurahan asked for by its BPS code: Location (and Link "
+        "rel=canonical) is the feature at its Kemendagri code, with the same query"
+    },
     **errors(*READ_ERRORS, 410),
 }
 
