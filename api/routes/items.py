@@ -32,6 +32,7 @@ from api.deps import (
 )
 from api.headers import none_match
 from api.links import RequestHrefs
+from api.ogc_html import page_response, wants_page
 from api.openapi import (
     CREATE_DOC,
     CREATE_RESPONSES,
@@ -137,10 +138,12 @@ async def serve_items(
 ) -> Response:
     """The items answer of ``collection_id`` (shared by the alias routes of the gaps and the
     actions export, which give a default format or parameters of their own to leave out)."""
+    page = wants_page(request)
+    drop = (*drop, "f") if page else drop
     served = served_build(request.app)
     base = str(request.base_url)
     raw_key = raw_items_key(request, served)
-    hit = served.cache.get(raw_key)
+    hit = None if page else served.cache.get(raw_key)
     if hit is not None and not served.is_stale():
         return respond(request, hit, max_age=served.max_age)
     registry = await get_registry(request)
@@ -180,9 +183,23 @@ async def serve_items(
 
     if not provider.cacheable:
         entry = await run_in_threadpool(make)
+        if page:
+            return page_response(request, "items", entry.body, lang, json_type=MEDIA_TYPES["json"])
         return Response(entry.body, media_type=entry.media_type, headers=dict(entry.headers))
     key = ("items", registry.snapshot.key, collection_id, query, lang, explicit_lang, base)
+    if page:  # the HTML page of the same JSON answer (kept in the cache as JSON)
+        entry = await _entry(served, key, make)
+        return page_response(request, "items", entry.body, lang, json_type=MEDIA_TYPES["json"])
     return await cached(request, served, key, make, raw_key=raw_key)
+
+
+async def _entry(served: Any, key: Any, make: Callable[[], CachedResponse]) -> CachedResponse:
+    """The cached answer of ``key`` (made and kept when absent)."""
+    entry: CachedResponse | None = served.cache.get(key)
+    if entry is None:
+        entry = await run_in_threadpool(make)
+        served.cache.put(key, entry)
+    return entry
 
 
 @router.get(
@@ -223,7 +240,8 @@ async def item(
     provider = registry.get(collection_id)
     await allow_read(request, provider)
     lang = await get_lang(request)
-    query = _parse(request, provider, _params(request), single=True)
+    page = wants_page(request)
+    query = _parse(request, provider, _params(request, drop=("f",) if page else ()), single=True)
     redirect = canonical_redirect(request, provider, feature_id)
     if redirect is not None:
         return redirect
@@ -248,8 +266,15 @@ async def item(
             lang,
             str(request.base_url),
         )
-        return await cached(request, served, key, lambda: render(provider.get(feature_id, query)))
+        make = lambda: render(provider.get(feature_id, query))  # noqa: E731
+        if page:
+            entry = await _entry(served, key, make)
+            return page_response(request, "item", entry.body, lang, json_type=MEDIA_TYPES["json"])
+        return await cached(request, served, key, make)
     chosen = await run_in_threadpool(provider.get, feature_id, query)
+    if page:
+        entry = await run_in_threadpool(render, chosen)
+        return page_response(request, "item", entry.body, lang, json_type=MEDIA_TYPES["json"])
     headers: dict[str, str] = {}
     if chosen.etag is not None:  # a versioned feature: its version is its ETag
         if none_match(request.headers.get("if-none-match"), (chosen.etag.strip('"'),)):

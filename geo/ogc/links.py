@@ -16,6 +16,7 @@ from geo.ogc.query import CRS84, MEDIA_TYPES, ItemsQuery
 from geo.vocabulary import DEFAULT_CLASSIFY_BY, Text
 
 JSON = "application/json"
+HTML = "text/html"
 
 FORMAT_TITLES = {"json": "GeoJSON", "geojson": "GeoJSON download", "gpkg": "GeoPackage download"}
 
@@ -128,6 +129,10 @@ def items_links(
         if fmt != query.fmt:
             other = replace(query, fmt=fmt)
             out.append(link(href(other), "alternate", MEDIA_TYPES[fmt], FORMAT_TITLES[fmt]))
+    page = hrefs.url(
+        "items", {"collectionId": collection_id}, [*query_params(query, lang=lang), ("f", "html")]
+    )
+    out.append(link(page, "alternate", HTML, "HTML"))
     if query.offset + returned < matched:
         following = replace(query, offset=query.offset + returned)
         out.append(link(href(following), "next", media, "next page"))
@@ -149,6 +154,7 @@ def item_links(
     out = [
         link(self_href, "self", MEDIA_TYPES["json"], "this feature"),
         link(gpkg, "alternate", MEDIA_TYPES["gpkg"], FORMAT_TITLES["gpkg"]),
+        link(hrefs.url("item", path, [("f", "html")]), "alternate", HTML, "HTML"),
         link(hrefs.url("collection", {"collectionId": collection_id}), "collection", JSON, title),
     ]
     if versioned:
@@ -168,6 +174,7 @@ def collection_links(
     out = [
         link(this, "self", JSON, _THIS_COLLECTION(lang)),
         link(items, "items", MEDIA_TYPES["json"], _FEATURES(lang)),
+        link(hrefs.url("collection", path, [*own, ("f", "html")]), "alternate", HTML, "HTML"),
     ]
     for fmt in ("geojson", "gpkg"):
         href = hrefs.url("items", path, [("f", fmt), *own])
@@ -181,5 +188,11 @@ def collections_links(hrefs: Hrefs, lang: str) -> list[dict[str, Any]]:
     """``self`` and ``root`` links of the collections document."""
     return [
         link(hrefs.url("collections", query=[("lang", lang)]), "self", JSON, "collections"),
+        link(
+            hrefs.url("collections", query=[("lang", lang), ("f", "html")]),
+            "alternate",
+            HTML,
+            "HTML",
+        ),
         link(hrefs.url("landing"), "root", JSON, "landing page"),
     ]
