@@ -40,8 +40,7 @@ for _uri, _code in OUTPUT_CRS.items():
         _uri,
         _code,
         f"[{_code}]",
-        f"urn:ogc:def:crs:{_auth}::{_number}",
-        f"urn:ogc:def:crs:{_auth}:1.3:{_number}",
+        f"urn:ogc:def:crs:{_auth}:{'1.3' if _auth == 'OGC' else ''}:{_number}",
         _number if _auth == "OGC" else f"{_auth}:{_number}",
     ):
         _SPELLINGS[_spelling.lower()] = _uri
