@@ -55,8 +55,11 @@ CRS84_URI = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 """WGS 84 longitude/latitude (OGC API default, RFC 7946 axis order): :data:`STORAGE_CRS`
 with longitude first."""
 
+CRS84_CODE = "OGC:CRS84"
+"""The authority code of :data:`CRS84_URI` (as pyproj reads it)."""
+
 OUTPUT_CRS = {
-    CRS84_URI: "OGC:CRS84",
+    CRS84_URI: CRS84_CODE,
     ogc_uri(STORAGE_CRS): STORAGE_CRS,
     ogc_uri(METRIC_CRS): METRIC_CRS,
 }

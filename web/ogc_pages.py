@@ -57,8 +57,8 @@ def _text(value: Any, t: Translator) -> str:
         return t("ogc.no_data")
     if isinstance(value, bool):
         return str(value).lower()
-    if isinstance(value, float):
-        return format_number(value, t.lang, 6)
+    if isinstance(value, float):  # as in the JSON (a dot), to 6 significant digits
+        return f"{value:.6g}"
     if isinstance(value, list | dict):
         return json.dumps(value, ensure_ascii=False)
     return str(value)

@@ -22,7 +22,7 @@ import orjson
 import pyproj
 import shapely
 
-from geo.crs import CRS84_URI, OUTPUT_CRS
+from geo.crs import CRS84_CODE, CRS84_URI, OUTPUT_CRS, STORAGE_CRS
 from geo.errors import InvalidParameterError
 from geo.params import parse_number, shown
 
@@ -45,9 +45,9 @@ for _uri, _code in OUTPUT_CRS.items():
     ):
         _SPELLINGS[_spelling.lower()] = _uri
 
-DECIMALS = {"OGC:CRS84": 9, "EPSG:4326": 9}
-"""Decimals kept of reprojected coordinates: 9 in degrees, 4 (0.1 mm) in metres."""
+DEGREE_DECIMALS = 9
 METRE_DECIMALS = 4
+"""Decimals kept of reprojected coordinates: 9 in degrees, 4 (0.1 mm) in metres."""
 DENSIFY_POINTS = 21
 """Points added along each edge of a ``bbox`` before it is transformed."""
 
@@ -129,7 +129,8 @@ def bbox_in_crs84(text: str, crs: str) -> tuple[float, float, float, float]:
 
 def _mover(crs: str) -> Callable[[np.ndarray], np.ndarray]:
     t = transformer(CRS84_URI, crs)
-    decimals = DECIMALS.get(OUTPUT_CRS[crs], METRE_DECIMALS)
+    geographic = pyproj.CRS.from_user_input(OUTPUT_CRS[crs]).is_geographic
+    decimals = DEGREE_DECIMALS if geographic else METRE_DECIMALS
 
     def move(xy: np.ndarray) -> np.ndarray:
         first, second = t.transform(xy[:, 0], xy[:, 1])
@@ -164,7 +165,7 @@ def reproject_table(table: GpkgTable, crs: str) -> GpkgTable:
     both), so only a projected CRS changes the frame.
     """
     frame = table.frame
-    if not isinstance(frame, gpd.GeoDataFrame) or OUTPUT_CRS[crs] in ("OGC:CRS84", "EPSG:4326"):
+    if not isinstance(frame, gpd.GeoDataFrame) or OUTPUT_CRS[crs] in (CRS84_CODE, STORAGE_CRS):
         return table
     return replace(table, frame=frame.to_crs(OUTPUT_CRS[crs]))
 
