@@ -8,12 +8,13 @@ from starlette.responses import Response
 
 from api.deps import CollectionId, LangDep, RegistryDep, allow_read
 from api.links import RequestHrefs
+from api.ogc_html import FormatParam, check_format, page_response, wants_page
 from api.params import reject_unknown_query
 from api.responses import NOT_MODIFIED, content, errors
 from api.store import CachedResponse, cached, served_build
 from geo.ogc.documents import collection_document
 from geo.ogc.links import collections_links
-from geo.ogc.query import CRS84
+from geo.ogc.reproject import SUPPORTED as SUPPORTED_CRS
 
 router = APIRouter(tags=["ogc"], dependencies=[Depends(reject_unknown_query)])
 
@@ -28,8 +29,11 @@ router = APIRouter(tags=["ogc"], dependencies=[Depends(reject_unknown_query)])
         **errors(400, 503),
     },
 )
-async def collections(request: Request, registry: RegistryDep, lang: LangDep) -> Response:
+async def collections(
+    request: Request, registry: RegistryDep, lang: LangDep, f: FormatParam = None
+) -> Response:
     """Every collection with its title, extent, CRS and links (in the requested language)."""
+    check_format(f)
     hrefs = RequestHrefs(request)
     limit_max = request.app.state.settings.items_limit_max
 
@@ -40,12 +44,18 @@ async def collections(request: Request, registry: RegistryDep, lang: LangDep) ->
         ]
         for doc in docs:
             doc.pop("dataDictionary", None)
-        body = {"links": collections_links(hrefs, lang), "crs": [CRS84], "collections": docs}
+        body = {
+            "links": collections_links(hrefs, lang),
+            "crs": list(SUPPORTED_CRS),
+            "collections": docs,
+        }
         return CachedResponse.make(
             orjson.dumps(body), "application/json", {"Content-Language": lang}
         )
 
     key = ("collections", registry.snapshot.key, lang, str(request.base_url))
+    if wants_page(request):
+        return page_response(request, "collections", make().body, lang)
     return await cached(request, served_build(request.app), key, make)
 
 
@@ -60,9 +70,14 @@ async def collections(request: Request, registry: RegistryDep, lang: LangDep) ->
     },
 )
 async def collection(
-    collection_id: CollectionId, request: Request, registry: RegistryDep, lang: LangDep
+    collection_id: CollectionId,
+    request: Request,
+    registry: RegistryDep,
+    lang: LangDep,
+    f: FormatParam = None,
 ) -> Response:
     """One collection: title, description, extent, CRS, links and its data dictionary."""
+    check_format(f)
     provider = registry.get(collection_id)
     await allow_read(request, provider)
     hrefs = RequestHrefs(request)
@@ -75,4 +90,6 @@ async def collection(
         )
 
     key = ("collection", registry.snapshot.key, provider.id, lang, str(request.base_url))
+    if wants_page(request):
+        return page_response(request, "collection", make().body, lang)
     return await cached(request, served_build(request.app), key, make)

@@ -11,13 +11,14 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import ActionStoreDep, SettingsDep
 from api.responses import content
 from api.store import CachedResponse, served_build
 from geo.errors import NoBuildError
+from geo.ogc.codes import canonical_id
 from geo.snapshot import BuildSnapshot
 from geo.vocabulary import K_MAX, K_MIN, MAP_METHODS, Level, Pillar, values
 from web.data import BuildTables
@@ -196,7 +197,7 @@ async def aksi(request: Request, lang: Lang = None) -> HTMLResponse:
 @router.get("/kelurahan/{kode}", response_class=HTMLResponse, responses=_page_responses(404, 503))
 async def kelurahan_profile(
     request: Request, settings: SettingsDep, kode: str, lang: Lang = None
-) -> HTMLResponse:
+) -> Response:
     """Kelurahan profile: indicators, pillar scores and ranks, actions, downloads."""
     found = await _snapshot(request)
     if found is None:
@@ -207,6 +208,12 @@ async def kelurahan_profile(
         for name, coll in snapshot.collections.items()
     }
     page = profile_page(settings, tables, kode.strip(), lang, titles)
+    canonical = canonical_id(snapshot.collections["kelurahan"], kode) if page is None else None
+    if canonical is not None:  # a BPS code: the profile lives at the Kemendagri code
+        target = request.url_for("kelurahan_profile", kode=canonical).replace(
+            query=request.url.query
+        )
+        return RedirectResponse(str(target), 308, headers={"Link": f'<{target}>; rel="canonical"'})
     if page is None:
         t = Translator(normalise_lang(lang))
         message = f"{t('error.kelurahan_not_found')}: {kode}"

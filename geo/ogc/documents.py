@@ -15,6 +15,7 @@ from geo import generalise
 from geo.ogc.links import Hrefs, collection_links
 from geo.ogc.prose import property_title, score_title
 from geo.ogc.query import CRS84, Queryables
+from geo.ogc.reproject import SUPPORTED as SUPPORTED_CRS
 from geo.ogc.temporal import TRS
 from geo.params import MAX_OFFSET
 from geo.vocabulary import (
@@ -157,7 +158,9 @@ def parameters_of(info: CollectionInfo, limit_max: int) -> dict[str, str]:
     params: dict[str, str] = {
         "limit": f"page size, 1..{limit_max} (larger values are lowered to {limit_max})",
         "offset": f"features to skip, 0..{MAX_OFFSET} (next/prev links page through)",
-        "bbox": "minx,miny,maxx,maxy in CRS84",
+        "bbox": "minx,miny,maxx,maxy in CRS84, or in the axis order of bbox-crs",
+        "crs": "CRS of the answer: " + ", ".join(SUPPORTED_CRS) + " (EPSG:4326 is lat/lon)",
+        "bbox-crs": "CRS of bbox (default CRS84), one of crs",
         "properties": "comma-separated property names to return",
         "<property>=<value>": "equality filter on "
         + ("any property" if set(q.filters) == set(q.properties) else ", ".join(q.filters)),
@@ -231,7 +234,7 @@ def collection_document(
         "description": info.description(lang),
         "links": collection_links(hrefs, info.id, lang, origin=origin.get("repository")),
         "itemType": "feature",
-        "crs": [CRS84],
+        "crs": list(SUPPORTED_CRS),
         "storageCrs": CRS84,
     }
     extent = extent_of(info)

@@ -16,7 +16,9 @@ from typing import Any
 import pandas as pd
 
 from geo import generalise
+from geo.crs import CRS84_URI
 from geo.errors import InvalidParameterError
+from geo.ogc.reproject import bbox_in_crs84, parse_crs
 from geo.params import (
     MAX_OFFSET,
     parse_bbox,
@@ -35,13 +37,14 @@ from geo.vocabulary import (
     ClassMethod,
 )
 
-CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
-"""The only CRS features are served in (WGS 84 longitude/latitude, RFC 7946)."""
+CRS84 = CRS84_URI
+"""The default CRS of features and bboxes (WGS 84 longitude/latitude, RFC 7946)."""
 
 RESERVED_PARAMETERS = frozenset(
     {
         "bbox",
         "bbox-crs",
+        "crs",
         "datetime",
         "limit",
         "offset",
@@ -180,6 +183,8 @@ class ItemsQuery:
     sortby: tuple[tuple[str, bool], ...] = ()
     """(property, descending) pairs, most significant first."""
     fmt: str = "json"
+    crs: str = CRS84
+    """The CRS (OGC URI) features are answered in (Part 2); ``bbox`` is always CRS84 here."""
 
     @property
     def level(self) -> int | None:
@@ -297,10 +302,12 @@ def _paging(raw: dict[str, str], values: dict[str, Any], default: int, maximum: 
 
 
 def _where(schema: Queryables, raw: dict[str, str], values: dict[str, Any]) -> None:
+    if "crs" in raw:
+        values["crs"] = parse_crs("crs", raw["crs"])
+    bbox_crs = parse_crs("bbox-crs", raw["bbox-crs"]) if "bbox-crs" in raw else CRS84
     if "bbox" in raw:
-        values["bbox"] = parse_bbox(raw["bbox"])
-    if "bbox-crs" in raw and raw["bbox-crs"].strip() not in (CRS84, ""):
-        raise InvalidParameterError(f"bbox-crs must be {CRS84} (the only CRS served)")
+        text = raw["bbox"]
+        values["bbox"] = parse_bbox(text) if bbox_crs == CRS84 else bbox_in_crs84(text, bbox_crs)
     if "datetime" in raw:
         values["datetime"] = parse_datetime(raw["datetime"])
         values["datetime_instant"] = "/" not in raw["datetime"]

@@ -13,7 +13,15 @@ from api.app import create_app
 from geo.settings import Settings
 from geo.vocabulary import K_DEFAULT, ScoreStatus, Status
 from web import vendor_assets
-from web.assets import MAP_PAGE_JS, PROFILE_JS, RANKING_JS, STATIC_DIR, TRACKER_JS, module_urls
+from web.assets import (
+    MAP_PAGE_JS,
+    OGC_MAP_JS,
+    PROFILE_JS,
+    RANKING_JS,
+    STATIC_DIR,
+    TRACKER_JS,
+    module_urls,
+)
 from web.i18n import LANGUAGES, Translator, catalogue
 from web.pages import script_vocabulary
 from web.params import CLASSIFICATIONS, K_RANGE, LEVELS, PILLARS
@@ -72,7 +80,7 @@ def page_config(html: str) -> dict[str, object]:
 def test_every_page_module_belongs_to_a_page() -> None:
     """Each module in web/static/js is loaded by one of the pages (none is stale)."""
     modules = {p.name for p in JS_DIR.glob("*.js")} - CLASSIC_SCRIPTS
-    entries = (MAP_PAGE_JS, PROFILE_JS, TRACKER_JS, RANKING_JS)
+    entries = (MAP_PAGE_JS, PROFILE_JS, TRACKER_JS, RANKING_JS, OGC_MAP_JS)
     reached = {
         url.rsplit("/", 1)[1] for entry in entries for url in module_urls(entry, dynamic=True)
     }
