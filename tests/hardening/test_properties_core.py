@@ -273,6 +273,10 @@ ARGUMENT = st.one_of(
 @example(command=["layer", "add", "/tmp", "--scenario", "{}"], argument="kini")
 @example(command=["flood", "ingest", "{}"], argument="x" * 300)
 @example(
+    command=["layer", "add", "{}", "--indicator", "sehat_clean_water_access"], argument="x" * 300
+)
+@example(command=["layer", "add", "{}", "--scenario", "tanggul"], argument="x" * 300)
+@example(
     command=["flood", "follow", "http://127.0.0.1:9/", "--every", "{}", "--times", "1"],
     argument="5m",
 )
