@@ -23,6 +23,7 @@ from api.routes import (
     items,
     landing,
     pages,
+    replay,
     reports,
 )
 from api.security import BodyLimitMiddleware, SecurityHeadersMiddleware
@@ -91,6 +92,7 @@ ROUTERS = (
     coverage,
     context,
     pages,
+    replay,
     reports,
     docs,
 )

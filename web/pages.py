@@ -259,6 +259,10 @@ def _controls(fmap: folium.Map, drawn: folium.FeatureGroup, t: Translator) -> No
     folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
 
 
+REPLAY_ZOOM = 12
+"""The generalisation of the February 2017 replay's RWs (fetched once, at any zoom)."""
+
+
 def map_page(settings: Settings, tables: BuildTables, params: MapParams, plan: ClassPlan) -> str:
     """Render the pillar map page (HTML) for ``params``, classified as ``plan`` says."""
     t = Translator(params.lang)
@@ -308,6 +312,7 @@ def map_page(settings: Settings, tables: BuildTables, params: MapParams, plan: C
         "tiles": tiles.get_name() if tiles is not None else None,
         "groups": groups,
         "nameFields": NAME_FIELDS,
+        "replay": {"url": f"/peta/banjir-2017?zoom={REPLAY_ZOOM}", "param": "banjir"},
         **impact,  # source (the impact layer and level) and the impact choosers
     }
     _finish_figure(fmap, t, config, header(t, "peta", params.query()), config["firstUrl"])

@@ -76,6 +76,20 @@ CONTEXT_STYLES: dict[str, dict[str, Any]] = {
 """Line styles of the offline context layer (see :mod:`geo.context`), by kind."""
 
 
+_FLOODED = {"weight": 0.8, "opacity": 0.9}
+FLOOD_STATE_STYLES: dict[str, dict[str, Any]] = {
+    "1": {**_FLOODED, "color": "#616161", "fillColor": "#bdbdbd", "fillOpacity": 0.6},
+    "2": {**_FLOODED, "color": "#1565c0", "fillColor": "#90caf9", "fillOpacity": 0.7},
+    "3": {**_FLOODED, "color": "#0d47a1", "fillColor": "#1e88e5", "fillOpacity": 0.75},
+    "4": {**_FLOODED, "color": "#1a237e", "fillColor": "#0d1b6e", "fillOpacity": 0.8},
+    "dry": {"color": "#78909c", "weight": 0.5, "opacity": 0.5, "fillOpacity": 0.0},
+}
+"""The February 2017 replay's RWs by flood state (PetaBencana: 1 depth unknown, 2 = 10-70 cm,
+3 = 71-150 cm, 4 = over 150 cm; deeper is darker) and the RWs not flooded at that hour."""
+FLOOD_CHART_STYLE = {"bar": "#1e88e5", "current": "#d81b60", "axis": "#616161"}
+"""The replay's chart of flooded RWs per hour: bars, the current hour's mark, the axis."""
+
+
 def script_styles() -> dict[str, Any]:
     """Every colour and line style the page scripts draw with.
 
@@ -97,4 +111,6 @@ def script_styles() -> dict[str, Any]:
         "unit_action": {"weight": 2.5, "fill": False, "dashArray": "5 4"},
         "selected": {"color": "#00bcd4", "weight": 4},
         "context": CONTEXT_STYLES,
+        "flood_states": FLOOD_STATE_STYLES,
+        "flood_chart": FLOOD_CHART_STYLE,
     }
