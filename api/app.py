@@ -24,6 +24,7 @@ from api.routes import (
     landing,
     pages,
     replay,
+    replay_actions,
     reports,
 )
 from api.security import BodyLimitMiddleware, SecurityHeadersMiddleware
@@ -93,6 +94,7 @@ ROUTERS = (
     context,
     pages,
     replay,
+    replay_actions,
     reports,
     docs,
 )
