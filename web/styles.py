@@ -90,6 +90,11 @@ FLOOD_CHART_STYLE = {"bar": "#1e88e5", "current": "#d81b60", "axis": "#616161"}
 """The replay's chart of flooded RWs per hour: bars, the current hour's mark, the axis."""
 
 
+def replay_styles() -> dict[str, Any]:
+    """The flood replay's styles (sent with the replay document, merged into the page's)."""
+    return {"flood_states": FLOOD_STATE_STYLES, "flood_chart": FLOOD_CHART_STYLE}
+
+
 def script_styles() -> dict[str, Any]:
     """Every colour and line style the page scripts draw with.
 
@@ -111,6 +116,4 @@ def script_styles() -> dict[str, Any]:
         "unit_action": {"weight": 2.5, "fill": False, "dashArray": "5 4"},
         "selected": {"color": "#00bcd4", "weight": 4},
         "context": CONTEXT_STYLES,
-        "flood_states": FLOOD_STATE_STYLES,
-        "flood_chart": FLOOD_CHART_STYLE,
     }

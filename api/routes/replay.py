@@ -32,6 +32,9 @@ from geo.flood_replay import (
 )
 from geo.params import parse_int
 from geo.snapshot import BuildSnapshot
+from web.i18n import Translator
+from web.pages import replay_strings
+from web.styles import replay_styles
 
 router = APIRouter(tags=["pages"], dependencies=[Depends(reject_unknown_query)])
 
@@ -62,6 +65,8 @@ REPLAY_SCHEMA: dict[str, Any] = {
             },
         },
         "people": {"type": "object"},
+        "strings": {"type": "object"},
+        "styles": {"type": "object"},
     },
 }
 
@@ -102,8 +107,9 @@ def replay_hours(snapshot: BuildSnapshot) -> list[ReplayHour]:
     return hours
 
 
-def replay_json(snapshot: BuildSnapshot, zoom: int) -> bytes:
-    """The replay document of a build at ``zoom`` (bytes; module docstring)."""
+def replay_json(snapshot: BuildSnapshot, zoom: int, lang: str = "id") -> bytes:
+    """The replay document of a build at ``zoom`` (bytes; module docstring), with the
+    replay's strings in ``lang`` and its styles (the page merges them into its own)."""
     hours = replay_hours(snapshot)
     rw = snapshot.get(RW_LAYER)
     geoms = rw.level(generalise.level_of(zoom)).json
@@ -135,6 +141,8 @@ def replay_json(snapshot: BuildSnapshot, zoom: int) -> bytes:
             "min_touch_m2": MIN_TOUCH_M2,
             "source": "population_dukcapil_2019",
         },
+        "strings": replay_strings(Translator(lang)),
+        "styles": replay_styles(),
     }
     body = orjson.dumps(rest)
     return body[:-1] + b',"rw":{"type":"FeatureCollection","features":[' + features + b"]}}"
@@ -159,14 +167,15 @@ async def flood_replay(
 ) -> Response:
     """The February 2017 flood hour by hour, for the map's replay (JSON).
 
-    ``lang`` is accepted for the page's links; the document carries codes, not text.
+    ``lang`` names the language of the replay's strings the document carries.
     """
     level_zoom = (
         DEFAULT_ZOOM if zoom is None else parse_int("zoom", zoom, lo=0, hi=generalise.MAX_ZOOM)
     )
 
     def make() -> CachedResponse:
-        return CachedResponse.make(replay_json(snapshot, level_zoom), "application/json")
+        body = replay_json(snapshot, level_zoom, lang)
+        return CachedResponse.make(body, "application/json", {"Content-Language": lang})
 
-    key = ("flood-replay", snapshot.key, generalise.level_of(level_zoom))
+    key = ("flood-replay", snapshot.key, generalise.level_of(level_zoom), lang)
     return await cached(request, served_build(request.app), key, make)

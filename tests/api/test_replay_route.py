@@ -58,6 +58,11 @@ def test_per_hour_rws_and_states_equal_the_snapshot_files(
     assert noon["local"] == "2017-02-21T12:00:00+07:00"
     assert noon["count"] == len(files["2017-02-21T12:00:00+07:00"])
     assert doc["people"]["estimate"] is True and "area(kelurahan)" in doc["people"]["formula"]
+    assert doc["strings"]["replay.people"] == "Penduduk di RW tergenang (perkiraan)"
+    assert set(doc["styles"]["flood_states"]) == {"1", "2", "3", "4", "dry"}
+    english = client.get(URL, params={"lang": "en"})
+    assert english.headers["content-language"] == "en"
+    assert english.json()["strings"]["replay.people"] == "People living in flooded RWs (estimate)"
 
 
 @pytest.mark.realdata

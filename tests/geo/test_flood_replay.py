@@ -65,7 +65,9 @@ def test_people_are_the_flooded_share_of_each_kelurahan_and_overlaps_count_once(
 
 
 def test_a_snapshot_rw_missing_from_the_rw_layer_is_reported(kelurahan: gpd.GeoDataFrame) -> None:
-    hourly = pd.DataFrame({"snapshot": ["2017-02-20T00:00:00+07:00"], "geom_id": ["x"], "state": [2]})
+    hourly = pd.DataFrame(
+        {"snapshot": ["2017-02-20T00:00:00+07:00"], "geom_id": ["x"], "state": [2]}
+    )
     with pytest.raises(InvalidParameterError, match="x"):
         replay_frames(hourly, ["r0"], to_storage([square(0, 0, 10, 10)]).to_numpy(), kelurahan)
 

@@ -182,6 +182,8 @@ export function createFloodReplay({ map, actions, onOpen }) {
       body.replaceChildren(el("p", { className: "muted", text: t("replay.loading") }));
       loading = request(cfg.replay.url).then(({ data }) => {
         doc = data;
+        Object.assign(cfg.strings, data.strings); // the replay's words and styles come with it
+        Object.assign(cfg.styles, data.styles);
         build();
         document.body.setAttribute("data-replay", "ready");
       }).catch(() => {
