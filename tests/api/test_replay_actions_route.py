@@ -21,8 +21,6 @@ from geo.actions.auth import Role, create_token
 from geo.actions.store import ActionStore
 from geo.settings import Settings
 
-pytestmark = pytest.mark.realdata
-
 URL = "/peta/banjir-2017/aksi"
 HOUR = "2017-02-21T05:00:00Z"  # 12:00 WIB
 
@@ -58,6 +56,7 @@ def post(client: TestClient, token: str, geometry: Any, **props: Any) -> str:
     return str(answer.json()["id"])
 
 
+@pytest.mark.realdata
 def test_geometry_and_attached_actions_touch_the_hours_their_places_are_flooded(
     own: tuple[TestClient, str, Settings],
 ) -> None:
@@ -91,6 +90,7 @@ def test_geometry_and_attached_actions_touch_the_hours_their_places_are_flooded(
     assert again.status_code == 304
 
 
+@pytest.mark.realdata
 @pytest.mark.parametrize(
     ("query", "field"),
     [
@@ -109,6 +109,7 @@ def test_bad_parameters_are_400_with_a_message(
     assert field in answer.text
 
 
+@pytest.mark.realdata
 def test_a_closed_store_needs_a_token_to_read(own: tuple[TestClient, str, Settings]) -> None:
     _, token, settings = own
     closed = settings.model_copy(update={"read_requires_token": True})
@@ -116,3 +117,11 @@ def test_a_closed_store_needs_a_token_to_read(own: tuple[TestClient, str, Settin
         assert client.get(URL).status_code == 401
         answer = client.get(URL, headers={"Authorization": f"Bearer {token}"})
         assert answer.status_code == 200 and answer.json()["actions"] == []
+
+
+def test_without_a_build_it_is_503(tmp_path: Path) -> None:
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'a.sqlite'}", build_path=tmp_path / "none.gpkg"
+    )
+    answer = TestClient(create_app(settings), raise_server_exceptions=False).get(URL)
+    assert answer.status_code == 503 and answer.json()["code"]
