@@ -11,6 +11,7 @@ import time
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import httpx
 import pytest
 
 from geo.settings import Settings
@@ -77,6 +78,21 @@ def test_slider_to_21_feb_12_00_shows_that_snapshots_rws_and_keeps_the_hour(
 ) -> None:
     page = watched.page
     expected = snapshot_count(web_app.settings, "2017-02-21T12:00:00")
+    doc = httpx.get(f"{web_app.base}/peta/banjir-2017", timeout=60).json()
+    noon = next(h for h in doc["hours"] if h["utc"] == HOUR_UTC)
+    flooded_kode = noon["kelurahan"][0][0]
+    action = {
+        "type": "Feature",
+        "geometry": None,
+        "properties": {
+            "title": "Posko banjir (replay test)",
+            "pillar": "siap",
+            "lead_agency": "BPBD DKI",
+            "unit_codes": [flooded_kode],
+        },
+    }
+    posted = web_app.post_action(action)
+    assert posted.status_code == 201, posted.text
     open_replay(page, web_app.base)
     shots(page, "replay-opened")
     hours = page.evaluate("window.ketahanan.replay.hours().map((h) => h.utc)")
@@ -87,6 +103,14 @@ def test_slider_to_21_feb_12_00_shows_that_snapshots_rws_and_keeps_the_hour(
     assert got["count"] == got["factCount"] == expected
     assert got["text"] == str(expected) and got["mark"] == str(expected)
     assert "12" in got["time"] and "WIB" in got["time"]
+    facts = page.locator("#replay-facts")
+    assert facts.get_attribute("data-kelurahan") == str(len(noon["kelurahan"]))
+    assert facts.get_attribute("data-people") == str(noon["people"])
+    assert int(facts.get_attribute("data-actions") or 0) >= 1
+    page.click("#replay-actions summary")
+    page.click("#replay-kelurahan summary")
+    assert page.locator(f"#replay-actions li[data-action-id='{posted.json()['id']}']").count() == 1
+    assert page.locator("#replay-kelurahan li").count() == len(noon["kelurahan"])
     shots(page, "replay-2017-02-21T12")
 
     page.reload()
