@@ -31,7 +31,7 @@ import pandas as pd
 import shapely
 
 from geo.crs import METRIC_CRS
-from geo.errors import InvalidParameterError
+from geo.errors import DataError, InvalidParameterError
 
 MIN_TOUCH_M2 = 10_000.0
 """Flooded area (m², METRIC_CRS) from which a kelurahan counts as touched (1 ha)."""
@@ -101,7 +101,7 @@ def replay_frames(
 
     Raises
     ------
-    InvalidParameterError
+    DataError
         When a snapshot names a RW the RW layer lacks (the two layers disagree).
     """
     position = pd.Series(np.arange(len(rw_ids)), index=pd.Index(rw_ids))
@@ -114,7 +114,7 @@ def replay_frames(
     )
     if rows["rw"].isna().any():
         missing = sorted(set(hourly["geom_id"].astype(str)) - set(rw_ids))
-        raise InvalidParameterError(f"{HOURLY_LAYER} names RWs {RW_LAYER} lacks: {missing[:5]}")
+        raise DataError(f"{HOURLY_LAYER} names RWs {RW_LAYER} lacks: {missing[:5]}")
     rows["rw"] = rows["rw"].astype(int)
     rows = rows.sort_values(["snapshot", "rw"], kind="stable").drop_duplicates(["snapshot", "rw"])
     touched = _people_by_hour(rows, rw_geoms, kelurahan)

@@ -327,6 +327,7 @@ def map_page(settings: Settings, tables: BuildTables, params: MapParams, plan: C
         "nameFields": NAME_FIELDS,
         "replay": {
             "url": f"/peta/banjir-2017?zoom={REPLAY_ZOOM}&lang={t.lang}",
+            "actionsUrl": "/peta/banjir-2017/aksi",
             "param": "banjir",
         },
         **impact,  # source (the impact layer and level) and the impact choosers

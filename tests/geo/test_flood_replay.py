@@ -8,7 +8,7 @@ import pytest
 import shapely
 
 from geo.crs import METRIC_CRS, STORAGE_CRS
-from geo.errors import InvalidParameterError
+from geo.errors import DataError, InvalidParameterError
 from geo.flood_replay import hour_index, replay_frames, utc_text
 
 X0, Y0 = 700_000.0, 9_320_000.0  # central Jakarta in METRIC_CRS
@@ -68,7 +68,7 @@ def test_a_snapshot_rw_missing_from_the_rw_layer_is_reported(kelurahan: gpd.GeoD
     hourly = pd.DataFrame(
         {"snapshot": ["2017-02-20T00:00:00+07:00"], "geom_id": ["x"], "state": [2]}
     )
-    with pytest.raises(InvalidParameterError, match="x"):
+    with pytest.raises(DataError, match="x"):
         replay_frames(hourly, ["r0"], to_storage([square(0, 0, 10, 10)]).to_numpy(), kelurahan)
 
 

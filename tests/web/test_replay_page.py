@@ -13,6 +13,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
+import shapely
+import shapely.geometry
 
 from geo.settings import Settings
 
@@ -93,6 +95,22 @@ def test_slider_to_21_feb_12_00_shows_that_snapshots_rws_and_keeps_the_hour(
     }
     posted = web_app.post_action(action)
     assert posted.status_code == 201, posted.text
+    full = httpx.get(f"{web_app.base}/peta/banjir-2017", params={"zoom": 17}, timeout=60).json()
+    inside = shapely.point_on_surface(
+        shapely.geometry.shape(full["rw"]["features"][noon["rw"][0]]["geometry"])
+    )
+    drawn = web_app.post_action(
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [inside.x, inside.y]},
+            "properties": {
+                "title": "Pompa di RW tergenang",
+                "pillar": "siap",
+                "lead_agency": "BPBD DKI",
+            },
+        }
+    )
+    assert drawn.status_code == 201, drawn.text
     open_replay(page, web_app.base)
     shots(page, "replay-opened")
     hours = page.evaluate("window.ketahanan.replay.hours().map((h) => h.utc)")
@@ -109,7 +127,8 @@ def test_slider_to_21_feb_12_00_shows_that_snapshots_rws_and_keeps_the_hour(
     assert int(facts.get_attribute("data-actions") or 0) >= 1
     page.click("#replay-actions summary")
     page.click("#replay-kelurahan summary")
-    assert page.locator(f"#replay-actions li[data-action-id='{posted.json()['id']}']").count() == 1
+    for action_id in (posted.json()["id"], drawn.json()["id"]):  # attached, and by geometry
+        assert page.locator(f"#replay-actions li[data-action-id='{action_id}']").count() == 1
     assert page.locator("#replay-kelurahan li").count() == len(noon["kelurahan"])
     shots(page, "replay-2017-02-21T12")
 

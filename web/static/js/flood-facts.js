@@ -1,7 +1,9 @@
 /*
  * The replay's figures for the hour shown: the RWs flooded, the kelurahan touched (count and
  * list), the people living in flooded RWs (the server's estimate, labelled with its formula)
- * and the actions whose kelurahan are flooded then (from the actions the map has drawn).
+ * and the actions touching flooded places: from /peta/banjir-2017/aksi (an action's geometry
+ * intersects a RW flooded then, or a kelurahan it is attached to is touched), or, until that
+ * answers, the drawn actions whose kelurahan are touched.
  * Rebuilt on every hour change; user text reaches the page through textContent only.
  */
 import { cfg, el, fmtWhole, placeName, t } from "./page.js";
@@ -24,8 +26,22 @@ function listBox(id, labelText, items) {
   ]);
 }
 
-/* container: where the figures go; actions(): the features of the drawn actions. */
-export function createFloodFacts(container, { actions }) {
+/* The actions touching hour `hour`: [{id, title}] (see the module comment). */
+function touchingActions(hour, flooded, links, actions) {
+  if (links) {
+    const rws = new Set(hour.rw);
+    return links.filter((l) => l.rw.some((p) => rws.has(p))
+      || l.kelurahan.some((kode) => flooded.has(kode)));
+  }
+  return actions().filter((f) => (f.properties.kelurahan || []).some((kode) => flooded.has(kode)))
+    .map((f) => ({ id: f.id, title: f.properties.title }));
+}
+
+/*
+ * container: where the figures go; actions(): the features of the drawn actions; links():
+ * the /peta/banjir-2017/aksi actions, or null before it answers.
+ */
+export function createFloodFacts(container, { actions, links }) {
   const open = {}; // which lists a planner opened, kept open across hours
   const keep = (box) => {
     box.open = Boolean(open[box.id]);
@@ -43,11 +59,10 @@ export function createFloodFacts(container, { actions }) {
           : el("span", { text: placeName(kode) }),
         el("span", { className: "muted", text: ` ~${fmtWhole(people)}` }),
       ]));
-      const touching = actions().filter((f) => (f.properties.kelurahan || [])
-        .some((kode) => flooded.has(kode)));
-      const actionItems = touching.map((f) => el("li", { "data-action-id": String(f.id) }, [
-        el("a", { href: `/aksi?id=${encodeURIComponent(f.id)}&lang=${cfg.lang}`,
-          text: f.properties.title || String(f.id) }),
+      const touching = touchingActions(hour, flooded, links(), actions);
+      const actionItems = touching.map((a) => el("li", { "data-action-id": String(a.id) }, [
+        el("a", { href: `/aksi?id=${encodeURIComponent(a.id)}&lang=${cfg.lang}`,
+          text: a.title || String(a.id) }),
       ]));
       container.setAttribute("data-count", String(hour.count));
       container.setAttribute("data-kelurahan", String(hour.kelurahan.length));

@@ -7,7 +7,7 @@
  * `banjir` parameter (UTC, e.g. 2017-02-21T05:00:00Z), kept with history.replaceState, so a
  * reload or a shared link opens the same hour.
  */
-import { request } from "./api.js";
+import { authHeaders, request } from "./api.js";
 import { createFloodChart } from "./flood-chart.js";
 import { createFloodFacts } from "./flood-facts.js";
 import { cfg, el, t, toast } from "./page.js";
@@ -72,6 +72,17 @@ export function createFloodReplay({ map, actions, onOpen }) {
   let index = null;
   let timer = null;
   let ui = null;
+  let links = null; // the actions that can touch the event (/peta/banjir-2017/aksi)
+
+  /* Ask which actions can touch the event (again on every open: the store changes). */
+  function loadLinks() {
+    request(cfg.replay.actionsUrl, { headers: authHeaders() }).then(({ data }) => {
+      links = data.actions;
+      if (index !== null) {
+        ui.facts.show(doc.hours[index]);
+      }
+    }).catch(() => {}); // the drawn actions' kelurahan stand in (flood-facts.js)
+  }
 
   function styleOf(state) {
     return cfg.styles.flood_states[state];
@@ -149,7 +160,8 @@ export function createFloodReplay({ map, actions, onOpen }) {
           setHour(i);
         },
       }),
-      facts: createFloodFacts(facts, { actions: () => actions?.features?.() ?? [] }),
+      facts: createFloodFacts(facts, { actions: () => actions?.features?.() ?? [],
+        links: () => links }),
     };
     ui.play.setAttribute("aria-pressed", "false");
     const step = (d) => () => {
@@ -211,6 +223,7 @@ export function createFloodReplay({ map, actions, onOpen }) {
     if (!doc) {
       return;
     }
+    loadLinks();
     const wanted = utc ? doc.hours.findIndex((h) => h.utc === utc) : -1;
     group.addTo(map);
     setHour(wanted >= 0 ? wanted : index ?? peak());
