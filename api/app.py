@@ -24,6 +24,8 @@ from api.routes import (
     items,
     landing,
     pages,
+    replay,
+    replay_actions,
     reports,
 )
 from api.security import BodyLimitMiddleware, SecurityHeadersMiddleware
@@ -92,6 +94,8 @@ ROUTERS = (
     coverage,
     context,
     pages,
+    replay,
+    replay_actions,
     reports,
     docs,
 )

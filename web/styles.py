@@ -94,6 +94,25 @@ FLOOD_LIVE_STYLE: dict[str, Any] = {
 """The flood feed's RWs on /peta (a stale state is paler and dashed)."""
 
 
+_FLOODED = {"weight": 0.8, "opacity": 0.9, "color": "#08306b", "fillOpacity": 0.75}
+FLOOD_STATE_STYLES: dict[str, dict[str, Any]] = {
+    **{
+        str(int(state)): {**_FLOODED, "fillColor": fill}
+        for state, fill in FLOOD_STATE_COLOURS.items()
+    },
+    "dry": {"color": "#78909c", "weight": 0.5, "opacity": 0.5, "fillOpacity": 0.0},
+}
+"""The February 2017 replay's RWs by flood state (PetaBencana: 1 depth unknown, 2 = 10-70 cm,
+3 = 71-150 cm, 4 = over 150 cm; deeper is darker) and the RWs not flooded at that hour."""
+FLOOD_CHART_STYLE = {"bar": "#1e88e5", "current": "#d81b60", "axis": "#616161"}
+"""The replay's chart of flooded RWs per hour: bars, the current hour's mark, the axis."""
+
+
+def replay_styles() -> dict[str, Any]:
+    """The flood replay's styles (sent with the replay document, merged into the page's)."""
+    return {"flood_states": FLOOD_STATE_STYLES, "flood_chart": FLOOD_CHART_STYLE}
+
+
 def script_styles() -> dict[str, Any]:
     """Every colour and line style the page scripts draw with.
 

@@ -16,8 +16,10 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import ActionStoreDep, SettingsDep
 from api.responses import content
+from api.routes.replay import replay_hours
 from api.store import CachedResponse, served_build
-from geo.errors import NoBuildError
+from geo.errors import KetahananError, NoBuildError
+from geo.flood_replay import hour_index
 from geo.ogc.codes import canonical_id
 from geo.snapshot import BuildSnapshot
 from geo.vocabulary import K_MAX, K_MIN, MAP_METHODS, Level, Pillar, values
@@ -135,12 +137,21 @@ async def peta(
     ukuran: Annotated[
         str | None, Query(description="impact measure with indikator=dampak (default affected)")
     ] = None,
+    banjir: Annotated[
+        str | None,
+        Query(description="hour of the Feb 2017 flood replay, e.g. 2017-02-21T05:00:00Z"),
+    ] = None,
 ) -> HTMLResponse:
     """Pillar risk map (HTML page; layers load from the items routes)."""
     state = await _map_state(request, ("fokus",))
     if isinstance(state, HTMLResponse):
         return state
     tables, snapshot, params = state
+    if banjir is not None:  # the page's script opens the replay at it; checked here
+        try:
+            hour_index(banjir, await run_in_threadpool(replay_hours, snapshot))
+        except KetahananError:
+            return _bad(PageParameterError("banjir", "param.bad_banjir", banjir), lang)
     served = served_build(request.app)
 
     def make() -> CachedResponse:

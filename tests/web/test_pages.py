@@ -23,7 +23,7 @@ from web.assets import (
     module_urls,
 )
 from web.i18n import LANGUAGES, Translator, catalogue
-from web.pages import script_vocabulary
+from web.pages import REPLAY_PAGE_STRINGS, script_vocabulary
 from web.params import CLASSIFICATIONS, K_RANGE, LEVELS, PILLARS
 from web.render import json_for_script
 
@@ -191,9 +191,12 @@ def test_page_parameters(web_client: TestClient) -> None:
         4,
     )
     assert config["indicator"]["id"] == "score_sehat"
-    # every string but the impact map's (sent only to the Dampak map, test_impact_pages)
+    # every string but the impact map's (sent only to the Dampak map, test_impact_pages) and
+    # the flood replay's (sent with its document, tests/api/test_replay_route.py) but its button's
     assert config["strings"] == {
-        k: v for k, v in catalogue("id").items() if not k.startswith("impact.")
+        k: v
+        for k, v in catalogue("id").items()
+        if not k.startswith(("impact.", "replay.")) or k in REPLAY_PAGE_STRINGS
     }
     assert set(config["groups"]["overlays"]) == {"slum_rw"}
     bad = web_client.get("/peta?pilar=<script>")
