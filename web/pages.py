@@ -113,6 +113,11 @@ REPLAY_PAGE_STRINGS = frozenset({"replay.open", "replay.close", "replay.title", 
 :func:`replay_strings`); only those of its button stay in the page."""
 
 
+SERVER_ONLY_STRINGS = ("strategy.", "report.", "compare.")
+"""Catalogue keys only the server's templates read (the dashboard, the PDF reports, the
+comparison page): no page script asks for them, so they stay out of every page's config."""
+
+
 def replay_strings(t: Translator) -> dict[str, str]:
     """The flood replay's strings in the page's language (sent with the replay document)."""
     return {k: v for k, v in t.strings.items() if k.startswith(REPLAY_STRINGS)}
@@ -127,7 +132,8 @@ def script_config(t: Translator, tables: BuildTables, impact: bool = False) -> d
     strings = {
         k: v
         for k, v in t.strings.items()
-        if not k.startswith(REPLAY_STRINGS) or k in REPLAY_PAGE_STRINGS
+        if (not k.startswith(REPLAY_STRINGS) or k in REPLAY_PAGE_STRINGS)
+        and not k.startswith(SERVER_ONLY_STRINGS)
     }
     if not impact:
         strings = {k: v for k, v in strings.items() if not k.startswith(IMPACT_STRINGS)}

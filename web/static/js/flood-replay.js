@@ -10,25 +10,12 @@
 import { authHeaders, request } from "./api.js";
 import { createFloodChart } from "./flood-chart.js";
 import { createFloodFacts } from "./flood-facts.js";
+import { floodLegend } from "./flood-legend.js";
 import { cfg, el, t, toast } from "./page.js";
 
 const PLAY_MS = 700;
-const SMALL_SCREEN = "(max-width: 700px)";
-const STATES = ["2", "3", "4", "1"];
 const hourText = new Intl.DateTimeFormat(cfg.numberLocale, { weekday: "short", day: "numeric",
   month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZone: "Asia/Jakarta" });
-
-function legend() {
-  const styles = cfg.styles.flood_states;
-  return el("div", { className: "replay-legend", "aria-label": t("replay.legend") }, [
-    el("span", { className: "muted", text: t("replay.legend") }),
-    ...STATES.map((s) => el("span", { className: "replay-legend-item" }, [
-      el("span", { className: "swatch", style: `background:${styles[s].fillColor};` +
-        `border-color:${styles[s].color}` }),
-      el("span", { text: t(`replay.state.${s}`) }),
-    ])),
-  ]);
-}
 
 function urlHour() {
   return new URLSearchParams(window.location.search).get(cfg.replay.param);
@@ -46,7 +33,8 @@ function keepHour(utc) {
 
 /*
  * map: the Leaflet map; actions: the actions layer (its features()); onOpen() when the replay
- * opens on a small screen (the page folds its panel there). Returns the handles.
+ * opens (the page folds its panel, which shares the left side with the replay box). Returns the
+ * handles.
  */
 export function createFloodReplay({ map, actions, onOpen }) {
   const toggle = el("button", { type: "button", id: "replay-toggle", className: "replay-toggle",
@@ -178,7 +166,7 @@ export function createFloodReplay({ map, actions, onOpen }) {
         ui.play,
         button("replay-next", t("replay.next"), "▶", step(1)),
       ]),
-      legend(),
+      floodLegend(),
       ui.chart.node,
       facts,
       el("p", { className: "muted replay-source", text: t("replay.source") }),
@@ -216,9 +204,7 @@ export function createFloodReplay({ map, actions, onOpen }) {
     toggle.setAttribute("aria-expanded", "true");
     toggle.textContent = t("replay.close");
     box.classList.add("open");
-    if (window.matchMedia(SMALL_SCREEN).matches) {
-      onOpen?.(); // on a phone the panel and the replay share the screen
-    }
+    onOpen?.(); // the panel and the replay share the left side: the panel folds to its button
     await load();
     if (!doc) {
       return;
