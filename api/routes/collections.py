@@ -14,6 +14,7 @@ from api.store import CachedResponse, cached, served_build
 from geo.ogc.documents import collection_document
 from geo.ogc.links import collections_links
 from geo.ogc.query import CRS84
+from geo.ogc.queryables import queryables_document
 
 router = APIRouter(tags=["ogc"], dependencies=[Depends(reject_unknown_query)])
 
@@ -75,4 +76,36 @@ async def collection(
         )
 
     key = ("collection", registry.snapshot.key, provider.id, lang, str(request.base_url))
+    return await cached(request, served_build(request.app), key, make)
+
+
+@router.get(
+    "/collections/{collectionId}/queryables",
+    name="queryables",
+    response_class=Response,
+    responses={
+        200: content(
+            "the properties a CQL2 filter may name, as JSON Schema",
+            json={"type": "object", "required": ["properties"]},
+        ),
+        **NOT_MODIFIED,
+        **errors(400, 401, 403, 404, 503),
+    },
+)
+async def queryables(
+    collection_id: CollectionId, request: Request, registry: RegistryDep, lang: LangDep
+) -> Response:
+    """What a ``filter`` of the collection may name: each property's type and title, and the
+    geometry (OGC API - Features Part 3)."""
+    provider = registry.get(collection_id)
+    await allow_read(request, provider)
+    href = str(request.url.remove_query_params("lang"))
+
+    def make() -> CachedResponse:
+        doc = queryables_document(provider.describe(), href, lang)
+        return CachedResponse.make(
+            orjson.dumps(doc), "application/schema+json", {"Content-Language": lang}
+        )
+
+    key = ("queryables", registry.snapshot.key, provider.id, lang, str(request.base_url))
     return await cached(request, served_build(request.app), key, make)
