@@ -189,10 +189,24 @@ def _check(node: Any, kinds: Mapping[str, str]) -> None:
             "=, <>, <, <=, >, >=, LIKE, IN, BETWEEN, IS NULL or S_INTERSECTS, S_WITHIN, "
             "S_CONTAINS, S_DISJOINT, S_EQUALS, S_TOUCHES, S_OVERLAPS, S_CROSSES"
         )
+    arity = {"not": (1, 1), "isNull": (1, 1), "between": (3, 3), "in": (2, 2)}.get(
+        op, (1, MAX_NODES) if op in LOGICAL else (2, 2)
+    )
+    if not isinstance(args, list) or not arity[0] <= len(args) <= arity[1]:
+        count = len(args) if isinstance(args, list) else 0
+        raise InvalidParameterError(
+            f"filter: {op.upper()} takes {arity[0]}"
+            + ("" if arity[0] == arity[1] else " or more")
+            + f" arguments, got {count}"
+        )
     if op in LOGICAL:
         for arg in args:
             _check(arg, kinds)
         return
+    if op == "in" and not isinstance(args[1], list):
+        raise InvalidParameterError(
+            "filter: IN takes a list of values, e.g. kode_kota IN ('31.71')"
+        )
     if op in SPATIAL:
         _check_spatial(op, args)
         return
