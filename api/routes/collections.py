@@ -12,7 +12,7 @@ from api.params import reject_unknown_query
 from api.responses import NOT_MODIFIED, content, errors
 from api.store import CachedResponse, cached, served_build
 from geo.ogc.documents import collection_document
-from geo.ogc.links import collections_links
+from geo.ogc.links import QUERYABLES_REL, collections_links
 from geo.ogc.query import CRS84
 from geo.ogc.queryables import queryables_document
 
@@ -71,9 +71,12 @@ async def collection(
 
     def make() -> CachedResponse:
         doc = collection_document(provider.describe(), hrefs, lang, limit_max=limit_max)
-        return CachedResponse.make(
-            orjson.dumps(doc), "application/json", {"Content-Language": lang}
-        )
+        queryables = next(x for x in doc["links"] if x["rel"] == QUERYABLES_REL)["href"]
+        headers = {
+            "Content-Language": lang,
+            "Link": f'<{queryables}>; rel="{QUERYABLES_REL}"; type="application/schema+json"',
+        }
+        return CachedResponse.make(orjson.dumps(doc), "application/json", headers)
 
     key = ("collection", registry.snapshot.key, provider.id, lang, str(request.base_url))
     return await cached(request, served_build(request.app), key, make)
@@ -99,7 +102,8 @@ async def queryables(
     geometry (OGC API - Features Part 3)."""
     provider = registry.get(collection_id)
     await allow_read(request, provider)
-    href = str(request.url.remove_query_params("lang"))
+    # $id is the URL the queryables link gives (with its lang), as the Part 3 test requires
+    href = str(request.url)
 
     def make() -> CachedResponse:
         doc = queryables_document(provider.describe(), href, lang)
@@ -107,5 +111,5 @@ async def queryables(
             orjson.dumps(doc), "application/schema+json", {"Content-Language": lang}
         )
 
-    key = ("queryables", registry.snapshot.key, provider.id, lang, str(request.base_url))
+    key = ("queryables", registry.snapshot.key, provider.id, lang, href)
     return await cached(request, served_build(request.app), key, make)

@@ -245,6 +245,12 @@ def _check_spatial(op: str, args: list[Any]) -> None:
         geom = literal_geometry(args[1])
     except (shapely.errors.GEOSException, ValueError, TypeError) as err:
         raise InvalidParameterError(f"filter: invalid geometry literal ({err})") from err
+    minx, miny, maxx, maxy = geom.bounds if not geom.is_empty else (0.0, 0.0, 0.0, 0.0)
+    if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
+        raise InvalidParameterError(
+            f"filter: the geometry literal of {op.upper()} is outside CRS84 (longitude "
+            "-180..180, latitude -90..90, in that order); filter-crs is CRS84 only"
+        )
     if geom.is_empty or not shapely.is_valid(geom):
         raise InvalidParameterError(
             f"filter: the geometry literal of {op.upper()} is empty or invalid "

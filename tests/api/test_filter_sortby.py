@@ -118,6 +118,10 @@ def test_filter_errors_say_what_to_do(client: TestClient) -> None:
         in _bad(client, ITEMS, filter="TRUE", **{"filter-crs": "EPSG:3857"})["description"]
     )
     assert "geometry" in _bad(client, ITEMS, filter="S_INTERSECTS(nama, POINT(1 2))")["description"]
+    outside = "S_INTERSECTS(geometry, BBOX(1000000,1000000,2000000,2000000))"
+    assert "outside CRS84" in _bad(client, ITEMS, filter=outside)["description"]
+    swapped = "S_INTERSECTS(geometry, POINT(-6.2 106.8))"  # lat/lon order: latitude > 90
+    assert "outside CRS84" in _bad(client, ITEMS, filter=swapped)["description"]
     assert _bad(client, ITEMS, filter="")["code"] == "invalid_parameter"
     assert _bad(client, ITEMS, filter="x" * 9000)["code"] == "invalid_parameter"
     assert "single feature" in _bad(client, f"{ITEMS}/31.71.01.1001", filter="TRUE")["description"]
@@ -144,6 +148,8 @@ def test_queryables_is_json_schema_in_the_request_language(client: TestClient) -
     links = _get(client, "/collections/kelurahan")["links"]
     rel = "http://www.opengis.net/def/rel/ogc/1.0/queryables"
     assert any(link["rel"] == rel for link in links)
+    header = client.get("/collections/kelurahan").headers["link"]
+    assert f'rel="{rel}"' in header and "/collections/kelurahan/queryables" in header
     assert client.get("/collections/nope/queryables").status_code == 404
     assert client.get("/collections/kelurahan/queryables", params={"x": "1"}).status_code == 400
 
