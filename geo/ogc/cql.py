@@ -11,7 +11,10 @@ Supported: Basic CQL2 (``AND``, ``OR``, ``NOT``, ``=``, ``<>``, ``<``, ``<=``, `
 ``IS NULL``, a property compared with a literal), the advanced comparison operators
 (``LIKE``, ``BETWEEN``, ``IN``), and the spatial functions (``S_INTERSECTS``, ``S_WITHIN``,
 ``S_CONTAINS``, ``S_DISJOINT``, ``S_EQUALS``, ``S_TOUCHES``, ``S_OVERLAPS``, ``S_CROSSES``) of
-the ``geometry`` property and a geometry literal (WKT, GeoJSON or ``BBOX``) in CRS84.
+the ``geometry`` property and a geometry literal (WKT, GeoJSON or ``BBOX``) in CRS84, and
+``T_BEFORE``, ``T_AFTER``, ``T_INTERSECTS``, ``T_EQUALS``, ``T_DURING`` of a time property (an
+instant) and a ``TIMESTAMP``, ``DATE`` or ``INTERVAL``, rewritten as comparisons (the other
+temporal functions, and intervals as properties, are not supported: the class is not declared).
 """
 
 from __future__ import annotations
@@ -118,7 +121,7 @@ def parse_filter(text: str, lang: str | None, kinds: Mapping[str, str], geometry
             "filter names unknown properties: " + ", ".join(shown(u) for u in unknown),
             details={"unknown": unknown, "queryables": sorted(known)},
         )
-    tree = _normalised(tree)
+    tree = _normalised(tree, kinds)
     _check(tree, kinds)
     return orjson.dumps(tree, option=orjson.OPT_SORT_KEYS).decode()
 
@@ -126,13 +129,56 @@ def parse_filter(text: str, lang: str | None, kinds: Mapping[str, str], geometry
 _FLIPPED = {"=": "=", "<>": "<>", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
 
 
-def _normalised(node: Any) -> Any:
-    """The tree with every ``literal op property`` comparison as ``property op' literal``."""
+TEMPORAL = frozenset({"t_before", "t_after", "t_intersects", "t_equals", "t_during"})
+"""Temporal functions of an instant property, rewritten as comparisons by :func:`_temporal`."""
+
+
+def _temporal(op: str, args: list[Any], kinds: Mapping[str, str]) -> Any:
+    """``T_*(property, instant or interval)`` as comparisons of the (instant) property."""
+    if len(args) != 2 or not _is_property(args[0]):
+        raise InvalidParameterError(
+            f"filter: {op.upper()} needs a time property and a TIMESTAMP, DATE or INTERVAL, "
+            f"e.g. {op.upper()}(t, INTERVAL('2017-01-01T00:00:00Z','2017-01-02T00:00:00Z'))"
+        )
+    prop, value = args
+    if kinds.get(prop["property"], "time") != "time":
+        raise InvalidParameterError(f"filter: {op.upper()} applies to time properties")
+    interval = value.get("interval") if isinstance(value, dict) else None
+    if interval is None:
+        start = end = value
+    elif isinstance(interval, list) and len(interval) == 2:
+        start, end = interval
+    else:
+        raise InvalidParameterError("filter: an INTERVAL has a start and an end ('..': open)")
+
+    def cmp(symbol: str, bound: Any) -> Any:
+        return True if bound == ".." else {"op": symbol, "args": [prop, bound]}
+
+    def both(*parts: Any) -> Any:
+        kept = [p for p in parts if p is not True]
+        return kept[0] if len(kept) == 1 else {"op": "and", "args": kept} if kept else True
+
+    if op == "t_before":
+        return cmp("<", start) if start != ".." else False
+    if op == "t_after":
+        return cmp(">", end) if end != ".." else False
+    if op == "t_during":
+        return both(cmp(">", start), cmp("<", end)) if interval is not None else False
+    if op == "t_equals" and interval is not None:
+        return False  # an instant never equals an interval
+    return both(cmp(">=", start), cmp("<=", end))
+
+
+def _normalised(node: Any, kinds: Mapping[str, str]) -> Any:
+    """The tree with every ``literal op property`` comparison as ``property op' literal`` and
+    every temporal function as comparisons."""
     if not isinstance(node, dict) or "op" not in node:
         return node
     op, args = node["op"], node.get("args") or []
-    if op in LOGICAL:
-        return {"op": op, "args": [_normalised(a) for a in args]}
+    if op in LOGICAL and isinstance(args, list):
+        return {"op": op, "args": [_normalised(a, kinds) for a in args]}
+    if op in TEMPORAL and isinstance(args, list):
+        return _temporal(op, args, kinds)
     if op in _FLIPPED and len(args) == 2 and not _is_property(args[0]) and _is_property(args[1]):
         return {"op": _FLIPPED[op], "args": [args[1], args[0]]}
     return node
@@ -187,7 +233,8 @@ def _check(node: Any, kinds: Mapping[str, str]) -> None:
         raise InvalidParameterError(
             f"filter: the operator {shown(str(op))} is not supported; use AND, OR, NOT, "
             "=, <>, <, <=, >, >=, LIKE, IN, BETWEEN, IS NULL or S_INTERSECTS, S_WITHIN, "
-            "S_CONTAINS, S_DISJOINT, S_EQUALS, S_TOUCHES, S_OVERLAPS, S_CROSSES"
+            "S_CONTAINS, S_DISJOINT, S_EQUALS, S_TOUCHES, S_OVERLAPS, S_CROSSES, and on a time "
+            "property T_BEFORE, T_AFTER, T_INTERSECTS, T_EQUALS, T_DURING"
         )
     arity = {"not": (1, 1), "isNull": (1, 1), "between": (3, 3), "in": (2, 2)}.get(
         op, (1, MAX_NODES) if op in LOGICAL else (2, 2)

@@ -84,6 +84,13 @@ def test_like_in_between_are_exact_and_case_sensitive(three: ActionStore) -> Non
         "tanggul 100%",
     ]
     assert _titles(three, "created_at < TIMESTAMP('2000-01-01T00:00:00Z')") == []
+    everything = ["Rumah pompa Pluit", "Sumur resapan Monas", "tanggul 100%"]
+    since_2000 = "INTERVAL('2000-01-01T00:00:00Z','..')"
+    assert _titles(three, f"T_INTERSECTS(created_at, {since_2000})") == everything
+    assert _titles(three, f"T_DURING(updated_at, {since_2000})") == everything
+    assert _titles(three, "T_AFTER(created_at, DATE('2000-01-01'))") == everything
+    assert _titles(three, f"T_BEFORE(created_at, {since_2000})") == []
+    assert _titles(three, "T_EQUALS(created_at, TIMESTAMP('2000-01-01T00:00:00Z'))") == []
 
 
 def test_spatial_functions(three: ActionStore) -> None:
