@@ -15,6 +15,7 @@ import json
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import pyogrio
@@ -72,7 +73,7 @@ def test_owslib_sortby_pages_are_stable(live_server: str, kelurahan: gpd.GeoData
     from owslib.ogcapi.features import Features
 
     service = Features(live_server, timeout=60)
-    seen: list[dict[str, object]] = []
+    seen: list[dict[str, Any]] = []
     for offset in range(0, len(kelurahan), 25):
         page = service.collection_items(
             "kelurahan",
