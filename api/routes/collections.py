@@ -87,10 +87,14 @@ async def collection(
     name="queryables",
     response_class=Response,
     responses={
-        200: content(
-            "the properties a CQL2 filter may name, as JSON Schema",
-            json={"type": "object", "required": ["properties"]},
-        ),
+        200: {
+            "description": "the properties a CQL2 filter may name, as JSON Schema",
+            "content": {
+                "application/schema+json": {
+                    "schema": {"type": "object", "required": ["$schema", "type", "properties"]}
+                }
+            },
+        },
         **NOT_MODIFIED,
         **errors(400, 401, 403, 404, 503),
     },
