@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.gzip import GZipMiddleware
 
 from api.errors import install_error_handlers
+from api.flood import with_flood_follower
 from api.openapi import instance_limits
 from api.responses import ERROR_REF, ErrorBody
 from api.routes import (
@@ -23,6 +24,8 @@ from api.routes import (
     items,
     landing,
     pages,
+    replay,
+    replay_actions,
     reports,
 )
 from api.security import BodyLimitMiddleware, SecurityHeadersMiddleware
@@ -91,6 +94,8 @@ ROUTERS = (
     coverage,
     context,
     pages,
+    replay,
+    replay_actions,
     reports,
     docs,
 )
@@ -137,7 +142,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # no two routes answer the same method and path, so the order below does not matter
     for module in ROUTERS:
         app.include_router(module.router)
-    app.router.lifespan_context = actions.with_actions_startup(app.router.lifespan_context)
+    app.router.lifespan_context = with_flood_follower(
+        actions.with_actions_startup(app.router.lifespan_context)
+    )
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.mount(docs.ASSETS, StaticFiles(directory=docs.SWAGGER_UI_DIR), name="docs-assets")
     return app

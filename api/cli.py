@@ -440,3 +440,12 @@ def actions_seed_initiatives() -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     app()
+
+
+def _add_flood() -> None:
+    from api.cli_flood import flood_app
+
+    app.add_typer(flood_app, name="flood")
+
+
+_add_flood()

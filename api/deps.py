@@ -129,7 +129,8 @@ async def get_registry(request: Request) -> Registry:
         snapshot = await get_snapshot(request)
     except NoBuildError as missing:
         return Registry(None, lambda: get_action_store(request), no_build=missing)
-    return Registry(snapshot, lambda: get_action_store(request))
+    stale_after = request.app.state.settings.flood_feed_stale_seconds
+    return Registry(snapshot, lambda: get_action_store(request), flood_stale_after=stale_after)
 
 
 RegistryDep = Annotated[Registry, Depends(get_registry)]

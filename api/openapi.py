@@ -24,6 +24,7 @@ from api.responses import (
 from geo import generalise
 from geo.actions.model import ActionIn
 from geo.ogc.query import CLASS_SCOPES, MAX_SORT_KEYS
+from geo.ogc.reproject import SUPPORTED as SUPPORTED_CRS
 from geo.settings import HTTPSettings
 from geo.vocabulary import API_METHODS, DEFAULT_CLASSIFY_BY, K_DEFAULT, K_MAX, K_MIN, LANGUAGES
 
@@ -177,7 +178,24 @@ IF_NONE_MATCH = {
     "schema": {"type": "string"},
 }
 
-ITEM_EXTRA: dict[str, Any] = {"parameters": [*COMMON, IF_NONE_MATCH]}
+CRS_PARAMETER = query_param(
+    "crs",
+    "CRS of the answer (OGC API - Features Part 2), one of "
+    + ", ".join(SUPPORTED_CRS)
+    + " (default CRS84; EPSG:4326 is latitude first; also EPSG:32748 or [EPSG:32748])",
+    {"type": "string", "format": "uri", "enum": list(SUPPORTED_CRS)},
+)
+
+ITEMS_PARAMETERS.append(CRS_PARAMETER)
+ITEMS_PARAMETERS.append(
+    query_param(
+        "bbox-crs",
+        "CRS of bbox (default CRS84), one of the crs values; bbox is then in its axis order",
+        {"type": "string", "format": "uri", "enum": list(SUPPORTED_CRS)},
+    )
+)
+
+ITEM_EXTRA: dict[str, Any] = {"parameters": [*COMMON, CRS_PARAMETER, IF_NONE_MATCH]}
 
 
 def feature_ok(description: str, **media: dict[str, Any]) -> dict[str, Any]:
@@ -197,6 +215,10 @@ ITEM_RESPONSES: dict[int | str, dict[str, Any]] = {
         zip=BINARY,
     ),
     **NOT_MODIFIED,
+    308: {
+        "description": "a kelurahan asked for by its BPS code: Location (and Link "
+        "rel=canonical) is the feature at its Kemendagri code, with the same query"
+    },
     **errors(*READ_ERRORS, 410),
 }
 

@@ -182,7 +182,8 @@ def respond(
     """Send a cached response: 304 on a matching If-None-Match, gzip when accepted."""
     headers = {
         "Cache-Control": f"public, max-age={max_age}",
-        "Vary": "Accept-Encoding, Accept-Language" if vary_language else "Accept-Encoding",
+        # Accept too: a browser's text/html gets the HTML page of the same URL (f=html)
+        "Vary": "Accept, Accept-Encoding, Accept-Language" if vary_language else "Accept-Encoding",
     }
     headers.update(entry.headers)
     use_gzip = entry.gzipped is not None and "gzip" in request.headers.get("accept-encoding", "")

@@ -29,6 +29,7 @@ import rasterio
 from geo import layers as thematic
 from geo import sehat_layers as sehat
 from geo.admin import build_admin, build_rw
+from geo.bps import BPS_COLUMN, CROSSWALK_FILE, read_bps_crosswalk, with_bps_codes
 from geo.catalogue import Catalogue, load_catalogue, verify_or_raise
 from geo.errors import DataError, NoBuildError
 from geo.impact.compute import compute_impact
@@ -248,8 +249,13 @@ def build_layers(
             folder("kelurahan_kemendagri_2025") / "dki_kelurahan_267.geojson",
             folder("population_dukcapil_2019") / "dukcapil_kelurahan_2019_population_core.csv",
         )
+        crosswalk, bps_report = read_bps_crosswalk(
+            folder("kelurahan_kemendagri_2025") / CROSSWALK_FILE
+        )
+        admin.kelurahan = with_bps_codes(admin.kelurahan, crosswalk)
         layers.update(kelurahan=admin.kelurahan, kecamatan=admin.kecamatan, kota=admin.kota)
-        report.reads.extend(r.to_dict() for r in admin.reports)
+        report.reads.extend(r.to_dict() for r in [*admin.reports, bps_report])
+        report.checks["bps_codes"] = int(admin.kelurahan[BPS_COLUMN].notna().sum())
         report.expected.update(kelurahan=267, kecamatan=44, kota=6)
         report.checks["admin"] = admin.checks
     kel = admin.kelurahan

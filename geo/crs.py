@@ -44,3 +44,24 @@ waterways upstream into Bogor. Anything beyond is set aside and reported."""
 
 CHECK_EXTENT = JAKARTA_EXTENT.grow(EXTENT_MARGIN_DEG)
 """The extent every input is checked against on read."""
+
+
+def ogc_uri(code: str) -> str:
+    """The OGC URI of an ``EPSG:<n>`` code (``http://www.opengis.net/def/crs/EPSG/0/<n>``)."""
+    return "http://www.opengis.net/def/crs/EPSG/0/" + code.split(":", 1)[1]
+
+
+CRS84_URI = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+"""WGS 84 longitude/latitude (OGC API default, RFC 7946 axis order): :data:`STORAGE_CRS`
+with longitude first."""
+
+CRS84_CODE = "OGC:CRS84"
+"""The authority code of :data:`CRS84_URI` (as pyproj reads it)."""
+
+OUTPUT_CRS = {
+    CRS84_URI: CRS84_CODE,
+    ogc_uri(STORAGE_CRS): STORAGE_CRS,
+    ogc_uri(METRIC_CRS): METRIC_CRS,
+}
+"""The CRSs features are served in and a ``bbox`` may be given in (OGC API - Features Part 2):
+OGC URI to the authority code pyproj reads. EPSG:4326 is latitude first (its axis order)."""

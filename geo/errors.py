@@ -89,6 +89,17 @@ class NotFoundError(KetahananError):
     code = "not_found"
 
 
+class FeedError(DataError):
+    """A fetch of the flood feed failed or gave something that is not a good flood state.
+
+    Normal during an event (time-outs, HTTP errors, empty, truncated or garbage files, a state
+    outside 1-4, a feed older than the last one): it is recorded with the fetch and the last
+    good state stays served.
+    """
+
+    code = "feed_error"
+
+
 class InvalidParameterError(KetahananError):
     """A request or command parameter is malformed or out of range."""
 

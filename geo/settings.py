@@ -174,6 +174,38 @@ class StoreSettings(BaseSettings):
         return self
 
 
+class FloodFeedSettings(BaseSettings):
+    """The flood feed: which URL ``serve`` follows, how often, and when its state is stale."""
+
+    model_config = _CONFIG
+
+    flood_feed_url: str = Field(
+        default="",
+        max_length=2000,
+        description=(
+            "Flood-state feed (PetaBencana format) `serve` follows in the background; empty: "
+            "none (`ketahanan flood follow` does it from the command line)."
+        ),
+    )
+    flood_feed_every_seconds: float = Field(
+        default=300.0,
+        ge=5,
+        le=86_400,
+        description="Seconds between two fetches of the followed feed (5 min).",
+    )
+    flood_feed_timeout_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        le=600,
+        description="Seconds one fetch of the feed may take before it counts as a time-out.",
+    )
+    flood_feed_stale_seconds: float = Field(
+        default=900.0,
+        gt=0,
+        description="Age after which the last good flood state is shown as stale (15 min).",
+    )
+
+
 class HTTPSettings(BaseSettings):
     """Serving over HTTP: address, CORS, request and page limits, response caching."""
 
@@ -417,11 +449,14 @@ class ImpactSettings(BaseSettings):
         return self
 
 
-class Settings(ImpactSettings, MapSettings, HTTPSettings, StoreSettings, BuildSettings):
+class Settings(
+    FloodFeedSettings, ImpactSettings, MapSettings, HTTPSettings, StoreSettings, BuildSettings
+):
     """Every setting, read from ``KETAHANAN_*`` environment variables or ``.env``.
 
     A :class:`Settings` is a :class:`BuildSettings`, a :class:`StoreSettings`, an
-    :class:`HTTPSettings`, a :class:`MapSettings` and an :class:`ImpactSettings` at once, with
+    :class:`HTTPSettings`, a :class:`MapSettings`, an :class:`ImpactSettings` and a
+    :class:`FloodFeedSettings` at once, with
     each group's checks.
     """
 
@@ -434,6 +469,7 @@ GROUPS: dict[str, type[BaseSettings]] = {
     "http": HTTPSettings,
     "map": MapSettings,
     "impact": ImpactSettings,
+    "flood feed": FloodFeedSettings,
 }
 """The settings groups by concern, as the README lists them."""
 

@@ -38,6 +38,44 @@ def _json_safe(value: Any) -> Any:
     return str(value)
 
 
+def require_regular_file(path: Path, what: str, give: str) -> None:
+    """Refuse at once a path that is missing, unreadable or not one regular file.
+
+    Reading a named pipe or ``/dev/zero`` would block or never end, a folder fails deep inside
+    the reader, and a name longer than the file system allows raises ``OSError`` even from
+    ``Path.exists`` (Python 3.11).
+
+    Parameters
+    ----------
+    path
+        The file given by the planner.
+    what
+        What the file is, for the message (e.g. ``"user layer"``, ``"depth grid"``).
+    give
+        What to give instead, for the message (e.g. ``"a CSV, GeoJSON, GeoPackage or Shapefile"``).
+
+    Raises
+    ------
+    MissingFileError
+        No such file.
+    DataError
+        The path cannot be read, or is a folder, a pipe or a device.
+    """
+    try:
+        exists, regular = path.exists(), path.is_file()
+    except OSError as exc:
+        raise DataError(
+            f"{what}: cannot read the path {str(path)[:120]!r}: {exc.strerror}; give the path of "
+            f"{give}"
+        ) from exc
+    if not exists:
+        raise MissingFileError(f"{what} {path.name}: file not found: {path}")
+    if not regular:
+        raise DataError(
+            f"{path} is not a regular file (a folder, a pipe or a device); give the path of {give}"
+        )
+
+
 @dataclass
 class ReadReport:
     """What a reader did with one source: counts, rows set aside, repairs, warnings.

@@ -47,6 +47,7 @@ from geo.names import match_names, to_dotted_code
 from geo.params import shown
 from geo.registry import read_entries, sha256_of, write_entries
 from geo.settings import Settings
+from geo.tables import require_regular_file
 from geo.vocabulary import Direction, Level, Pillar, Text
 
 TABLE_SUFFIXES = (".csv", ".txt")
@@ -67,20 +68,8 @@ _MAX_NAMED = 20
 
 
 def _require_regular_file(path: Path) -> None:
-    """A planner layer is one regular file: a folder, a pipe or a device is refused at once.
-
-    (Reading a named pipe or ``/dev/zero`` would block or never end; a folder fails deep
-    inside pandas.)
-    """
-    from geo.errors import MissingFileError
-
-    if not path.exists():
-        raise MissingFileError(f"user layer {path.name}: file not found: {path}")
-    if not path.is_file():
-        raise DataError(
-            f"{path} is not a regular file (a folder, a pipe or a device); give the path of "
-            "a CSV, GeoJSON, GeoPackage or Shapefile"
-        )
+    """A planner layer is one regular file (:func:`geo.tables.require_regular_file`)."""
+    require_regular_file(path, "user layer", "a CSV, GeoJSON, GeoPackage or Shapefile")
 
 
 def list_user_layers(settings: Settings) -> list[dict[str, Any]]:

@@ -22,7 +22,7 @@ the project: it is the leaf every other module may depend on.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 from typing import Annotated, Any
 
 from pydantic import ConfigDict, Field
@@ -197,6 +197,27 @@ class Status(StrEnum):
 
 ACTIVE_STATUSES = (Status.planned, Status.in_progress)
 """Statuses that count as covering a place (see the coverage gaps)."""
+
+
+SNAPSHOT_LAYERS = {"flood_2017_hourly": "snapshot"}
+"""Layers whose features are snapshots of a state, and the time property of each snapshot.
+
+On these a ``datetime`` instant selects the snapshot in force at that instant (the latest at
+or before it; none before the first), not the features stamped exactly then; an interval
+selects the snapshots whose time falls in it (see :mod:`geo.ogc.temporal`)."""
+
+
+class FloodState(IntEnum):
+    """PetaBencana's flood state of an RW (BPBD DKI's Risk Evaluation Matrix)."""
+
+    unknown = 1
+    """Flooded, depth not known."""
+    shallow = 2
+    """10-70 cm."""
+    deep = 3
+    """71-150 cm."""
+    very_deep = 4
+    """Over 150 cm."""
 
 
 class Kind(StrEnum):

@@ -107,6 +107,15 @@ def script_vocabulary(t: Translator) -> dict[str, Any]:
 
 IMPACT_STRINGS = "impact."
 """Catalogue keys only the impact map's scripts read (left out of every other page)."""
+REPLAY_STRINGS = "replay."
+REPLAY_PAGE_STRINGS = frozenset({"replay.open", "replay.close", "replay.title", "replay.loading"})
+"""The flood replay's words travel with its document (``/peta/banjir-2017?lang=``, see
+:func:`replay_strings`); only those of its button stay in the page."""
+
+
+def replay_strings(t: Translator) -> dict[str, str]:
+    """The flood replay's strings in the page's language (sent with the replay document)."""
+    return {k: v for k, v in t.strings.items() if k.startswith(REPLAY_STRINGS)}
 
 
 def script_config(t: Translator, tables: BuildTables, impact: bool = False) -> dict[str, Any]:
@@ -115,7 +124,11 @@ def script_config(t: Translator, tables: BuildTables, impact: bool = False) -> d
     The impact analysis's strings go only to the impact map (``impact``): the other pages
     stay small.
     """
-    strings = t.strings
+    strings = {
+        k: v
+        for k, v in t.strings.items()
+        if not k.startswith(REPLAY_STRINGS) or k in REPLAY_PAGE_STRINGS
+    }
     if not impact:
         strings = {k: v for k, v in strings.items() if not k.startswith(IMPACT_STRINGS)}
     return {
@@ -259,6 +272,10 @@ def _controls(fmap: folium.Map, drawn: folium.FeatureGroup, t: Translator) -> No
     folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
 
 
+REPLAY_ZOOM = 12
+"""The generalisation of the February 2017 replay's RWs (fetched once, at any zoom)."""
+
+
 def map_page(settings: Settings, tables: BuildTables, params: MapParams, plan: ClassPlan) -> str:
     """Render the pillar map page (HTML) for ``params``, classified as ``plan`` says."""
     t = Translator(params.lang)
@@ -308,6 +325,11 @@ def map_page(settings: Settings, tables: BuildTables, params: MapParams, plan: C
         "tiles": tiles.get_name() if tiles is not None else None,
         "groups": groups,
         "nameFields": NAME_FIELDS,
+        "replay": {
+            "url": f"/peta/banjir-2017?zoom={REPLAY_ZOOM}&lang={t.lang}",
+            "actionsUrl": "/peta/banjir-2017/aksi",
+            "param": "banjir",
+        },
         **impact,  # source (the impact layer and level) and the impact choosers
     }
     _finish_figure(fmap, t, config, header(t, "peta", params.query()), config["firstUrl"])

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from geo.styles import class_colours
-from geo.vocabulary import Pillar, Status
+from geo.vocabulary import FloodState, Pillar, Status
 
 K_MAX = 9
 """The most classes a map offers (the ramps go up to it)."""
@@ -76,6 +76,43 @@ CONTEXT_STYLES: dict[str, dict[str, Any]] = {
 """Line styles of the offline context layer (see :mod:`geo.context`), by kind."""
 
 
+FLOOD_STATE_COLOURS = {
+    FloodState.unknown: "#bdbdbd",
+    FloodState.shallow: "#6baed6",
+    FloodState.deep: "#2171b5",
+    FloodState.very_deep: "#08306b",
+}
+"""Fill of an RW by its PetaBencana flood state (grey: flooded, depth unknown; deeper, darker)."""
+
+FLOOD_LIVE_STYLE: dict[str, Any] = {
+    "color": "#08306b",
+    "weight": 0.6,
+    "fillOpacity": 0.7,
+    "staleFillOpacity": 0.35,
+    "staleDashArray": "4 3",
+}
+"""The flood feed's RWs on /peta (a stale state is paler and dashed)."""
+
+
+_FLOODED = {"weight": 0.8, "opacity": 0.9, "color": "#08306b", "fillOpacity": 0.75}
+FLOOD_STATE_STYLES: dict[str, dict[str, Any]] = {
+    **{
+        str(int(state)): {**_FLOODED, "fillColor": fill}
+        for state, fill in FLOOD_STATE_COLOURS.items()
+    },
+    "dry": {"color": "#78909c", "weight": 0.5, "opacity": 0.5, "fillOpacity": 0.0},
+}
+"""The February 2017 replay's RWs by flood state (PetaBencana: 1 depth unknown, 2 = 10-70 cm,
+3 = 71-150 cm, 4 = over 150 cm; deeper is darker) and the RWs not flooded at that hour."""
+FLOOD_CHART_STYLE = {"bar": "#1e88e5", "current": "#d81b60", "axis": "#616161"}
+"""The replay's chart of flooded RWs per hour: bars, the current hour's mark, the axis."""
+
+
+def replay_styles() -> dict[str, Any]:
+    """The flood replay's styles (sent with the replay document, merged into the page's)."""
+    return {"flood_states": FLOOD_STATE_STYLES, "flood_chart": FLOOD_CHART_STYLE}
+
+
 def script_styles() -> dict[str, Any]:
     """Every colour and line style the page scripts draw with.
 
@@ -97,4 +134,6 @@ def script_styles() -> dict[str, Any]:
         "unit_action": {"weight": 2.5, "fill": False, "dashArray": "5 4"},
         "selected": {"color": "#00bcd4", "weight": 4},
         "context": CONTEXT_STYLES,
+        "flood_states": {str(int(k)): v for k, v in FLOOD_STATE_COLOURS.items()},
+        "flood_live": FLOOD_LIVE_STYLE,
     }

@@ -8,13 +8,14 @@ from starlette.responses import Response
 
 from api.deps import CollectionId, LangDep, RegistryDep, allow_read
 from api.links import RequestHrefs
+from api.ogc_html import FormatParam, check_format, page_response, wants_page
 from api.params import reject_unknown_query
 from api.responses import NOT_MODIFIED, content, errors
 from api.store import CachedResponse, cached, served_build
 from geo.ogc.documents import collection_document
 from geo.ogc.links import QUERYABLES_REL, collections_links
-from geo.ogc.query import CRS84
 from geo.ogc.queryables import queryables_document
+from geo.ogc.reproject import SUPPORTED as SUPPORTED_CRS
 
 router = APIRouter(tags=["ogc"], dependencies=[Depends(reject_unknown_query)])
 
@@ -29,8 +30,11 @@ router = APIRouter(tags=["ogc"], dependencies=[Depends(reject_unknown_query)])
         **errors(400, 503),
     },
 )
-async def collections(request: Request, registry: RegistryDep, lang: LangDep) -> Response:
+async def collections(
+    request: Request, registry: RegistryDep, lang: LangDep, f: FormatParam = None
+) -> Response:
     """Every collection with its title, extent, CRS and links (in the requested language)."""
+    check_format(f)
     hrefs = RequestHrefs(request)
     limit_max = request.app.state.settings.items_limit_max
 
@@ -41,12 +45,18 @@ async def collections(request: Request, registry: RegistryDep, lang: LangDep) ->
         ]
         for doc in docs:
             doc.pop("dataDictionary", None)
-        body = {"links": collections_links(hrefs, lang), "crs": [CRS84], "collections": docs}
+        body = {
+            "links": collections_links(hrefs, lang),
+            "crs": list(SUPPORTED_CRS),
+            "collections": docs,
+        }
         return CachedResponse.make(
             orjson.dumps(body), "application/json", {"Content-Language": lang}
         )
 
     key = ("collections", registry.snapshot.key, lang, str(request.base_url))
+    if wants_page(request):
+        return page_response(request, "collections", make().body, lang)
     return await cached(request, served_build(request.app), key, make)
 
 
@@ -61,9 +71,14 @@ async def collections(request: Request, registry: RegistryDep, lang: LangDep) ->
     },
 )
 async def collection(
-    collection_id: CollectionId, request: Request, registry: RegistryDep, lang: LangDep
+    collection_id: CollectionId,
+    request: Request,
+    registry: RegistryDep,
+    lang: LangDep,
+    f: FormatParam = None,
 ) -> Response:
     """One collection: title, description, extent, CRS, links and its data dictionary."""
+    check_format(f)
     provider = registry.get(collection_id)
     await allow_read(request, provider)
     hrefs = RequestHrefs(request)
@@ -79,6 +94,8 @@ async def collection(
         return CachedResponse.make(orjson.dumps(doc), "application/json", headers)
 
     key = ("collection", registry.snapshot.key, provider.id, lang, str(request.base_url))
+    if wants_page(request):
+        return page_response(request, "collection", make().body, lang)
     return await cached(request, served_build(request.app), key, make)
 
 

@@ -16,6 +16,7 @@ from api.openapi import ITEMS_RESPONSES
 from api.responses import GeoJSONResponse
 from api.routes.items import serve_items
 from geo.errors import InvalidParameterError
+from geo.flood.during import parse_banjir
 from geo.ogc.providers.gaps import gaps_id
 from geo.vocabulary import Pillar
 
@@ -23,6 +24,18 @@ router = APIRouter(tags=["actions"])
 
 PilarQuery = Annotated[Pillar | None, Query(description="The pillar")]
 PillarQuery = Annotated[Pillar | None, Query(description="English alias of pilar")]
+BanjirQuery = Annotated[
+    str | None,
+    Query(
+        max_length=64,
+        description=(
+            "During a flood: `live` (the flood feed's latest good state) or an RFC 3339 "
+            "instant replaying the February 2017 event (the snapshot in force then): the "
+            "flooded kelurahan with no planned or in-progress action of the pillar, and the "
+            "actions whose places are flooded (member `actions_flooded`)"
+        ),
+    ),
+]
 
 
 @router.get(
@@ -31,8 +44,14 @@ PillarQuery = Annotated[Pillar | None, Query(description="English alias of pilar
     response_class=GeoJSONResponse,
     responses=ITEMS_RESPONSES,
 )
-async def gaps(request: Request, pilar: PilarQuery = None, pillar: PillarQuery = None) -> Response:
-    """Kelurahan in the top quintile of a pillar's score with no planned/in-progress action."""
+async def gaps(
+    request: Request,
+    pilar: PilarQuery = None,
+    pillar: PillarQuery = None,
+    banjir: BanjirQuery = None,
+) -> Response:
+    """Kelurahan in the top quintile of a pillar's score with no planned/in-progress action
+    (with ``banjir``: the flooded kelurahan with none, and the actions in flooded places)."""
     if pilar is not None and pillar is not None and pilar != pillar:
         raise InvalidParameterError(
             f"pilar={pilar} and pillar={pillar} disagree; give one of them",
@@ -43,5 +62,13 @@ async def gaps(request: Request, pilar: PilarQuery = None, pillar: PillarQuery =
         raise InvalidParameterError(
             "give pilar=" + ", ".join(Pillar),
             details=[{"field": "pilar", "message": "required"}],
+        )
+    if banjir is not None:
+        moment = parse_banjir(banjir)
+        return await serve_items(
+            request,
+            f"{gaps_id(chosen)}_banjir",
+            drop=("pilar", "pillar", "banjir"),
+            provider_of=lambda registry: registry.flood_gaps(chosen, moment),
         )
     return await serve_items(request, gaps_id(chosen), drop=("pilar", "pillar"))

@@ -19,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, Response
 
 from api.body import JsonBodyDep
+from api.codes import canonical_redirect
 from api.deps import (
     CollectionId,
     FeatureId,
@@ -31,6 +32,7 @@ from api.deps import (
 )
 from api.headers import none_match
 from api.links import RequestHrefs
+from api.ogc_html import page_response, wants_page
 from api.openapi import (
     CREATE_DOC,
     CREATE_RESPONSES,
@@ -49,11 +51,13 @@ from api.responses import GeoJSONResponse
 from api.store import CachedResponse, cached, raw_items_key, respond, served_build
 from geo.ogc.links import item_links, items_links
 from geo.ogc.providers.base import CollectionProvider, Selection, Written
+from geo.ogc.providers.registry import Registry
 from geo.ogc.query import FILE_EXTENSIONS, MEDIA_TYPES, ItemsQuery, parse_items_query
 from geo.ogc.render.bundle import bundle_bytes, bundle_info
 from geo.ogc.render.csv import csv_bytes
 from geo.ogc.render.geojson import feature_collection, with_links
 from geo.ogc.render.gpkg import gpkg_bytes
+from geo.ogc.reproject import content_crs, in_crs
 from geo.settings import Settings
 
 router = APIRouter(tags=["ogc"])
@@ -68,6 +72,8 @@ def _timestamp() -> str:
 
 def _headers(name: str, query: ItemsQuery, lang: str) -> dict[str, str]:
     headers = {"Content-Language": lang}
+    if query.fmt != "csv":
+        headers["Content-Crs"] = content_crs(query.crs)
     if query.fmt != "json":
         ext = FILE_EXTENSIONS[query.fmt]
         headers["Content-Disposition"] = f'attachment; filename="{name}.{ext}"'
@@ -130,17 +136,21 @@ async def serve_items(
     *,
     default_fmt: str | None = None,
     drop: tuple[str, ...] = (),
+    provider_of: Callable[[Registry], CollectionProvider] | None = None,
 ) -> Response:
     """The items answer of ``collection_id`` (shared by the alias routes of the gaps and the
-    actions export, which give a default format or parameters of their own to leave out)."""
+    actions export, which give a default format or parameters of their own to leave out, or
+    a provider made for the request: ``provider_of``, the gaps during a flood)."""
+    page = wants_page(request)
+    drop = (*drop, "f") if page else drop
     served = served_build(request.app)
     base = str(request.base_url)
     raw_key = raw_items_key(request, served)
-    hit = served.cache.get(raw_key)
+    hit = None if page else served.cache.get(raw_key)
     if hit is not None and not served.is_stale():
         return respond(request, hit, max_age=served.max_age)
     registry = await get_registry(request)
-    provider = registry.get(collection_id)
+    provider = registry.get(collection_id) if provider_of is None else provider_of(registry)
     await allow_read(request, provider)
     lang = await get_lang(request)
     query = _parse(request, provider, _params(request, default_fmt, drop), single=False)
@@ -150,7 +160,7 @@ async def serve_items(
     stamp = registry.snapshot.built_at if provider.cacheable else None
 
     def make() -> CachedResponse:
-        chosen = provider.query(query)
+        chosen = in_crs(provider.query(query), query.crs)
         headers = _headers(provider.download_name, query, lang)
         file = _file(request, registry, collection_id, query, chosen, lang)
         if file is not None:
@@ -176,9 +186,23 @@ async def serve_items(
 
     if not provider.cacheable:
         entry = await run_in_threadpool(make)
+        if page:
+            return page_response(request, "items", entry.body, lang, json_type=MEDIA_TYPES["json"])
         return Response(entry.body, media_type=entry.media_type, headers=dict(entry.headers))
     key = ("items", registry.snapshot.key, collection_id, query, lang, explicit_lang, base)
+    if page:  # the HTML page of the same JSON answer (kept in the cache as JSON)
+        entry = await _entry(served, key, make)
+        return page_response(request, "items", entry.body, lang, json_type=MEDIA_TYPES["json"])
     return await cached(request, served, key, make, raw_key=raw_key)
+
+
+async def _entry(served: Any, key: Any, make: Callable[[], CachedResponse]) -> CachedResponse:
+    """The cached answer of ``key`` (made and kept when absent)."""
+    entry: CachedResponse | None = served.cache.get(key)
+    if entry is None:
+        entry = await run_in_threadpool(make)
+        served.cache.put(key, entry)
+    return entry
 
 
 @router.get(
@@ -219,9 +243,14 @@ async def item(
     provider = registry.get(collection_id)
     await allow_read(request, provider)
     lang = await get_lang(request)
-    query = _parse(request, provider, _params(request), single=True)
+    page = wants_page(request)
+    query = _parse(request, provider, _params(request, drop=("f",) if page else ()), single=True)
+    redirect = canonical_redirect(request, provider, feature_id)
+    if redirect is not None:
+        return redirect
 
     def render(chosen: Selection) -> CachedResponse:
+        chosen = in_crs(chosen, query.crs)
         headers = _headers(f"{provider.download_name}-{feature_id}", query, lang)
         file = _file(request, registry, collection_id, query, chosen, lang)
         if file is not None:
@@ -240,8 +269,15 @@ async def item(
             lang,
             str(request.base_url),
         )
-        return await cached(request, served, key, lambda: render(provider.get(feature_id, query)))
+        make = lambda: render(provider.get(feature_id, query))  # noqa: E731
+        if page:
+            entry = await _entry(served, key, make)
+            return page_response(request, "item", entry.body, lang, json_type=MEDIA_TYPES["json"])
+        return await cached(request, served, key, make)
     chosen = await run_in_threadpool(provider.get, feature_id, query)
+    if page:
+        entry = await run_in_threadpool(render, chosen)
+        return page_response(request, "item", entry.body, lang, json_type=MEDIA_TYPES["json"])
     headers: dict[str, str] = {}
     if chosen.etag is not None:  # a versioned feature: its version is its ETag
         if none_match(request.headers.get("if-none-match"), (chosen.etag.strip('"'),)):

@@ -6,9 +6,10 @@ import os
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, Response
 
 from api.deps import resolve_lang
+from api.ogc_html import page_response
 from api.params import reject_unknown_query
 from api.responses import content
 from api.store import served_build
@@ -41,17 +42,18 @@ def wants_html(request: Request) -> bool:
     name="landing",
     response_model=None,
     responses={
-        200: content("the landing page", json={"type": "object"}),
-        303: {"description": "a browser (Accept: text/html, or f=html) goes to the map"},
+        303: {"description": "a browser (Accept: text/html, without f) goes to the map"},
+        200: content("the landing page (JSON, or HTML with f=html)", json={"type": "object"}),
     },
 )
 def landing(
     request: Request,
     f: Annotated[
-        str | None, Query(description="json, or html to go to the map (default: by Accept)")
+        str | None,
+        Query(description="json, or html (default: by Accept; browsers go to the map)"),
     ] = None,
     lang: Annotated[str | None, Query(description="id or en, passed on to the map")] = None,
-) -> dict[str, Any] | RedirectResponse:
+) -> dict[str, Any] | Response:
     """Landing page: what this service is and where to go next (browsers go to the map)."""
     if f is not None and f not in ("json", "html"):
         raise InvalidParameterError(
@@ -59,10 +61,10 @@ def landing(
             details=[{"field": "f", "message": "json or html"}],
         )
     chosen = resolve_lang(lang, None) if lang is not None else None
-    if f == "html" or (f is None and wants_html(request)):
+    if f is None and wants_html(request):
         return RedirectResponse(f"/peta?lang={chosen}" if chosen else "/peta", status_code=303)
     base = str(request.base_url).rstrip("/")
-    return {
+    doc = {
         "title": "Ketahanan",
         "description": DESCRIPTION(chosen or DEFAULT_LANGUAGE),
         "links": [
@@ -71,6 +73,12 @@ def landing(
                 "rel": "self",
                 "type": "application/json",
                 "title": "this document",
+            },
+            {
+                "href": f"{base}/?f=html",
+                "rel": "alternate",
+                "type": "text/html",
+                "title": "this document as HTML",
             },
             {
                 "href": f"{base}/health",
@@ -105,6 +113,10 @@ def landing(
             },
         ],
     }
+    if f == "html":  # the OGC landing page as HTML (a browser without f goes to the map)
+        page_lang = chosen or resolve_lang(None, request.headers.get("accept-language"))
+        return page_response(request, "landing", doc, page_lang)
+    return doc
 
 
 @router.get("/health")

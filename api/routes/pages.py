@@ -11,13 +11,16 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import ActionStoreDep, SettingsDep
 from api.responses import content
+from api.routes.replay import replay_hours
 from api.store import CachedResponse, served_build
-from geo.errors import NoBuildError
+from geo.errors import KetahananError, NoBuildError
+from geo.flood_replay import hour_index
+from geo.ogc.codes import canonical_id
 from geo.snapshot import BuildSnapshot
 from geo.vocabulary import K_MAX, K_MIN, MAP_METHODS, Level, Pillar, values
 from web.data import BuildTables
@@ -134,12 +137,21 @@ async def peta(
     ukuran: Annotated[
         str | None, Query(description="impact measure with indikator=dampak (default affected)")
     ] = None,
+    banjir: Annotated[
+        str | None,
+        Query(description="hour of the Feb 2017 flood replay, e.g. 2017-02-21T05:00:00Z"),
+    ] = None,
 ) -> HTMLResponse:
     """Pillar risk map (HTML page; layers load from the items routes)."""
     state = await _map_state(request, ("fokus",))
     if isinstance(state, HTMLResponse):
         return state
     tables, snapshot, params = state
+    if banjir is not None:  # the page's script opens the replay at it; checked here
+        try:
+            hour_index(banjir, await run_in_threadpool(replay_hours, snapshot))
+        except KetahananError:
+            return _bad(PageParameterError("banjir", "param.bad_banjir", banjir), lang)
     served = served_build(request.app)
 
     def make() -> CachedResponse:
@@ -196,7 +208,7 @@ async def aksi(request: Request, lang: Lang = None) -> HTMLResponse:
 @router.get("/kelurahan/{kode}", response_class=HTMLResponse, responses=_page_responses(404, 503))
 async def kelurahan_profile(
     request: Request, settings: SettingsDep, kode: str, lang: Lang = None
-) -> HTMLResponse:
+) -> Response:
     """Kelurahan profile: indicators, pillar scores and ranks, actions, downloads."""
     found = await _snapshot(request)
     if found is None:
@@ -207,6 +219,12 @@ async def kelurahan_profile(
         for name, coll in snapshot.collections.items()
     }
     page = profile_page(settings, tables, kode.strip(), lang, titles)
+    canonical = canonical_id(snapshot.collections["kelurahan"], kode) if page is None else None
+    if canonical is not None:  # a BPS code: the profile lives at the Kemendagri code
+        target = request.url_for("kelurahan_profile", kode=canonical).replace(
+            query=request.url.query
+        )
+        return RedirectResponse(str(target), 308, headers={"Link": f'<{target}>; rel="canonical"'})
     if page is None:
         t = Translator(normalise_lang(lang))
         message = f"{t('error.kelurahan_not_found')}: {kode}"

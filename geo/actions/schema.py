@@ -30,6 +30,8 @@ class Tables:
     action_kelurahan: sa.Table
     history: sa.Table
     tokens: sa.Table
+    flood_fetches: sa.Table
+    flood_states: sa.Table
 
 
 def geometry_type(dialect: str) -> sa.types.TypeEngine[Any]:
@@ -89,7 +91,45 @@ def make_tables(dialect: str) -> Tables:
         sa.Column("created_at", tz, nullable=False),
         sa.Column("revoked_at", tz),
     )
-    return Tables(md, actions, action_kelurahan, history, tokens)
+    fetches, states = _flood_tables(md)
+    return Tables(md, actions, action_kelurahan, history, tokens, fetches, states)
+
+
+def _flood_tables(md: sa.MetaData) -> tuple[sa.Table, sa.Table]:
+    """Revision 0004: every fetch of the flood feed, and the RW states of each good one."""
+    tz = sa.DateTime(timezone=True)
+    fetches = sa.Table(
+        "flood_fetches",
+        md,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("fetched_at", tz, nullable=False),
+        sa.Column("source", sa.Text, nullable=False),
+        sa.Column("ok", sa.Boolean, nullable=False),
+        sa.Column("error", sa.Text),
+        sa.Column("areas", sa.Integer, nullable=False),
+        sa.Column("matched", sa.Integer, nullable=False),
+        sa.Column("unmatched", sa.JSON, nullable=False),
+        sa.Column("feed_time", tz),
+        sa.Index("ix_flood_fetches_time", "ok", "fetched_at"),
+    )
+    states = sa.Table(
+        "flood_states",
+        md,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column(
+            "fetch_id",
+            sa.Integer,
+            sa.ForeignKey("flood_fetches.id", ondelete="CASCADE"),
+            nullable=False,
+        ),
+        sa.Column("rw_fid", sa.Integer, nullable=False),
+        sa.Column("area_id", sa.Text),
+        sa.Column("geom_id", sa.Text),
+        sa.Column("state", sa.Integer, nullable=False),
+        sa.Column("last_updated", tz),
+        sa.Index("ix_flood_states_fetch", "fetch_id"),
+    )
+    return fetches, states
 
 
 def _actions_table(md: sa.MetaData, dialect: str) -> sa.Table:

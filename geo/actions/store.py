@@ -24,6 +24,7 @@ from geo.actions.places import Places
 from geo.actions.records import PROPERTY_ORDER, Action, ActionFilter
 from geo.actions.repository import ActionRepository, TokenRepository
 from geo.actions.service import ActionService
+from geo.flood.store import FloodFeedStore
 from geo.settings import Settings
 from geo.snapshot import places_reader
 
@@ -57,6 +58,8 @@ class ActionStore(ActionService):
             max_import_features=max_import_features,
         )
         self.token_repository = TokenRepository(self.database)
+        self.flood = FloodFeedStore(self.database)
+        """The fetches of the flood feed (:mod:`geo.flood.store`)."""
         self.engine = engine
         self.dialect = self.database.dialect
         self.tables = self.database.tables

@@ -28,6 +28,7 @@ from geo.impact.scenarios import BASE_SCENARIO, BUILTIN_SCENARIOS, Scenario
 from geo.ingest import Grid, read_ascii_grid
 from geo.params import shown
 from geo.registry import read_entries, sha256_of, write_entries
+from geo.tables import require_regular_file
 
 GRID_SUFFIXES = (".tif", ".tiff", ".asc")
 """File types a planner's depth grid may have."""
@@ -128,10 +129,7 @@ def add_user_scenario(
     """
     path = Path(path).expanduser().resolve()
     _check_id(scenario_id)
-    if not path.exists():
-        raise MissingFileError(f"depth grid {path.name}: file not found: {path}")
-    if not path.is_file():
-        raise DataError(f"{path} is not a regular file; give the path of a GeoTIFF or .asc grid")
+    require_regular_file(path, "depth grid", "a GeoTIFF or .asc grid")
     grid = read_depth_grid(path, f"scenario {scenario_id}")
     entry = {
         "scenario_id": scenario_id,

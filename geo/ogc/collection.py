@@ -32,9 +32,10 @@ from geo.crs import STORAGE_CRS
 from geo.errors import InvalidParameterError
 from geo.impact.names import is_unit_layer
 from geo.indicators.definitions import IndicatorDef
+from geo.ogc import temporal
 from geo.ogc.prose import LayerProse, layer_prose
-from geo.ogc.values import iso_utc, json_records
-from geo.vocabulary import Level, Text
+from geo.ogc.values import json_records
+from geo.vocabulary import SNAPSHOT_LAYERS, Level, Text
 
 EXCLUDED_TABLES = frozenset({"build_info"})
 """Tables of the build output that are not collections (the build report is at /health)."""
@@ -115,7 +116,12 @@ class Collection:
     index_of: dict[str, int] = field(default_factory=dict)
     bbox: tuple[float, float, float, float] | None = None
     time_column: str | None = None
+    """The time property ``datetime`` selects on (a datetime column, or a snapshot layer's)."""
     interval: tuple[str | None, str | None] | None = None
+    times: pd.Series | None = field(default=None, repr=False)
+    """The time of each feature in UTC (from :attr:`time_column`)."""
+    snapshots: bool = False
+    """The features are snapshots of a state (:data:`geo.vocabulary.SNAPSHOT_LAYERS`)."""
     _levels: dict[int | None, GeometryLevel] = field(default_factory=dict, repr=False)
     _metric: tuple[np.ndarray, bool] | None = field(default=None, repr=False)
     _tree: shapely.STRtree | None = field(default=None, repr=False)
@@ -132,12 +138,15 @@ class Collection:
                 b = shapely.total_bounds(present)
                 self.bbox = (float(b[0]), float(b[1]), float(b[2]), float(b[3]))
             self._tree = shapely.STRtree(self.geometry)
+        snapshot_column = SNAPSHOT_LAYERS.get(self.id)
         for col in self.frame.columns:
-            if pd.api.types.is_datetime64_any_dtype(self.frame[col].dtype):
+            if str(col) == snapshot_column or (
+                snapshot_column is None and pd.api.types.is_datetime64_any_dtype(self.frame[col])
+            ):
                 self.time_column = str(col)
-                times = self.frame[col].dropna()
-                if len(times):
-                    self.interval = (iso_utc(times.min()), iso_utc(times.max()))
+                self.snapshots = snapshot_column is not None
+                self.times = temporal.utc_times(self.frame[col]).reset_index(drop=True)
+                self.interval = temporal.extent(self.times)
                 break
 
     @property

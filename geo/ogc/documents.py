@@ -15,6 +15,8 @@ from geo import generalise
 from geo.ogc.links import Hrefs, collection_links
 from geo.ogc.prose import property_title, score_title
 from geo.ogc.query import CRS84, Queryables
+from geo.ogc.reproject import SUPPORTED as SUPPORTED_CRS
+from geo.ogc.temporal import TRS
 from geo.params import MAX_OFFSET
 from geo.vocabulary import (
     API_METHODS,
@@ -32,6 +34,8 @@ from geo.vocabulary import (
 CONFORMANCE = (
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
+    "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
     "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
     "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
     "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
@@ -44,7 +48,8 @@ CONFORMANCE = (
     "http://www.opengis.net/spec/cql2/1.0/conf/spatial-functions",
 )
 """The conformance classes implemented, and only those (tests/api/test_conformance_classes.py
-checks each): OGC API - Features Part 1 core and GeoJSON, Part 3 filtering with CQL2 text
+checks each): OGC API - Features Part 1 core, GeoJSON and HTML, Part 2 CRS by reference
+(CRS84, EPSG:4326, EPSG:32748), Part 3 filtering with CQL2 text
 and JSON, Basic CQL2, LIKE/BETWEEN/IN and every spatial function on geometry literals.
 
 Not declared: Part 1 ``oas30`` (the API document is OpenAPI 3.1, which Part 1 has no class
@@ -126,7 +131,7 @@ def extent_of(info: CollectionInfo) -> dict[str, Any] | None:
     if info.bbox is not None:
         extent["spatial"] = {"bbox": [list(info.bbox)], "crs": CRS84}
     if info.interval is not None:
-        extent["temporal"] = {"interval": [list(info.interval)]}
+        extent["temporal"] = {"interval": [list(info.interval)], "trs": TRS}
     return extent or None
 
 
@@ -174,7 +179,9 @@ def parameters_of(info: CollectionInfo, limit_max: int) -> dict[str, str]:
     params: dict[str, str] = {
         "limit": f"page size, 1..{limit_max} (larger values are lowered to {limit_max})",
         "offset": f"features to skip, 0..{MAX_OFFSET} (next/prev links page through)",
-        "bbox": "minx,miny,maxx,maxy in CRS84",
+        "bbox": "minx,miny,maxx,maxy in CRS84, or in the axis order of bbox-crs",
+        "crs": "CRS of the answer: " + ", ".join(SUPPORTED_CRS) + " (EPSG:4326 is lat/lon)",
+        "bbox-crs": "CRS of bbox (default CRS84), one of crs",
         "properties": "comma-separated property names to return",
         "<property>=<value>": "equality filter on "
         + ("any property" if set(q.filters) == set(q.properties) else ", ".join(q.filters)),
@@ -190,7 +197,7 @@ def parameters_of(info: CollectionInfo, limit_max: int) -> dict[str, str]:
     if q.time is not None:
         params["datetime"] = (
             f"RFC 3339 instant or interval on '{q.time}' "
-            "(0001-01-01T00:00:00Z..9999-12-31T23:59:59Z)"
+            "(0001-01-01T00:00:00Z..9999-12-31T23:59:59Z; a/b, ../b or a/..)"
         )
     if q.scored:
         params["weights"] = (
@@ -248,7 +255,7 @@ def collection_document(
         "description": info.description(lang),
         "links": collection_links(hrefs, info.id, lang, origin=origin.get("repository")),
         "itemType": "feature",
-        "crs": [CRS84],
+        "crs": list(SUPPORTED_CRS),
         "storageCrs": CRS84,
     }
     extent = extent_of(info)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC
 from typing import Any
 
 import numpy as np
@@ -24,6 +23,7 @@ from geo.errors import NotFoundError
 from geo.ogc.collection import Collection
 from geo.ogc.cql_frame import filter_mask
 from geo.ogc.query import ItemsQuery, Queryables, queryables_of_frame
+from geo.ogc.temporal import time_mask
 from geo.ogc.values import column_values
 from geo.scores import resolve_weights, score_units
 from geo.vocabulary import (
@@ -143,8 +143,13 @@ def _mask(collection: Collection, query: ItemsQuery, feature_id: str | None) -> 
         mask &= _filter_mask(collection.frame[name], value)
     if query.cql is not None:
         mask &= filter_mask(collection.frame, collection.geometry, query.cql)
-    if query.datetime is not None and collection.time_column is not None:
-        mask &= _time_mask(collection.frame[collection.time_column], query.datetime)
+    if query.datetime is not None and collection.times is not None:
+        mask &= time_mask(
+            collection.times,
+            query.datetime,
+            instant=query.datetime_instant,
+            snapshots=collection.snapshots,
+        )
     return mask
 
 
@@ -159,19 +164,6 @@ def _filter_mask(series: pd.Series, value: str) -> np.ndarray:
     if pd.api.types.is_datetime64_any_dtype(dtype):
         return np.array([t == value for t in column_values(series)], dtype=bool)
     return (series.astype(object) == value).to_numpy(dtype=bool)
-
-
-def _time_mask(series: pd.Series, interval: tuple[str | None, str | None]) -> np.ndarray:
-    times = pd.to_datetime(series)
-    if times.dt.tz is None:
-        times = times.dt.tz_localize(UTC)
-    mask = times.notna().to_numpy().copy()
-    start, end = interval
-    if start is not None:
-        mask &= (times >= pd.Timestamp(start)).to_numpy(dtype=bool)
-    if end is not None:
-        mask &= (times <= pd.Timestamp(end)).to_numpy(dtype=bool)
-    return mask
 
 
 def _custom_scores(collection: Collection, weights: Mapping[str, float]) -> dict[str, list[Any]]:

@@ -12,10 +12,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any, Protocol
 
-from geo.ogc.query import MEDIA_TYPES, ItemsQuery
+from geo.ogc.query import CRS84, MEDIA_TYPES, ItemsQuery
 from geo.vocabulary import DEFAULT_CLASSIFY_BY, Text
 
 JSON = "application/json"
+HTML = "text/html"
 
 FORMAT_TITLES = {"json": "GeoJSON", "geojson": "GeoJSON download", "gpkg": "GeoPackage download"}
 
@@ -63,7 +64,10 @@ def query_params(query: ItemsQuery, *, lang: str | None = None) -> list[tuple[st
     if query.datetime is not None:
         start, end = query.datetime
         out.append(
-            ("datetime", start if start == end and start else f"{start or '..'}/{end or '..'}")
+            (
+                "datetime",
+                start if query.datetime_instant and start else f"{start or '..'}/{end or '..'}",
+            )
         )
     out.extend(query.filters)
     if query.properties is not None:
@@ -85,6 +89,8 @@ def query_params(query: ItemsQuery, *, lang: str | None = None) -> list[tuple[st
         out += [("filter", query.cql), ("filter-lang", "cql2-json")]
     if query.fmt != "json":
         out.append(("f", query.fmt))
+    if query.crs != CRS84:
+        out.append(("crs", query.crs))
     if lang is not None:
         out.append(("lang", lang))
     out.append(("limit", str(query.limit)))
@@ -130,6 +136,10 @@ def items_links(
         if fmt != query.fmt:
             other = replace(query, fmt=fmt)
             out.append(link(href(other), "alternate", MEDIA_TYPES[fmt], FORMAT_TITLES[fmt]))
+    page = hrefs.url(
+        "items", {"collectionId": collection_id}, [*query_params(query, lang=lang), ("f", "html")]
+    )
+    out.append(link(page, "alternate", HTML, "HTML"))
     if query.offset + returned < matched:
         following = replace(query, offset=query.offset + returned)
         out.append(link(href(following), "next", media, "next page"))
@@ -151,6 +161,7 @@ def item_links(
     out = [
         link(self_href, "self", MEDIA_TYPES["json"], "this feature"),
         link(gpkg, "alternate", MEDIA_TYPES["gpkg"], FORMAT_TITLES["gpkg"]),
+        link(hrefs.url("item", path, [("f", "html")]), "alternate", HTML, "HTML"),
         link(hrefs.url("collection", {"collectionId": collection_id}), "collection", JSON, title),
     ]
     if versioned:
@@ -174,6 +185,7 @@ def collection_links(
     out = [
         link(this, "self", JSON, _THIS_COLLECTION(lang)),
         link(items, "items", MEDIA_TYPES["json"], _FEATURES(lang)),
+        link(hrefs.url("collection", path, [*own, ("f", "html")]), "alternate", HTML, "HTML"),
     ]
     for fmt in ("geojson", "gpkg"):
         href = hrefs.url("items", path, [("f", fmt), *own])
@@ -189,5 +201,11 @@ def collections_links(hrefs: Hrefs, lang: str) -> list[dict[str, Any]]:
     """``self`` and ``root`` links of the collections document."""
     return [
         link(hrefs.url("collections", query=[("lang", lang)]), "self", JSON, "collections"),
+        link(
+            hrefs.url("collections", query=[("lang", lang), ("f", "html")]),
+            "alternate",
+            HTML,
+            "HTML",
+        ),
         link(hrefs.url("landing"), "root", JSON, "landing page"),
     ]

@@ -16,8 +16,10 @@ from typing import Any
 import pandas as pd
 
 from geo import generalise
+from geo.crs import CRS84_URI
 from geo.errors import InvalidParameterError
 from geo.ogc.cql import parse_filter
+from geo.ogc.reproject import bbox_in_crs84, parse_crs
 from geo.params import (
     MAX_OFFSET,
     parse_bbox,
@@ -36,13 +38,14 @@ from geo.vocabulary import (
     ClassMethod,
 )
 
-CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
-"""The only CRS features are served in (WGS 84 longitude/latitude, RFC 7946)."""
+CRS84 = CRS84_URI
+"""The default CRS of features and bboxes (WGS 84 longitude/latitude, RFC 7946)."""
 
 RESERVED_PARAMETERS = frozenset(
     {
         "bbox",
         "bbox-crs",
+        "crs",
         "datetime",
         "limit",
         "offset",
@@ -175,6 +178,9 @@ class ItemsQuery:
 
     bbox: tuple[float, float, float, float] | None = None
     datetime: tuple[str | None, str | None] | None = None
+    datetime_instant: bool = False
+    """``datetime`` was an instant, not an interval (a snapshot layer reads it as the
+    snapshot in force then, see :mod:`geo.ogc.temporal`)."""
     limit: int = 100
     offset: int = 0
     filters: tuple[tuple[str, str], ...] = ()
@@ -191,6 +197,8 @@ class ItemsQuery:
     cql: str | None = None
     """The CQL2 ``filter``, checked, as canonical CQL2 JSON (:mod:`geo.ogc.cql`)."""
     fmt: str = "json"
+    crs: str = CRS84
+    """The CRS (OGC URI) features are answered in (Part 2); ``bbox`` is always CRS84 here."""
 
     @property
     def level(self) -> int | None:
@@ -308,12 +316,15 @@ def _paging(raw: dict[str, str], values: dict[str, Any], default: int, maximum: 
 
 
 def _where(schema: Queryables, raw: dict[str, str], values: dict[str, Any]) -> None:
+    if "crs" in raw:
+        values["crs"] = parse_crs("crs", raw["crs"])
+    bbox_crs = parse_crs("bbox-crs", raw["bbox-crs"]) if "bbox-crs" in raw else CRS84
     if "bbox" in raw:
-        values["bbox"] = parse_bbox(raw["bbox"])
-    if "bbox-crs" in raw and raw["bbox-crs"].strip() not in (CRS84, ""):
-        raise InvalidParameterError(f"bbox-crs must be {CRS84} (the only CRS served)")
+        text = raw["bbox"]
+        values["bbox"] = parse_bbox(text) if bbox_crs == CRS84 else bbox_in_crs84(text, bbox_crs)
     if "datetime" in raw:
         values["datetime"] = parse_datetime(raw["datetime"])
+        values["datetime_instant"] = "/" not in raw["datetime"]
     if "zoom" in raw:
         values["zoom"] = parse_int("zoom", raw["zoom"], lo=0, hi=generalise.MAX_ZOOM)
         if not schema.geometry:

@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 pytestmark = pytest.mark.realdata
 
 P1 = "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/"
+P2 = "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/"
 P3 = "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/"
 CQL2 = "http://www.opengis.net/spec/cql2/1.0/conf/"
 QUERYABLES_REL = "http://www.opengis.net/def/rel/ogc/1.0/queryables"
@@ -25,6 +26,8 @@ QUERYABLES_REL = "http://www.opengis.net/def/rel/ogc/1.0/queryables"
 TESTED = {
     P1 + "core",
     P1 + "geojson",
+    P1 + "html",
+    P2 + "crs",
     P3 + "filter",
     P3 + "features-filter",
     P3 + "queryables",
@@ -40,7 +43,6 @@ TESTED = {
 
 NOT_DECLARED = {
     P1 + "oas30": "the API document is OpenAPI 3.1; Part 1 1.0 has no 3.1 class",
-    P1 + "html": "no HTML for the OGC resources on this branch (issue 17 point 4)",
     P3 + "queryables-query-parameters": "name=value works only for some queryables",
     CQL2 + "property-property": "a = b between two properties is a 400",
     CQL2 + "temporal-functions": (
@@ -193,6 +195,77 @@ def test_geojson_items_and_feature(client: TestClient) -> None:
     one = client.get(f"{ITEMS}/31.71.01.1001", headers={"Accept": "application/geo+json"})
     assert one.headers["content-type"].startswith("application/geo+json")
     assert one.json()["type"] == "Feature"
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/?f=html", "/conformance", "/collections", KELURAHAN, ITEMS, f"{ITEMS}/31.71.01.1001"],
+)
+def test_html_definition_and_content(client: TestClient, url: str) -> None:
+    """/conf/html/definition and /content: asked for HTML (Accept, or f=html on the landing
+    page, whose plain browser request opens the map), each resource answers a 200 HTML5
+    document that names what its JSON says, with a link to the JSON alternate."""
+    r = client.get(url, headers={"Accept": "text/html"}, follow_redirects=False)
+    assert r.status_code == 200, (url, r.status_code)
+    assert r.headers["content-type"].startswith("text/html")
+    assert r.text.lstrip().lower().startswith("<!doctype html>")
+    assert 'rel="alternate"' in r.text and "application/" in r.text
+    as_json = client.get(url, headers={"Accept": "application/json"}).json()
+    if "features" in as_json:
+        assert all(str(f["id"]) in r.text for f in as_json["features"][:5])
+    elif "id" in as_json:
+        assert str(as_json["id"]) in r.text
+    elif "collections" in as_json:
+        assert all(c["id"] in r.text for c in as_json["collections"])
+    elif "conformsTo" in as_json:
+        assert all(c in r.text for c in as_json["conformsTo"])
+
+
+# --- Part 2 CRS by reference (ATS A.1, A.2) ---------------------------------------------------
+
+CRS84_URI = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+EPSG_32748 = "http://www.opengis.net/def/crs/EPSG/0/32748"
+
+
+def test_crs_collection_metadata(client: TestClient) -> None:
+    """/conf/crs/crs-discovery, storageCrs: each collection lists its crs (CRS84 among them, as
+    the default) and its storageCrs, and the list of collections lists them too."""
+    collections = _ok(client, "/collections")
+    assert CRS84_URI in collections.get("crs", [])
+    for c in collections["collections"]:
+        listed = c["crs"] if c["crs"] != ["#/crs"] else collections["crs"]
+        assert CRS84_URI in listed and EPSG_32748 in listed
+        assert c["storageCrs"] in listed
+
+
+def test_crs_parameter_and_content_crs(client: TestClient) -> None:
+    """/conf/crs/fc-md-crs-list, crs-parameter, ogc-crs-header: every listed crs is answered with
+    its Content-Crs header, coordinates in that CRS; an unlisted one is a 400."""
+    listed = _ok(client, KELURAHAN)["crs"]
+    for crs in listed:
+        for url in (ITEMS, f"{ITEMS}/31.71.01.1001"):
+            r = client.get(url, params={"crs": crs, "limit": 2})
+            assert r.status_code == 200, r.text
+            assert r.headers["Content-Crs"] == f"<{crs}>"
+    x, y = client.get(f"{ITEMS}/31.71.01.1001", params={"crs": EPSG_32748}).json()["geometry"][
+        "coordinates"
+    ][0][0][0]
+    assert 600_000 < x < 800_000 and 9_200_000 < y < 9_400_000  # metres, UTM 48S
+    assert (
+        client.get(ITEMS, params={"crs": "http://www.opengis.net/def/crs/EPSG/0/3857"}).status_code
+        == 400
+    )
+
+
+def test_bbox_crs_parameter(client: TestClient) -> None:
+    """/conf/crs/bbox-crs-parameter: a bbox in a listed CRS selects as the same box in CRS84;
+    an unlisted bbox-crs is a 400."""
+    in_degrees = _ids(client, bbox="106.80,-6.20,106.85,-6.15")
+    in_metres = _ids(client, bbox="677000,9314000,682000,9319000", **{"bbox-crs": EPSG_32748})
+    assert in_degrees and in_metres
+    assert len(set(in_degrees) & set(in_metres)) >= min(len(in_degrees), len(in_metres)) // 2
+    bad = client.get(ITEMS, params={"bbox": "0,0,1,1", "bbox-crs": "EPSG:3857"})
+    assert bad.status_code == 400
 
 
 # --- Part 3 queryables (ATS A.1) ---------------------------------------------------------------

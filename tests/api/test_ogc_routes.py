@@ -89,7 +89,9 @@ def test_every_vector_layer_is_a_collection(client: TestClient, api_settings: Se
     body = client.get("/collections").json()
     ids = [c["id"] for c in body["collections"]]
     layers = {str(n) for n, _ in pyogrio.list_layers(api_settings.build_path)}
-    from_store = {"actions"} | {f"coverage_gaps_{p}" for p in ("siap", "sehat", "terhubung")}
+    from_store = {"actions", "flood_live"} | {
+        f"coverage_gaps_{p}" for p in ("siap", "sehat", "terhubung")
+    }
     assert set(ids) == (layers - EXCLUDED_TABLES) | from_store
     assert {"kelurahan", "kecamatan", "kota", "river_waste", "data_dictionary"} <= set(ids)
     for c in body["collections"]:

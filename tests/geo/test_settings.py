@@ -63,7 +63,7 @@ def test_settings_are_grouped_by_concern() -> None:
     settings = Settings()
     for group in (BuildSettings, StoreSettings, HTTPSettings, MapSettings, ImpactSettings):
         assert isinstance(settings, group)
-    assert set(GROUPS) == {"build", "actions store", "http", "map", "impact"}
+    assert set(GROUPS) == {"build", "actions store", "http", "map", "impact", "flood feed"}
     owners = [name for group in GROUPS.values() for name in group.model_fields]
     assert sorted(owners) == sorted(Settings.model_fields)  # each field in exactly one group
 

@@ -259,6 +259,9 @@ ARGUMENT = st.one_of(
             ["layer", "add", "{}", "--scenario", "tanggul"],
             ["layer", "add", "/tmp", "--scenario", "{}"],
             ["serve", "--port", "{}"],
+            ["flood", "ingest", "{}"],
+            ["flood", "follow", "http://127.0.0.1:9/", "--every", "{}", "--times", "1"],
+            ["flood", "follow", "{}", "--times", "1", "--for", "{}"],
         ]
     ),
     argument=ARGUMENT,
@@ -268,6 +271,15 @@ ARGUMENT = st.one_of(
 @example(command=["layer", "add", "{}", "--indicator", "sehat_clean_water_access"], argument="/tmp")
 @example(command=["layer", "add", "{}", "--scenario", "tanggul"], argument="/tmp")
 @example(command=["layer", "add", "/tmp", "--scenario", "{}"], argument="kini")
+@example(command=["flood", "ingest", "{}"], argument="x" * 300)
+@example(
+    command=["layer", "add", "{}", "--indicator", "sehat_clean_water_access"], argument="x" * 300
+)
+@example(command=["layer", "add", "{}", "--scenario", "tanggul"], argument="x" * 300)
+@example(
+    command=["flood", "follow", "http://127.0.0.1:9/", "--every", "{}", "--times", "1"],
+    argument="5m",
+)
 def test_command_line_answers_any_argument(
     cli_env: Path, command: list[str], argument: str
 ) -> None:

@@ -13,9 +13,17 @@ from api.app import create_app
 from geo.settings import Settings
 from geo.vocabulary import K_DEFAULT, ScoreStatus, Status
 from web import vendor_assets
-from web.assets import MAP_PAGE_JS, PROFILE_JS, RANKING_JS, STATIC_DIR, TRACKER_JS, module_urls
+from web.assets import (
+    MAP_PAGE_JS,
+    OGC_MAP_JS,
+    PROFILE_JS,
+    RANKING_JS,
+    STATIC_DIR,
+    TRACKER_JS,
+    module_urls,
+)
 from web.i18n import LANGUAGES, Translator, catalogue
-from web.pages import script_vocabulary
+from web.pages import REPLAY_PAGE_STRINGS, script_vocabulary
 from web.params import CLASSIFICATIONS, K_RANGE, LEVELS, PILLARS
 from web.render import json_for_script
 
@@ -72,7 +80,7 @@ def page_config(html: str) -> dict[str, object]:
 def test_every_page_module_belongs_to_a_page() -> None:
     """Each module in web/static/js is loaded by one of the pages (none is stale)."""
     modules = {p.name for p in JS_DIR.glob("*.js")} - CLASSIC_SCRIPTS
-    entries = (MAP_PAGE_JS, PROFILE_JS, TRACKER_JS, RANKING_JS)
+    entries = (MAP_PAGE_JS, PROFILE_JS, TRACKER_JS, RANKING_JS, OGC_MAP_JS)
     reached = {
         url.rsplit("/", 1)[1] for entry in entries for url in module_urls(entry, dynamic=True)
     }
@@ -183,9 +191,12 @@ def test_page_parameters(web_client: TestClient) -> None:
         4,
     )
     assert config["indicator"]["id"] == "score_sehat"
-    # every string but the impact map's (sent only to the Dampak map, test_impact_pages)
+    # every string but the impact map's (sent only to the Dampak map, test_impact_pages) and
+    # the flood replay's (sent with its document, tests/api/test_replay_route.py) but its button's
     assert config["strings"] == {
-        k: v for k, v in catalogue("id").items() if not k.startswith("impact.")
+        k: v
+        for k, v in catalogue("id").items()
+        if not k.startswith(("impact.", "replay.")) or k in REPLAY_PAGE_STRINGS
     }
     assert set(config["groups"]["overlays"]) == {"slum_rw"}
     bad = web_client.get("/peta?pilar=<script>")

@@ -176,5 +176,8 @@ export function createActionsLayer({ map, group, outlines, onEdit, onChange }) {
       .length;
   }
 
-  return { load, show, count, layer: (id) => byId[id]?.layer ?? null };
+  /* Every action drawn (its feature, as the API gave it). */
+  const features = () => Object.values(byId).map((drawn) => drawn.feature);
+
+  return { load, show, count, features, layer: (id) => byId[id]?.layer ?? null };
 }

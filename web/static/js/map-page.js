@@ -131,6 +131,9 @@ function start() {
     workspace = startWorkspace({ folium, map, choropleth, slots });
     Object.assign(window.ketahanan, workspace.handles);
     early.splice(0).forEach(([name, args]) => workspace[name](...args));
+    const { createFloodReplay } = await import("./flood-replay.js");
+    window.ketahanan.replay = createFloodReplay({ map, actions: workspace.handles.actions,
+      onOpen: slots.fold });
     document.body.setAttribute("data-workspace", "ready");
   });
 }

@@ -8,6 +8,7 @@ import { createActionForm } from "./action-form.js";
 import { createActionsLayer } from "./actions-layer.js";
 import { createSignIn } from "./auth.js";
 import { createDownloads } from "./downloads.js";
+import { createFloodLive } from "./flood-live.js";
 import { createGaps } from "./gaps.js";
 import { createOverlays } from "./overlays.js";
 import { cfg } from "./page.js";
@@ -61,6 +62,7 @@ export function startWorkspace({ folium, map, choropleth, slots }) {
   });
   createSearch(slots.search, { map, choropleth, onFound: focus });
   const gaps = createGaps(slots.gaps, { map, group: folium.gaps, choropleth, onFocus: focus });
+  createFloodLive(slots.gaps, { map });
   createWeights(slots.weights);
   createDownloads(slots.downloads);
   const overlays = createOverlays({ map, groups: folium.overlays, clusters: folium.clusters });
