@@ -20,6 +20,7 @@ ROUTE_NAMES = {
     "items": "items",
     "item": "item",
     "history": "action_history",
+    "queryables": "queryables",
 }
 """Resource names of :mod:`geo.ogc.links` to the names of the routes serving them."""
 

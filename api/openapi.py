@@ -110,6 +110,24 @@ ITEMS_PARAMETERS = [
         {"type": "string"},
     ),
     query_param(
+        "filter",
+        "CQL2 filter (OGC API - Features Part 3) on the properties listed at "
+        "/collections/{collectionId}/queryables: comparisons, AND/OR/NOT, IS NULL, LIKE, IN, "
+        "BETWEEN and the S_* spatial functions of geometry and a CRS84 literal, e.g. "
+        "score_siap > 0.5 AND S_INTERSECTS(geometry, BBOX(106.7,-6.3,106.9,-6.1))",
+        {"type": "string"},
+    ),
+    query_param(
+        "filter-lang",
+        "cql2-text (default) or cql2-json",
+        {"type": "string", "enum": ["cql2-text", "cql2-json"], "default": "cql2-text"},
+    ),
+    query_param(
+        "filter-crs",
+        "CRS of the filter's geometry literals: only CRS84",
+        {"type": "string", "enum": ["http://www.opengis.net/def/crs/OGC/1.3/CRS84"]},
+    ),
+    query_param(
         "datetime",
         "RFC 3339 instant or interval start/end (.. open) on collections with a time "
         "property; instants from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z (UTC)",

@@ -25,6 +25,12 @@ DESCRIPTION = Text(
 )
 
 
+def openapi_media_type(version: str) -> str:
+    """The media type of an OpenAPI document of ``version`` (``3.1.0`` -> ``...;version=3.1``)."""
+    major_minor = ".".join(version.split(".")[:2])
+    return f"application/vnd.oai.openapi+json;version={major_minor}"
+
+
 def wants_html(request: Request) -> bool:
     """Whether the client prefers HTML to JSON (a browser), by its Accept header."""
     accept = request.headers.get("accept", "").lower()
@@ -83,7 +89,8 @@ def landing(
             {
                 "href": f"{base}/api",
                 "rel": "service-desc",
-                "type": "application/vnd.oai.openapi+json;version=3.0",
+                # the version of the document FastAPI actually emits (3.1), not a wish
+                "type": openapi_media_type(request.app.openapi_version),
                 "title": "OpenAPI document",
             },
             {

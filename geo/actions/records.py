@@ -132,6 +132,8 @@ class ActionFilter:
         A kecamatan or kota code (dotted): actions touching a kelurahan inside it.
     kind : str, optional
         ``action`` or ``related_initiative``.
+    cql : str, optional
+        A checked CQL2 filter as canonical CQL2 JSON (:func:`geo.ogc.cql.parse_filter`).
     """
 
     pillar: str | None = None
@@ -145,3 +147,4 @@ class ActionFilter:
     ids: list[str] | None = field(default=None)
     within: str | None = None
     kind: str | None = None
+    cql: str | None = None

@@ -24,6 +24,7 @@ from geoalchemy2.shape import from_shape, to_shape
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy.engine import Connection
 
+from geo.actions.cql_sql import cql_where, spatial_of
 from geo.actions.db import Database
 from geo.actions.records import PROPERTY_ORDER, Action, ActionFilter, Bounds, as_utc
 from geo.actions.schema import SRID
@@ -167,6 +168,10 @@ class ActionRepository:
             clauses.append(sa.exists().where(ak.c.action_id == t.c.id, inside))
         if flt.kind:
             clauses.append(t.c.kind == flt.kind)
+        if flt.cql:
+            clauses.append(
+                cql_where(flt.cql, t, self.db.dialect, spatial_of(self.db, t, self._geom_out))
+            )
         return clauses
 
     def page(

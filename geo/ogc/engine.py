@@ -21,6 +21,7 @@ import pandas as pd
 from geo.classify import classify
 from geo.errors import NotFoundError
 from geo.ogc.collection import Collection
+from geo.ogc.cql_frame import filter_mask
 from geo.ogc.query import ItemsQuery, Queryables, queryables_of_frame
 from geo.ogc.temporal import time_mask
 from geo.ogc.values import column_values
@@ -110,8 +111,12 @@ def _sorted(
     keys: tuple[tuple[str, bool], ...],
     overrides: Mapping[str, list[Any]],
 ) -> np.ndarray:
-    """``positions`` ordered by ``keys`` (most significant first), empty values last."""
-    order = positions
+    """``positions`` ordered by ``keys`` (most significant first), empty values last; ties
+    in feature id order, so pages never overlap nor skip a feature."""
+    ids = pd.Series([str(collection.feature_ids[p]) for p in positions.tolist()])
+    numeric = pd.to_numeric(ids, errors="coerce")
+    by_id = numeric.argsort(kind="stable") if numeric.notna().all() else ids.argsort(kind="stable")
+    order = positions[by_id.to_numpy()]
     for name, descending in reversed(keys):  # stable sorts, least significant key first
         column = overrides.get(name)
         series = pd.Series(column) if column is not None else collection.frame[name]
@@ -136,6 +141,8 @@ def _mask(collection: Collection, query: ItemsQuery, feature_id: str | None) -> 
         mask &= hits
     for name, value in query.filters:
         mask &= _filter_mask(collection.frame[name], value)
+    if query.cql is not None:
+        mask &= filter_mask(collection.frame, collection.geometry, query.cql)
     if query.datetime is not None and collection.times is not None:
         mask &= time_mask(
             collection.times,

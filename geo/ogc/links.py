@@ -83,6 +83,10 @@ def query_params(query: ItemsQuery, *, lang: str | None = None) -> list[tuple[st
             out.append(("breaks", ",".join(f"{b:g}" for b in query.breaks)))
         else:
             out.append(("k", str(query.k)))
+    if query.sortby:
+        out.append(("sortby", ",".join(("-" if d else "") + n for n, d in query.sortby)))
+    if query.cql is not None:
+        out += [("filter", query.cql), ("filter-lang", "cql2-json")]
     if query.fmt != "json":
         out.append(("f", query.fmt))
     if query.crs != CRS84:
@@ -166,6 +170,10 @@ def item_links(
     return out
 
 
+QUERYABLES_REL = "http://www.opengis.net/def/rel/ogc/1.0/queryables"
+"""Link relation of a collection's queryables (OGC API - Features Part 3)."""
+
+
 def collection_links(
     hrefs: Hrefs, collection_id: str, lang: str, *, origin: str | None = None
 ) -> list[dict[str, Any]]:
@@ -182,6 +190,8 @@ def collection_links(
     for fmt in ("geojson", "gpkg"):
         href = hrefs.url("items", path, [("f", fmt), *own])
         out.append(link(href, "enclosure", MEDIA_TYPES[fmt], f"download {collection_id}.{fmt}"))
+    queryables = hrefs.url("queryables", path, own)
+    out.append(link(queryables, QUERYABLES_REL, "application/schema+json", "queryables"))
     if origin:
         out.append(link(origin, "via", "text/html", "original public source"))
     return out

@@ -18,6 +18,7 @@ import pandas as pd
 from geo import generalise
 from geo.crs import CRS84_URI
 from geo.errors import InvalidParameterError
+from geo.ogc.cql import parse_filter
 from geo.ogc.reproject import bbox_in_crs84, parse_crs
 from geo.params import (
     MAX_OFFSET,
@@ -58,6 +59,9 @@ RESERVED_PARAMETERS = frozenset(
         "breaks",
         "classify_scope",
         "sortby",
+        "filter",
+        "filter-lang",
+        "filter-crs",
         "f",
     }
 )
@@ -152,6 +156,14 @@ class Queryables:
     indicators: frozenset[str] = frozenset()
     numeric: frozenset[str] = frozenset()
     sortable: frozenset[str] | None = None
+    filterable: Mapping[str, str] | None = None
+    """The properties a CQL2 ``filter`` may name and their kind (None: those of ``filters``)."""
+
+    def filter_kinds(self) -> Mapping[str, str]:
+        """The properties a CQL2 ``filter`` may name, with their kind."""
+        if self.filterable is not None:
+            return self.filterable
+        return {name: spec.kind for name, spec in self.filters.items()}
 
     def can_sort_by(self, name: str) -> bool:
         """True when ``sortby`` may name ``name``."""
@@ -182,6 +194,8 @@ class ItemsQuery:
     classify_scope: str = CLASS_SCOPES[0]
     sortby: tuple[tuple[str, bool], ...] = ()
     """(property, descending) pairs, most significant first."""
+    cql: str | None = None
+    """The CQL2 ``filter``, checked, as canonical CQL2 JSON (:mod:`geo.ogc.cql`)."""
     fmt: str = "json"
     crs: str = CRS84
     """The CRS (OGC URI) features are answered in (Part 2); ``bbox`` is always CRS84 here."""
@@ -273,7 +287,7 @@ def _filters(
         raise InvalidParameterError("a filter is given twice, under two of its names")
     filters = tuple(sorted((c, raw[k]) for k, c in zip(names, canonical, strict=True)))
     if single_feature:
-        extra = [k for k in raw if k in ("bbox", "datetime", "limit", "offset")]
+        extra = [k for k in raw if k in ("bbox", "datetime", "limit", "offset", "filter")]
         extra += [k for k, _ in filters]
         if extra:
             raise InvalidParameterError(
@@ -385,6 +399,16 @@ def _sortby(schema: Queryables, text: str, wants_class: bool) -> tuple[tuple[str
     return tuple(keys)
 
 
+def _cql(schema: Queryables, raw: dict[str, str]) -> str:
+    """The checked CQL2 ``filter`` (OGC API - Features Part 3) as canonical CQL2 JSON."""
+    crs = raw.get("filter-crs", CRS84).strip()
+    if crs not in (CRS84, ""):
+        raise InvalidParameterError(f"filter-crs must be {CRS84}, got {shown(crs)}")
+    return parse_filter(
+        raw["filter"], raw.get("filter-lang"), schema.filter_kinds(), schema.geometry
+    )
+
+
 def _scoring(schema: Queryables, raw: dict[str, str], values: dict[str, Any]) -> bool:
     """Weights and classes; returns whether classes were asked for."""
     wants_class = any(k in raw for k in CLASS_PARAMETERS)
@@ -446,6 +470,8 @@ def parse_items_query(
     wants_class = _scoring(schema, raw, values)
     if "sortby" in raw:
         values["sortby"] = _sortby(schema, raw["sortby"], wants_class)
+    if "filter" in raw:
+        values["cql"] = _cql(schema, raw)
     if "properties" in raw:
         names = _names(raw["properties"], "properties")
         allowed = set(schema.properties) | ({"class"} if wants_class else set())

@@ -42,6 +42,28 @@ LIST_PROPERTIES = ("partners", "unit_codes", "kelurahan")
 MAX_SEARCH = 200
 """Longest text search (``q``) of the actions."""
 
+FILTERABLE = {
+    "title": "text",
+    "description": "text",
+    "pillar": "enum",
+    "strategy_goal": "text",
+    "lead_agency": "text",
+    "status": "enum",
+    "progress": "number",
+    "budget_idr": "number",
+    "start_date": "time",
+    "end_date": "time",
+    "kind": "text",
+    "source_url": "text",
+    "created_by": "text",
+    "created_at": "time",
+    "updated_by": "text",
+    "updated_at": "time",
+    "version": "number",
+}
+"""The properties a CQL2 ``filter`` of the actions may name (columns of the actions table;
+the list properties ``partners``, ``unit_codes`` and ``kelurahan`` are not)."""
+
 QUERYABLES = Queryables(
     properties=(*PROPERTY_ORDER, *SERVER_PROPERTIES),
     filters={
@@ -56,6 +78,7 @@ QUERYABLES = Queryables(
     aliases={"agency": "lead_agency"},
     geometry=True,
     sortable=SORTABLE,
+    filterable=FILTERABLE,
 )
 """Actions filter by pillar, status, lead agency (any case; alias ``agency``), a kelurahan
 code they touch, a kecamatan or kota code (actions touching a kelurahan in it) and ``q``
@@ -132,6 +155,7 @@ class ActionsProvider:
             kota=query.filter_value("kota"),
             text=query.filter_value("q"),
             bbox=query.bbox,
+            cql=query.cql,
         )
 
     def _selection(self, actions: list[Action], matched: int, query: ItemsQuery) -> Selection:
