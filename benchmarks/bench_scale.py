@@ -184,7 +184,7 @@ function done(summary, latency, requests)
   local parts = {{}}
   for code, n in pairs(all) do table.insert(parts, string.format('"%d":%d', code, n)) end
   io.write(string.format(
-    'MIXED {{"statuses":{{%s}},"conflicts":%d,"retries":%d,"writes":%d,"gave_up":%d}}\n',
+    'MIXED {{"statuses":{{%s}},"conflicts":%d,"retries":%d,"writes":%d,"gave_up":%d}}\\n',
     table.concat(parts, ","), c, r, w, g))
 end
 """
