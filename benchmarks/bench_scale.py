@@ -379,7 +379,8 @@ def measure_ketahanan(
         for name, base in bases.items():
             for case, query in CASES.items():
                 url = f"{base}/collections/kelurahan/items?{query}"
-                httpx.get(url, timeout=120)  # warm (and, behind nginx, cache) the answer
+                # warm (and, behind nginx, cache) the variant wrk asks for: identity
+                httpx.get(url, timeout=120, headers={"Accept-Encoding": "identity"})
                 results[case][name] = wrk(url, duration, connections)
                 if name == "ketahanan-nginx":
                     counted = wrk_counting(url, 3, connections, counting, "CACHE")[1]
