@@ -68,8 +68,6 @@ TokenName = Annotated[
     str,
     Path(
         alias="name",
-        min_length=1,
-        max_length=200,
         description="The token's name or id (as `ketahanan token list` shows them).",
     ),
 ]
