@@ -180,6 +180,12 @@ def run_wrk(
         timeout=duration + 60,
         check=True,
     ).stdout
+    return parse_wrk(out)
+
+
+def parse_wrk(out: str) -> dict[str, float]:
+    """rps, p50_ms, p99_ms, errors (non-2xx/3xx answers plus socket errors) and socket_errors
+    of wrk's ``--latency`` report ``out``."""
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     p50 = _ms(re.search(r"50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
     p99 = _ms(re.search(r"99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
@@ -188,9 +194,15 @@ def run_wrk(
     if non2xx:
         errors += int(non2xx.group(1))
     sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
-    if sock:
-        errors += sum(int(g) for g in sock.groups())
-    return {"rps": rps, "p50_ms": p50, "p99_ms": p99, "errors": errors}
+    socket_errors = sum(int(g) for g in sock.groups()) if sock else 0
+    errors += socket_errors
+    return {
+        "rps": rps,
+        "p50_ms": p50,
+        "p99_ms": p99,
+        "errors": errors,
+        "socket_errors": socket_errors,
+    }
 
 
 def run_wrk_median(url: str, duration: int, connections: int, runs: int) -> dict[str, float]:

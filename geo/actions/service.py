@@ -34,6 +34,10 @@ _KECAMATAN = re.compile(r"[0-9]{2}\.[0-9]{2}\.[0-9]{2}", re.ASCII)
 _KOTA = re.compile(r"[0-9]{2}\.[0-9]{2}", re.ASCII)
 """Dotted kecamatan (31.72.01) and kota (31.72) codes: the prefixes of kelurahan codes."""
 
+ANY_VERSION_ATTEMPTS = 5
+"""How often a write under ``If-Match: *`` is tried when other writers keep changing the action
+between its read and its write (each try reads the newest version)."""
+
 Expected = int | Set[int] | None
 """The version(s) a change expects: one version, the versions named by If-Match, or None
 (any version: ``If-Match: *``)."""
@@ -316,11 +320,30 @@ class ActionService:
             raise self._why_not(current.id, current.version)
         return action
 
+    def _any_version(self, expected: Expected, write: Callable[[], Action]) -> Action:
+        """Run ``write``; with ``If-Match: *`` (``expected`` None) run it again on the newer
+        version when another writer changed the action between its read and its write.
+
+        ``*`` matches any current version (RFC 9110 13.1.1), so a concurrent update is no
+        reason for a 412 there; with a named version it is, and ``write`` runs once.
+        """
+        for _ in range(ANY_VERSION_ATTEMPTS - 1):
+            try:
+                return write()
+            except PreconditionFailedError:
+                if expected is not None:
+                    raise
+        return write()
+
     def replace(self, action_id: str, body: Any, expected: Expected, actor: str) -> Action:
         """Replace an action (PUT) if it is still at version ``expected`` (None: any)."""
-        current = self.get(action_id)
-        self._expect(current, expected)
-        return self._update(current, self.check(body), actor, "replace")
+
+        def write() -> Action:
+            current = self.get(action_id)
+            self._expect(current, expected)
+            return self._update(current, self.check(body), actor, "replace")
+
+        return self._any_version(expected, write)
 
     def patch(self, action_id: str, patch: Any, expected: Expected, actor: str) -> Action:
         """Apply a JSON Merge Patch (RFC 7396) of ``properties`` and/or ``geometry`` (PATCH).
@@ -332,19 +355,23 @@ class ActionService:
             action.
         """
         members = _patch_members(patch)
-        current = self.get(action_id)
-        self._expect(current, expected)
-        feature = current.to_feature()
-        doc = {
-            "type": "Feature",
-            "geometry": feature["geometry"],
-            "properties": feature["properties"],
-        }
-        merged = merge_patch(doc, members)
-        merged["type"] = "Feature"
-        merged.setdefault("properties", {})
-        merged.setdefault("geometry", None)
-        return self._update(current, self.check(merged), actor, "update")
+
+        def write() -> Action:
+            current = self.get(action_id)
+            self._expect(current, expected)
+            feature = current.to_feature()
+            doc = {
+                "type": "Feature",
+                "geometry": feature["geometry"],
+                "properties": feature["properties"],
+            }
+            merged = merge_patch(doc, members)
+            merged["type"] = "Feature"
+            merged.setdefault("properties", {})
+            merged.setdefault("geometry", None)
+            return self._update(current, self.check(merged), actor, "update")
+
+        return self._any_version(expected, write)
 
     def _flip(self, current: Action, actor: str, *, deleted: bool) -> Action:
         action = replace(
@@ -360,9 +387,13 @@ class ActionService:
 
     def delete(self, action_id: str, expected: Expected, actor: str) -> Action:
         """Soft-delete an action if it is still at version ``expected`` (None: any)."""
-        current = self.get(action_id)
-        self._expect(current, expected)
-        return self._flip(current, actor, deleted=True)
+
+        def write() -> Action:
+            current = self.get(action_id)
+            self._expect(current, expected)
+            return self._flip(current, actor, deleted=True)
+
+        return self._any_version(expected, write)
 
     def restore(self, action_id: str, expected: Expected, actor: str) -> Action:
         """Bring back a deleted action (its last content, as a new version)."""

@@ -52,3 +52,35 @@ def test_refuses_no_token_a_wrong_one_and_a_revoked_one(
     answer = client.get("/auth/me", headers={"Authorization": f"Bearer {secret}"})
     assert answer.status_code == 401
     assert secret not in answer.text
+
+
+def test_an_admin_revokes_a_token_over_http(app_and_store: tuple[TestClient, ActionStore]) -> None:
+    client, store = app_and_store
+    admin, _ = create_token(store, "Sari (admin)", Role.admin)
+    planner, made = create_token(store, "Rina", Role.planner)
+    answer = client.delete("/auth/tokens/Rina", headers={"Authorization": f"Bearer {admin}"})
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["name"] == "Rina" and body["id"] == made.id and body["role"] == "planner"
+    assert body["revoked_at"]
+    assert answer.headers["cache-control"] == "no-store"
+    refused = client.get("/auth/me", headers={"Authorization": f"Bearer {planner}"})
+    assert refused.status_code == 401
+    assert "revoked" in refused.json()["description"]
+    # again (by id): still revoked, at the first time
+    again = client.delete(f"/auth/tokens/{made.id}", headers={"Authorization": f"Bearer {admin}"})
+    assert again.status_code == 200 and again.json()["revoked_at"] == body["revoked_at"]
+
+
+def test_only_an_admin_may_revoke_and_only_a_known_token(
+    app_and_store: tuple[TestClient, ActionStore],
+) -> None:
+    client, store = app_and_store
+    admin, _ = create_token(store, "Sari (admin)", Role.admin)
+    planner, _ = create_token(store, "Rina", Role.planner)
+    assert client.delete("/auth/tokens/Rina").status_code == 401
+    weak = client.delete("/auth/tokens/Rina", headers={"Authorization": f"Bearer {planner}"})
+    assert weak.status_code == 403 and weak.json()["code"] == "forbidden"
+    assert client.get("/auth/me", headers={"Authorization": f"Bearer {planner}"}).is_success
+    unknown = client.delete("/auth/tokens/nobody", headers={"Authorization": f"Bearer {admin}"})
+    assert unknown.status_code == 404 and unknown.json()["code"] == "not_found"

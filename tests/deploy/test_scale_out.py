@@ -301,20 +301,29 @@ def test_a_token_revoked_on_one_instance_is_refused_by_the_other_on_its_next_req
         for base in (cluster.a, cluster.b, cluster.proxy):  # every instance has seen it
             made = c.post(base + ITEMS, json=feature("Pintu air"), headers=cluster.auth(secret))
             assert made.status_code == 201, made.text
-        # revoked on instance A's machine, with A's settings (the operator's command)
-        revoked = subprocess.run(
-            [sys.executable, "-m", "api.cli", "token", "revoke", "rina"],
+        # revoked over HTTP through instance A by an admin; B is asked next
+        admin = create_token(cluster.store, "sari (admin)", Role.admin)[0]
+        revoked = c.delete(cluster.a + "/auth/tokens/rina", headers=cluster.auth(admin))
+        assert revoked.status_code == 200, revoked.text
+        assert revoked.json()["name"] == "rina"
+        for base in (cluster.b, cluster.a, cluster.proxy):
+            refused = c.post(base + ITEMS, json=feature("Pintu air"), headers=cluster.auth(secret))
+            assert refused.status_code == 401, (base, refused.text)
+            assert "revoked" in refused.json()["description"]
+        # the operator's command revokes as well (another token, through B's settings)
+        other = create_token(cluster.store, "budi", Role.planner)[0]
+        assert c.get(cluster.b + "/auth/me", headers=cluster.auth(other)).is_success
+        done = subprocess.run(
+            [sys.executable, "-m", "api.cli", "token", "revoke", "budi"],
             env=cluster.env,
             capture_output=True,
             text=True,
             timeout=120,
             cwd=PROJECT_ROOT,
         )
-        assert revoked.returncode == 0, revoked.stderr
-        for base in (cluster.b, cluster.a, cluster.proxy):
-            refused = c.post(base + ITEMS, json=feature("Pintu air"), headers=cluster.auth(secret))
-            assert refused.status_code == 401, (base, refused.text)
-            assert "revoked" in refused.json()["description"]
+        assert done.returncode == 0, done.stderr
+        for base in (cluster.a, cluster.b, cluster.proxy):
+            assert c.get(base + "/auth/me", headers=cluster.auth(other)).status_code == 401
         # the planner's own token still writes everywhere
         assert c.post(cluster.b + ITEMS, json=feature("Pintu"), headers=cluster.auth()).is_success
 
