@@ -11,8 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import Shots, Watched, WebApp
 from journeykit import wider_than_viewport
+
+# the fixtures' types live in tests/web/conftest.py; another folder's conftest may shadow that
+# module name when several folders are collected together, so they are not imported here
+Shots = Watched = WebApp = Any
 
 pytestmark = pytest.mark.realdata
 
