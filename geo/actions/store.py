@@ -20,6 +20,7 @@ from contextlib import AbstractContextManager
 from sqlalchemy.engine import Connection, Engine
 
 from geo.actions.db import Database, create_db_engine
+from geo.actions.organisations import Organisations
 from geo.actions.places import Places
 from geo.actions.records import PROPERTY_ORDER, Action, ActionFilter
 from geo.actions.repository import ActionRepository, TokenRepository
@@ -55,6 +56,7 @@ class ActionStore(ActionService):
             places,
             max_vertices=max_vertices,
             max_import_features=max_import_features,
+            organisations=Organisations(self.database),
         )
         self.token_repository = TokenRepository(self.database)
         self.engine = engine

@@ -49,7 +49,7 @@ def test_upgrade_keeps_actions_links_and_history(backend: Backend, tmp_path: Pat
         upgrade(engine, "0001")
         with engine.begin() as conn:
             _seed_0001(conn)
-        upgrade(engine)
+        upgrade(engine, "0002_action_kind_source")
         assert current_revision(engine) == "0002_action_kind_source"
         with engine.connect() as conn:
             row = conn.execute(sa.text("SELECT kind, source_url, pillar FROM actions")).one()

@@ -26,7 +26,16 @@ from geo.actions.db import MIGRATIONS_DIR, check_schema, create_db_engine, upgra
 from geo.actions.schema import Tables, make_tables
 from geo.settings import get_settings
 
-MODEL_TABLES = {"actions", "action_kelurahan", "action_history", "api_tokens"}
+MODEL_TABLES = {
+    "actions",
+    "action_kelurahan",
+    "action_history",
+    "api_tokens",
+    "organisations",
+    "organisation_aliases",
+    "action_comments",
+    "organisation_migration",
+}
 
 
 @contextmanager
