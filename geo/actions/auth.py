@@ -194,7 +194,9 @@ def require(token: Token | None, needed: Role) -> Token:
         )
     if not token.allows(needed):
         raise ForbiddenError(
-            f"token {token.name!r} has role {token.role}; this request needs {needed} or higher"
+            f"token {token.name!r} has role {token.role}"
+            + (" and may only read" if token.role == Role.viewer else "")
+            + f"; this request needs {needed} or higher"
         )
     return token
 

@@ -19,6 +19,7 @@ from contextlib import AbstractContextManager
 
 from sqlalchemy.engine import Connection, Engine
 
+from geo.actions.comments import Comments
 from geo.actions.db import Database, create_db_engine
 from geo.actions.organisations import Organisations
 from geo.actions.places import Places
@@ -59,6 +60,7 @@ class ActionStore(ActionService):
             organisations=Organisations(self.database),
         )
         self.token_repository = TokenRepository(self.database)
+        self.comments = Comments(self, self.database)
         self.engine = engine
         self.dialect = self.database.dialect
         self.tables = self.database.tables
