@@ -205,4 +205,5 @@ class ActionsProvider:
 
     def organisations(self) -> list[dict[str, Any]]:
         """Every organisation."""
-        return [o.to_json() for o in self.store.organisations.all()]
+        orgs = self.store.organisations
+        return [] if orgs is None else [o.to_json() for o in orgs.all()]
