@@ -105,18 +105,43 @@ def _create_tables() -> None:
             )
         )
         batch.add_column(sa.Column("partner_org_ids", sa.JSON))
-    with op.batch_alter_table("api_tokens") as batch:
-        batch.add_column(
-            sa.Column(
-                "org_id",
-                sa.String(36),
-                sa.ForeignKey("organisations.id", name="fk_api_tokens_org"),
-            )
-        )
+    _add_token_org()
     # SQLite: rebuild, so the new column is written like the model's (not ALTER's one line)
     sqlite = op.get_bind().dialect.name == "sqlite"
     with op.batch_alter_table("action_history", recreate="always" if sqlite else "auto") as batch:
         batch.add_column(sa.Column("changed_by_org", sa.Text))
+
+
+def _add_token_org() -> None:
+    """``api_tokens.org_id``; SQLite rebuilds the table by hand, in the model's order (batch
+    mode's order of the two unique constraints is not stable)."""
+    fk = sa.ForeignKeyConstraint(["org_id"], ["organisations.id"], name="fk_api_tokens_org")
+    if op.get_bind().dialect.name != "sqlite":
+        op.add_column("api_tokens", sa.Column("org_id", sa.String(36)))
+        op.create_foreign_key(
+            "fk_api_tokens_org", "api_tokens", "organisations", ["org_id"], ["id"]
+        )
+        return
+    tz = sa.DateTime(timezone=True)
+    op.create_table(
+        "_new_api_tokens",
+        sa.Column("id", sa.String(36), primary_key=True),
+        sa.Column("name", sa.String(100), nullable=False),
+        sa.Column("role", sa.String(16), nullable=False),
+        sa.Column("token_hash", sa.String(64), nullable=False),
+        sa.Column("created_at", tz, nullable=False),
+        sa.Column("revoked_at", tz),
+        sa.Column("org_id", sa.String(36)),
+        fk,
+        sa.UniqueConstraint("token_hash"),
+        sa.UniqueConstraint("name"),
+    )
+    op.execute(
+        "INSERT INTO _new_api_tokens (id, name, role, token_hash, created_at, revoked_at) "
+        "SELECT id, name, role, token_hash, created_at, revoked_at FROM api_tokens"
+    )
+    op.drop_table("api_tokens")
+    op.rename_table("_new_api_tokens", "api_tokens")
 
 
 class _Orgs:
