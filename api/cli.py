@@ -371,15 +371,21 @@ def db_check() -> None:
 def token_create(
     name: Annotated[str, typer.Option("--name", help="Who uses it; recorded on every change.")],
     role: Annotated[str, typer.Option("--role", help="viewer, planner or admin.")] = "planner",
+    org: Annotated[
+        str | None, typer.Option("--org", help="The organisation it acts for (name or id).")
+    ] = None,
 ) -> None:
     """Create a bearer token and print it once (only its hash is stored)."""
     from geo.actions.auth import create_token
 
     settings = _settings()
     with _errors():
-        secret, token = create_token(_action_store(settings), name, role)
+        store = _action_store(settings)
+        org_id = store.organisations.lookup(org).id if org else None
+        secret, token = create_token(store, name, role, org_id)
+    of = f", organisation {plain(repr(org))}" if org else ""
     err.print(
-        f"created token {plain(repr(token.name))} (role {token.role}, id {token.id}); "
+        f"created token {plain(repr(token.name))} (role {token.role}{of}, id {token.id}); "
         "store it now, it is not shown again:"
     )
     print(secret)
@@ -437,6 +443,14 @@ def actions_seed_initiatives() -> None:
     if report.unmatched:
         console.print(f"{len(report.unmatched)} named places are not a kelurahan of the build")
 
+
+def _register_org() -> None:
+    from api.cli_org import org_app
+
+    app.add_typer(org_app, name="org")
+
+
+_register_org()
 
 if __name__ == "__main__":  # pragma: no cover
     app()

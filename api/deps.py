@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.headers import bearer_secret, if_match_versions, preferred_language
 from api.store import served_build
-from geo.actions.auth import Role, Token, authenticate, require
+from geo.actions.auth import Actor, Role, Token, authenticate, require
 from geo.actions.service import Expected
 from geo.actions.store import ActionStore
 from geo.errors import InvalidParameterError, NoBuildError
@@ -153,8 +153,8 @@ async def allow_read(request: Request, provider: CollectionProvider) -> None:
 
 
 def writer(token: Token | None) -> str:
-    """The name of the planner writing (401 without a token, 403 for a weaker role)."""
-    return require(token, Role.planner).name
+    """The planner writing, with its organisation (401 without a token, 403 for a weaker role)."""
+    return Actor(require(token, Role.planner))
 
 
 @dataclass

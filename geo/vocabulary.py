@@ -186,6 +186,14 @@ DEFAULT_CLASSIFY_BY = score_column(Pillar.siap)
 """Property classified when ``classify`` is given without ``classify_by``."""
 
 
+class OrgKind(StrEnum):
+    """Whether an organisation is part of government (SKPD/UKPD, BUMD) or not (NGO,
+    university, international organisation, business, foreign mission)."""
+
+    pemerintah = "pemerintah"
+    non_pemerintah = "non-pemerintah"
+
+
 class Status(StrEnum):
     """Where a resilience action stands."""
 

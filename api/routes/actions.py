@@ -11,9 +11,9 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Path, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
@@ -107,6 +107,57 @@ async def action_history(
     await allow_read(request, provider)
     versions = await run_in_threadpool(provider.history, feature_id)
     return {"id": feature_id, "versions": versions}
+
+
+@router.get(
+    f"{BASE}/items/{{featureId}}/comments",
+    name="action_comments",
+    dependencies=STRICT,
+    responses=errors(*READ_ERRORS),
+)
+async def action_comments(
+    feature_id: FeatureId, request: Request, registry: RegistryDep
+) -> dict[str, Any]:
+    """The comment thread of an action, oldest first; a deleted comment shows as a tombstone."""
+    provider = _actions(registry)
+    await allow_read(request, provider)
+    comments = await run_in_threadpool(provider.comments, feature_id)
+    return {"id": feature_id, "comments": comments}
+
+
+@router.post(
+    f"{BASE}/items/{{featureId}}/comments",
+    status_code=201,
+    dependencies=STRICT,
+    responses=errors(*WRITE_ERRORS),
+)
+def add_action_comment(
+    feature_id: FeatureId, registry: RegistryDep, token: CurrentTokenDep, body: JsonBodyDep
+) -> dict[str, Any]:
+    """Comment on an action ({"text": ...}): planners of its lead or partner organisations."""
+    return _actions(registry).add_comment(feature_id, body, writer(token))
+
+
+@router.delete(
+    f"{BASE}/items/{{featureId}}/comments/{{commentId}}",
+    dependencies=STRICT,
+    responses=errors(*WRITE_ERRORS),
+)
+def delete_action_comment(
+    feature_id: FeatureId,
+    comment_id: Annotated[str, Path(alias="commentId", description="A comment id (UUID).")],
+    registry: RegistryDep,
+    token: CurrentTokenDep,
+) -> dict[str, Any]:
+    """Delete a comment (its author or an admin); it stays in the thread as a tombstone."""
+    return _actions(registry).delete_comment(feature_id, comment_id, writer(token))
+
+
+@router.get("/organisations", name="organisations", dependencies=STRICT)
+async def organisations(registry: RegistryDep) -> dict[str, Any]:
+    """Every organisation an action's lead_agency or partners may name."""
+    orgs = await run_in_threadpool(_actions(registry).organisations)
+    return {"organisations": orgs}
 
 
 def with_actions_startup(inner: Any) -> Any:

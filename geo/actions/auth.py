@@ -51,6 +51,8 @@ class Token:
     role: Role
     created_at: datetime
     revoked_at: datetime | None
+    org_id: str | None = None
+    org_name: str | None = None
 
     def allows(self, needed: Role) -> bool:
         """True when this token's role is at least ``needed``."""
@@ -72,10 +74,14 @@ class TokenStore(Protocol):
 
 
 def _token(row: TokenRow) -> Token:
-    return Token(row.id, row.name, Role(row.role), row.created_at, row.revoked_at)
+    return Token(
+        row.id, row.name, Role(row.role), row.created_at, row.revoked_at, row.org_id, row.org_name
+    )
 
 
-def create_token(store: TokenStore, name: str, role: Role | str) -> tuple[str, Token]:
+def create_token(
+    store: TokenStore, name: str, role: Role | str, org_id: str | None = None
+) -> tuple[str, Token]:
     """Create a token.
 
     Parameters
@@ -86,6 +92,8 @@ def create_token(store: TokenStore, name: str, role: Role | str) -> tuple[str, T
         A unique name, 1 to 100 characters; it is recorded on every change the token makes.
     role : Role or str
         ``viewer``, ``planner`` or ``admin``.
+    org_id : str, optional
+        The organisation the token acts for (see :func:`permit`).
 
     Returns
     -------
@@ -114,7 +122,9 @@ def create_token(store: TokenStore, name: str, role: Role | str) -> tuple[str, T
             f"text (no control characters, valid UTF-8); got {shown(name)}"
         )
     secret = secrets.token_urlsafe(32)
-    row = TokenRow(str(uuid.uuid4()), name, str(role), hash_token(secret), datetime.now(UTC), None)
+    row = TokenRow(
+        str(uuid.uuid4()), name, str(role), hash_token(secret), datetime.now(UTC), None, org_id
+    )
     if not store.token_repository.insert_if_name_free(row):
         raise ConflictError(f"a token named {name!r} exists; revoke it or pick another name")
     return secret, _token(row)
@@ -184,6 +194,94 @@ def require(token: Token | None, needed: Role) -> Token:
         )
     if not token.allows(needed):
         raise ForbiddenError(
-            f"token {token.name!r} has role {token.role}; this request needs {needed} or higher"
+            f"token {token.name!r} has role {token.role}"
+            + (" and may only read" if token.role == Role.viewer else "")
+            + f"; this request needs {needed} or higher"
         )
     return token
+
+
+class Actor(str):
+    """Who writes: the token's name (recorded as ``created_by``/``updated_by``), its role and
+    its organisation. A plain ``str`` actor (the CLI, ``seed-initiatives``) is not checked.
+    """
+
+    role: Role
+    org_id: str | None
+    org_name: str | None
+
+    def __new__(cls, token: Token) -> Actor:
+        actor = super().__new__(cls, token.name)
+        actor.role = token.role
+        actor.org_id = token.org_id
+        actor.org_name = token.org_name
+        return actor
+
+
+LEAD_OPS = frozenset({"create", "replace", "update", "delete", "restore"})
+"""Operations only the lead organisation's planners (and admins) may make."""
+PARTNER_OPS = frozenset({"status", "comment"})
+"""Operations a partner organisation's planners may make too: status/progress, comments."""
+
+
+def permit(
+    actor: str,
+    operation: str,
+    lead: str | None,
+    partners: list[str] | None,
+    new_lead: str | None = None,
+) -> None:
+    """Check that ``actor`` may make ``operation`` on an action (403 saying what it may do).
+
+    Parameters
+    ----------
+    actor : str
+        An :class:`Actor` (a plain ``str`` is the command line: allowed).
+    operation : str
+        ``create``, ``replace``, ``update``, ``status`` (a patch of only status and
+        progress), ``delete``, ``restore`` or ``comment``.
+    lead, partners : str or None, list of str
+        The action's lead organisation id and partner organisation ids (now).
+    new_lead : str, optional
+        The lead organisation id the action would have after the change (create, replace,
+        update).
+
+    Notes
+    -----
+    An admin may do anything. A planner of organisation O may create actions led by O and
+    change, delete and restore those (without giving the lead away); a planner of a partner
+    organisation may change status and progress and comment; a viewer only reads. A planner
+    token without an organisation (made before organisations existed) keeps its old rights:
+    any action, as before.
+    """
+    if not isinstance(actor, Actor) or actor.role == Role.admin:
+        return
+    org = actor.org_id
+    if actor.role != Role.planner:
+        raise ForbiddenError(f"token {str(actor)!r} has role {actor.role}: it may only read")
+    if org is None:
+        return
+    name = actor.org_name or org
+    may = (
+        f"token {str(actor)!r} of {name!r} may create actions led by {name!r}, change, delete "
+        f"and restore those, and change status and progress of and comment on actions "
+        f"{name!r} is a partner in"
+    )
+    if operation == "create":
+        if new_lead != org:
+            raise ForbiddenError(f"{may}; this action would be led by another organisation")
+        return
+    is_lead = lead == org
+    is_partner = org in (partners or [])
+    if operation in LEAD_OPS and is_lead:
+        if operation in {"replace", "update"} and new_lead != org:
+            raise ForbiddenError(f"{may}; it cannot hand the lead of an action to another")
+        return
+    if operation in PARTNER_OPS and (is_lead or is_partner):
+        return
+    why = (
+        "a partner may only change status and progress, and comment"
+        if is_partner
+        else ("it neither leads this action nor is a partner in it")
+    )
+    raise ForbiddenError(f"{may}; {why}")

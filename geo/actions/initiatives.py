@@ -222,8 +222,8 @@ def initiative_feature(item: Initiative, unit_codes: list[str]) -> dict[str, Any
             "title": item.title_id[:MAX_TITLE],
             "description": _description(item),
             "pillar": pillar,
-            "lead_agency": item.lead_agency,
-            "partners": list(item.partners),
+            "lead_agency": _leads(item.lead_agency)[0],
+            "partners": [*_leads(item.lead_agency)[1:], *item.partners],
             "status": None,
             "progress": None,
             "start_date": start.isoformat() if start else None,
@@ -273,3 +273,10 @@ def seed_initiatives(
     if new:
         store.import_features({"type": "FeatureCollection", "features": new}, ACTOR)
     return report
+
+
+def _leads(lead: str | None) -> list[str | None]:
+    """A lead naming several organisations ("A; B"): the first leads, the others partner
+    (as migration 0003 splits them)."""
+    names = [p.strip() for p in (lead or "").split(";") if p.strip()]
+    return list(names) if names else [None]

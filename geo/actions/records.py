@@ -31,6 +31,10 @@ PROPERTY_ORDER = (
 )
 """The editable properties, in the order they are returned."""
 
+ORG_COLUMNS = ("lead_org_id", "partner_org_ids")
+"""Columns the service derives from ``lead_agency`` and ``partners`` (the organisations'
+ids); held in :attr:`Action.props` but not shown as properties."""
+
 Bounds = tuple[float, float, float, float]
 """(minx, miny, maxx, maxy) in lon/lat."""
 
@@ -73,6 +77,7 @@ class Action:
     updated_at: datetime
     version: int
     deleted: bool = False
+    updated_by_org: str | None = None
 
     @property
     def etag(self) -> str:

@@ -26,7 +26,7 @@ from sqlalchemy.engine import Connection
 
 from geo.actions.cql_sql import cql_where, spatial_of
 from geo.actions.db import Database
-from geo.actions.records import PROPERTY_ORDER, Action, ActionFilter, Bounds, as_utc
+from geo.actions.records import ORG_COLUMNS, PROPERTY_ORDER, Action, ActionFilter, Bounds, as_utc
 from geo.actions.schema import SRID
 
 
@@ -39,6 +39,7 @@ class HistoryRow:
     changed_by: str
     changed_at: datetime
     snapshot: dict[str, Any]
+    changed_by_org: str | None = None
 
 
 class ActionRepository:
@@ -75,7 +76,7 @@ class ActionRepository:
         m = row._mapping
         return Action(
             id=m["id"],
-            props={name: m[name] for name in PROPERTY_ORDER},
+            props={name: m[name] for name in (*PROPERTY_ORDER, *ORG_COLUMNS)},
             geometry=self._geom_out(m["geom"]),
             kelurahan=list(m["kelurahan"]),
             created_by=m["created_by"],
@@ -88,7 +89,7 @@ class ActionRepository:
 
     def _content(self, action: Action, bounds: Bounds | None) -> dict[str, Any]:
         """The columns an edit rewrites: properties, kelurahan, geometry and its box."""
-        values = {name: action.props.get(name) for name in PROPERTY_ORDER}
+        values = {name: action.props.get(name) for name in (*PROPERTY_ORDER, *ORG_COLUMNS)}
         minx, miny, maxx, maxy = bounds if bounds else (None, None, None, None)
         values.update(
             kelurahan=list(action.kelurahan),
@@ -117,6 +118,7 @@ class ActionRepository:
                 snapshot=snapshot,
                 changed_by=action.updated_by,
                 changed_at=action.updated_at,
+                changed_by_org=action.updated_by_org,
             )
         )
 
@@ -222,7 +224,10 @@ class ActionRepository:
                 sa.select(h).where(h.c.action_id == action_id).order_by(h.c.version)
             ).all()
         return [
-            HistoryRow(r.version, r.operation, r.changed_by, r.changed_at, r.snapshot) for r in rows
+            HistoryRow(
+                r.version, r.operation, r.changed_by, r.changed_at, r.snapshot, r.changed_by_org
+            )
+            for r in rows
         ]
 
     def all_history(self) -> list[Any]:
@@ -449,6 +454,8 @@ class TokenRow:
     token_hash: str
     created_at: datetime
     revoked_at: datetime | None
+    org_id: str | None = None
+    org_name: str | None = None
 
 
 class TokenRepository:
@@ -466,7 +473,24 @@ class TokenRepository:
 
     @staticmethod
     def _row(row: Any) -> TokenRow:
-        return TokenRow(row.id, row.name, row.role, row.token_hash, row.created_at, row.revoked_at)
+        m = row._mapping
+        return TokenRow(
+            m["id"],
+            m["name"],
+            m["role"],
+            m["token_hash"],
+            m["created_at"],
+            m["revoked_at"],
+            m["org_id"],
+            m.get("org_name"),
+        )
+
+    def _select(self) -> Any:
+        """The tokens with their organisation's name (``org_name``)."""
+        t, o = self.table, self.db.tables.organisations
+        return sa.select(t, o.c.name.label("org_name")).select_from(
+            t.outerjoin(o, o.c.id == t.c.org_id)
+        )
 
     def insert_if_name_free(self, token: TokenRow) -> bool:
         """Insert ``token`` unless one of that name exists (False, nothing written)."""
@@ -482,6 +506,7 @@ class TokenRepository:
                     token_hash=token.token_hash,
                     created_at=token.created_at,
                     revoked_at=token.revoked_at,
+                    org_id=token.org_id,
                 )
             )
         return True
@@ -503,12 +528,12 @@ class TokenRepository:
         """Every token, oldest first."""
         t = self.table
         with self.db.read() as conn:
-            rows = conn.execute(sa.select(t).order_by(t.c.created_at)).all()
+            rows = conn.execute(self._select().order_by(t.c.created_at)).all()
         return [self._row(r) for r in rows]
 
     def by_hash(self, token_hash: str) -> TokenRow | None:
         """The token whose secret hashes to ``token_hash``, or None."""
         t = self.table
         with self.db.read() as conn:
-            row = conn.execute(sa.select(t).where(t.c.token_hash == token_hash)).first()
+            row = conn.execute(self._select().where(t.c.token_hash == token_hash)).first()
         return None if row is None else self._row(row)

@@ -32,6 +32,10 @@ class Tables:
     tokens: sa.Table
     flood_fetches: sa.Table
     flood_states: sa.Table
+    organisations: sa.Table
+    org_aliases: sa.Table
+    comments: sa.Table
+    org_migration: sa.Table
 
 
 def geometry_type(dialect: str) -> sa.types.TypeEngine[Any]:
@@ -78,6 +82,8 @@ def make_tables(dialect: str) -> Tables:
         sa.Column("snapshot", sa.JSON, nullable=False),
         sa.Column("changed_by", sa.Text, nullable=False),
         sa.Column("changed_at", tz, nullable=False),
+        # revision 0003: the organisation of the token that made the change
+        sa.Column("changed_by_org", sa.Text),
         sa.UniqueConstraint("action_id", "version", name="uq_action_history_version"),
         sa.Index("ix_action_history_action", "action_id", "version"),
     )
@@ -85,14 +91,21 @@ def make_tables(dialect: str) -> Tables:
         "api_tokens",
         md,
         sa.Column("id", sa.String(36), primary_key=True),
-        sa.Column("name", sa.String(100), nullable=False, unique=True),
+        sa.Column("name", sa.String(100), nullable=False),
         sa.Column("role", sa.String(16), nullable=False),
-        sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+        sa.Column("token_hash", sa.String(64), nullable=False),
         sa.Column("created_at", tz, nullable=False),
         sa.Column("revoked_at", tz),
+        # revision 0003: the organisation a token acts for (None: a token from before)
+        sa.Column("org_id", sa.String(36)),
+        # in the order SQLite's table rebuild of revision 0003 writes them
+        sa.ForeignKeyConstraint(["org_id"], ["organisations.id"], name="fk_api_tokens_org"),
+        sa.UniqueConstraint("token_hash"),
+        sa.UniqueConstraint("name"),
     )
     fetches, states = _flood_tables(md)
-    return Tables(md, actions, action_kelurahan, history, tokens, fetches, states)
+    orgs = _organisation_tables(md)
+    return Tables(md, actions, action_kelurahan, history, tokens, fetches, states, *orgs)
 
 
 def _flood_tables(md: sa.MetaData) -> tuple[sa.Table, sa.Table]:
@@ -132,6 +145,52 @@ def _flood_tables(md: sa.MetaData) -> tuple[sa.Table, sa.Table]:
     return fetches, states
 
 
+def _organisation_tables(md: sa.MetaData) -> tuple[sa.Table, sa.Table, sa.Table, sa.Table]:
+    """Revision 0003: organisations, their aliases, comments and the migration report."""
+    tz = sa.DateTime(timezone=True)
+    organisations = sa.Table(
+        "organisations",
+        md,
+        sa.Column("id", sa.String(36), primary_key=True),
+        sa.Column("name", sa.Text, nullable=False, unique=True),
+        sa.Column("short_name", sa.Text),
+        sa.Column("kind", sa.String(16)),
+        sa.Column("parent_id", sa.String(36), sa.ForeignKey("organisations.id")),
+        sa.Column("merged_into", sa.String(36), sa.ForeignKey("organisations.id")),
+        sa.Column("created_at", tz, nullable=False),
+    )
+    aliases = sa.Table(
+        "organisation_aliases",
+        md,
+        sa.Column("alias", sa.Text, primary_key=True),
+        sa.Column("org_id", sa.String(36), sa.ForeignKey("organisations.id"), nullable=False),
+    )
+    comments = sa.Table(
+        "action_comments",
+        md,
+        sa.Column("id", sa.String(36), primary_key=True),
+        sa.Column("action_id", sa.String(36), sa.ForeignKey("actions.id"), nullable=False),
+        sa.Column("author", sa.Text, nullable=False),
+        sa.Column("org_id", sa.String(36), sa.ForeignKey("organisations.id")),
+        sa.Column("org_name", sa.Text),
+        sa.Column("created_at", tz, nullable=False),
+        sa.Column("text", sa.Text, nullable=False),
+        sa.Column("deleted_at", tz),
+        sa.Column("deleted_by", sa.Text),
+        sa.Index("ix_action_comments_action", "action_id", "created_at"),
+    )
+    report = sa.Table(
+        "organisation_migration",
+        md,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("value", sa.Text, nullable=False),
+        sa.Column("outcome", sa.String(16), nullable=False),
+        sa.Column("org_id", sa.String(36), sa.ForeignKey("organisations.id")),
+        sa.Column("actions", sa.Integer, nullable=False),
+    )
+    return organisations, aliases, comments, report
+
+
 def _actions_table(md: sa.MetaData, dialect: str) -> sa.Table:
     """The ``actions`` table: one row per action, its current version."""
     tz = sa.DateTime(timezone=True)
@@ -166,6 +225,13 @@ def _actions_table(md: sa.MetaData, dialect: str) -> sa.Table:
         # revision 0002: related initiatives (null pillar, agency, status, progress allowed)
         sa.Column("kind", sa.String(32), nullable=False, server_default=sa.text("'action'")),
         sa.Column("source_url", sa.Text),
+        # revision 0003: the organisations behind lead_agency and partners (their names)
+        sa.Column(
+            "lead_org_id",
+            sa.String(36),
+            sa.ForeignKey("organisations.id", name="fk_actions_lead_org"),
+        ),
+        sa.Column("partner_org_ids", sa.JSON),
         sa.Index("ix_actions_updated", "deleted", "created_at"),
     )
     if dialect == "postgresql":

@@ -15,6 +15,8 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
+from geo.actions.auth import Actor, permit
+from geo.actions.organisations import Organisations
 from geo.actions.places import Places, normalise_unit_code
 from geo.actions.records import Action, ActionFilter, Bounds, iso_utc
 from geo.actions.repository import SORTABLE, ActionRepository
@@ -71,8 +73,10 @@ class ActionService:
         *,
         max_vertices: int = 10_000,
         max_import_features: int = 2_000,
+        organisations: Organisations | None = None,
     ) -> None:
         self.repository = repository
+        self.organisations = organisations
         self._places = places
         self.max_vertices = max_vertices
         self.max_import_features = max_import_features
@@ -142,6 +146,10 @@ class ActionService:
             a kecamatan (31.72.01) or kota (31.72) code, or a sort key not sortable.
         """
         flt = flt or ActionFilter()
+        if flt.agency and self.organisations is not None:
+            org = self.organisations.find(flt.agency)  # any spelling of an organisation
+            if org is not None:
+                flt = replace(flt, agency=org.name)
         if flt.kelurahan:
             code = normalise_unit_code(flt.kelurahan)
             if code is None:
@@ -184,6 +192,7 @@ class ActionService:
                 "version": r.version,
                 "operation": r.operation,
                 "changed_by": r.changed_by,
+                "changed_by_org": r.changed_by_org,
                 "changed_at": iso_utc(r.changed_at),
                 "feature": r.snapshot,
             }
@@ -232,15 +241,38 @@ class ActionService:
             return (minx, miny, maxx, maxy)
         return self.places.bounds_of(checked.kelurahan)
 
-    @staticmethod
+    def _orgs_of(self, props: dict[str, Any]) -> None:
+        """Resolve ``lead_agency`` and ``partners`` to organisations (422 for an unknown one):
+        store their ids and show their names."""
+        if self.organisations is None:
+            return
+        lead = props.get("lead_agency")
+        org = self.organisations.resolve(lead) if lead else None
+        props["lead_agency"] = org.name if org else None
+        props["lead_org_id"] = org.id if org else None
+        ids: list[str] = []
+        names: list[str] = []
+        for i, name in enumerate(props.get("partners") or []):
+            partner = self.organisations.resolve(name, f"partners.{i}")
+            if partner.id not in ids and (org is None or partner.id != org.id):
+                ids.append(partner.id)
+                names.append(partner.name)
+        props["partners"], props["partner_org_ids"] = names, ids
+
     def _version_of(
-        action_id: str, checked: CheckedAction, base: Action | None, actor: str, now: datetime
+        self,
+        action_id: str,
+        checked: CheckedAction,
+        base: Action | None,
+        actor: str,
+        now: datetime,
     ) -> Action:
         """The version after ``base`` (None: the first) with the content of ``checked``."""
         props = checked.props.model_dump()
         for name in ("pillar", "status", "kind"):  # enums stored as their text (None stays)
             value = getattr(checked.props, name)
             props[name] = None if value is None else str(value)
+        self._orgs_of(props)
         return Action(
             id=action_id,
             props=props,
@@ -251,6 +283,7 @@ class ActionService:
             updated_by=actor,
             updated_at=now,
             version=base.version + 1 if base else 1,
+            updated_by_org=_org_name(actor),
         )
 
     @staticmethod
@@ -304,6 +337,8 @@ class ActionService:
             (self._version_of(action_id, checked, None, actor, now), self._bounds(checked))
             for action_id, checked in items
         ]
+        for action, _ in rows:
+            permit(actor, "create", None, None, action.props.get("lead_org_id"))
         self.repository.insert(rows, operation)
         return [action for action, _ in rows]
 
@@ -313,9 +348,16 @@ class ActionService:
         return self._insert([(str(uuid.uuid4()), checked)], actor, "create")[0]
 
     def _update(
-        self, current: Action, checked: CheckedAction, actor: str, operation: str
+        self,
+        current: Action,
+        checked: CheckedAction,
+        actor: str,
+        operation: str,
+        permission: str | None = None,
     ) -> Action:
         action = self._version_of(current.id, checked, current, actor, datetime.now(UTC))
+        lead, partners = _orgs(current)
+        permit(actor, permission or operation, lead, partners, action.props.get("lead_org_id"))
         if not self.repository.update(action, self._bounds(checked), current.version, operation):
             raise self._why_not(current.id, current.version)
         return action
@@ -355,6 +397,12 @@ class ActionService:
             action.
         """
         members = _patch_members(patch)
+        props = members.get("properties")
+        status_only = (
+            "geometry" not in members
+            and isinstance(props, dict)
+            and set(props) <= {"status", "progress"}
+        )
 
         def write() -> Action:
             current = self.get(action_id)
@@ -369,17 +417,21 @@ class ActionService:
             merged["type"] = "Feature"
             merged.setdefault("properties", {})
             merged.setdefault("geometry", None)
-            return self._update(current, self.check(merged), actor, "update")
+            return self._update(
+                current, self.check(merged), actor, "update", "status" if status_only else None
+            )
 
         return self._any_version(expected, write)
 
     def _flip(self, current: Action, actor: str, *, deleted: bool) -> Action:
+        permit(actor, "delete" if deleted else "restore", *_orgs(current))
         action = replace(
             current,
             updated_by=actor,
             updated_at=datetime.now(UTC),
             version=current.version + 1,
             deleted=deleted,
+            updated_by_org=_org_name(actor),
         )
         if not self.repository.set_deleted(action, current.version):
             raise self._why_not(current.id, current.version, want_deleted=not deleted)
@@ -500,6 +552,16 @@ def _patch_members(patch: Any) -> dict[str, Any]:
             ],
         )
     return {k: patch[k] for k in ("properties", "geometry") if k in patch}
+
+
+def _org_name(actor: str) -> str | None:
+    """The organisation an actor acts for (None: the command line or a token without one)."""
+    return actor.org_name if isinstance(actor, Actor) else None
+
+
+def _orgs(action: Action) -> tuple[str | None, list[str]]:
+    """An action's lead organisation id and partner organisation ids."""
+    return action.props.get("lead_org_id"), list(action.props.get("partner_org_ids") or [])
 
 
 def _uuid_or_404(action_id: str) -> str:

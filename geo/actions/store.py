@@ -19,7 +19,9 @@ from contextlib import AbstractContextManager
 
 from sqlalchemy.engine import Connection, Engine
 
+from geo.actions.comments import Comments
 from geo.actions.db import Database, create_db_engine
+from geo.actions.organisations import Organisations
 from geo.actions.places import Places
 from geo.actions.records import PROPERTY_ORDER, Action, ActionFilter
 from geo.actions.repository import ActionRepository, TokenRepository
@@ -56,10 +58,12 @@ class ActionStore(ActionService):
             places,
             max_vertices=max_vertices,
             max_import_features=max_import_features,
+            organisations=Organisations(self.database),
         )
         self.token_repository = TokenRepository(self.database)
         self.flood = FloodFeedStore(self.database)
         """The fetches of the flood feed (:mod:`geo.flood.store`)."""
+        self.comments = Comments(self, self.database)
         self.engine = engine
         self.dialect = self.database.dialect
         self.tables = self.database.tables

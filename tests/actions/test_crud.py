@@ -16,6 +16,17 @@ pytestmark = pytest.mark.realdata
 
 ITEMS = "/collections/actions/items"
 
+NAMES = ("UNDP",)
+"""Organisations only these tests use."""
+
+
+@pytest.fixture(autouse=True)
+def _organisations(store: ActionStore) -> None:
+    """The test-only organisations these tests name (issue 20: agencies are organisations)."""
+    for name in NAMES:
+        if store.organisations.find(name) is None:
+            store.organisations.add(name)
+
 
 def test_crud_history_restore(client: TestClient, tokens: Tokens, store: ActionStore) -> None:
     auth = Tokens.header(tokens.planner)
@@ -35,7 +46,7 @@ def test_crud_history_restore(client: TestClient, tokens: Tokens, store: ActionS
     body = created.json()
     assert body["properties"]["kelurahan"] == ["31.71.01.1001"]
     assert body["properties"]["created_by"] == "ani"
-    assert body["properties"]["partners"] == ["UNDP", "Dinas SDA"]
+    assert body["properties"]["partners"] == ["UNDP", "Dinas Sumber Daya Air"]
     assert body["properties"]["budget_idr"] == 2_500_000_000
 
     got = client.get(created.headers["location"])
@@ -64,12 +75,12 @@ def test_crud_history_restore(client: TestClient, tokens: Tokens, store: ActionS
     assert stale.json()["details"]["current_etag"] == '"2"'
     patched = client.patch(
         f"{ITEMS}/{action_id}",
-        json={"properties": {"progress": 40, "status": "in_progress", "partners": ["BPBD"]}},
+        json={"properties": {"progress": 40, "status": "in_progress", "partners": ["GIZ"]}},
         headers={**auth, "If-Match": '"2"', "Content-Type": "application/merge-patch+json"},
     )
     assert patched.status_code == 200, patched.text
     props = patched.json()["properties"]
-    assert (props["progress"], props["status"], props["partners"]) == (40, "in_progress", ["BPBD"])
+    assert (props["progress"], props["status"], props["partners"]) == (40, "in_progress", ["GIZ"])
     assert props["title"] == "Pompa banjir (dipindah)"
     assert props["version"] == 3
 

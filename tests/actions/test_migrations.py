@@ -33,6 +33,10 @@ MODEL_TABLES = {
     "api_tokens",
     "flood_fetches",  # migration 0004_flood_feed
     "flood_states",
+    "organisations",
+    "organisation_aliases",
+    "action_comments",
+    "organisation_migration",
 }
 
 

@@ -63,7 +63,11 @@ def test_seeding_twice_adds_nothing_and_every_action_names_its_source(
         assert action.props["kind"] == "related_initiative"
         assert action.props["source_url"] == row["source_url"].strip()
         assert action.props["status"] is None and action.props["progress"] is None
-        assert action.props["lead_agency"] == (row["lead_agency"].strip() or None)
+        # the source's (first) lead agency, as the organisation it names (issue 20)
+        lead = row["lead_agency"].split(";")[0].strip()
+        org = store.organisations.find(lead) if lead else None
+        assert action.props["lead_agency"] == (org.name if org else None)
+        assert action.props["lead_org_id"] == (org.id if org else None)
         assert "bukan aksi Strategi" in action.props["description"]
         assert (action.props["pillar"] is None) == (
             row["pilar_stated"].count(";") != 0 or not row["pilar_stated"].strip()

@@ -214,3 +214,20 @@ class ActionsProvider:
     def history(self, feature_id: str) -> list[dict[str, Any]]:
         """Every version of an action, oldest first."""
         return self.store.history(feature_id)
+
+    def comments(self, feature_id: str) -> list[dict[str, Any]]:
+        """The comment thread of an action, oldest first (tombstones included)."""
+        return self.store.comments.thread(feature_id)
+
+    def add_comment(self, feature_id: str, body: Any, actor: str) -> dict[str, Any]:
+        """Add a comment to an action."""
+        return self.store.comments.add(feature_id, body, actor)
+
+    def delete_comment(self, feature_id: str, comment_id: str, actor: str) -> dict[str, Any]:
+        """Delete a comment (recorded as a tombstone)."""
+        return self.store.comments.delete(feature_id, comment_id, actor)
+
+    def organisations(self) -> list[dict[str, Any]]:
+        """Every organisation."""
+        orgs = self.store.organisations
+        return [] if orgs is None else [o.to_json() for o in orgs.all()]

@@ -5,6 +5,7 @@
  * to apply the planner's change to it. Delete asks in a dialog, then offers undo (restore).
  */
 import { fieldList, progressBar, statusBadge } from "./action-fields.js";
+import { showComments } from "./action-comments.js";
 import { showHistory } from "./action-history.js";
 import { createActionMap } from "./action-map.js";
 import { authHeaders, errorText, itemUrl, request } from "./api.js";
@@ -169,6 +170,7 @@ export function createActionDetail(box, { onChanged, onClose }) {
     const mapNode = el("div", { className: "detail-map", role: "img",
       "aria-label": `${t("profile.map")}: ${props.title}` });
     const history = el("div", { className: "history" });
+    const comments = el("div", { className: "comments-box" });
     box.replaceChildren(
       el("div", { className: "side-head" }, [el("h2", { id: "detail-title", text: props.title }),
         close]),
@@ -177,6 +179,8 @@ export function createActionDetail(box, { onChanged, onClose }) {
       fieldList(feature),
       mapNode,
       el("div", { className: "buttons" }, [del]),
+      el("h3", { text: t("comments.title") }),
+      comments,
       el("h3", { text: t("tracker.history") }),
       history,
     );
@@ -185,7 +189,7 @@ export function createActionDetail(box, { onChanged, onClose }) {
     box.setAttribute("data-version", String(props.version));
     map = createActionMap(mapNode);
     map.show(feature);
-    await showHistory(history, feature.id);
+    await Promise.all([showComments(comments, feature.id), showHistory(history, feature.id)]);
   }
 
   return {

@@ -1,7 +1,7 @@
 """The flood feed: every fetch with its time and outcome, and the RW states of each good one.
 
 Revision ID: 0004_flood_feed
-Revises: 0002_action_kind_source
+Revises: 0003_organisations
 Create Date: 2026-12-02
 
 ``flood_fetches`` keeps one row per fetch of the PetaBencana-format feed (``ketahanan flood
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_flood_feed"
-down_revision = "0002_action_kind_source"
+down_revision = "0003_organisations"
 branch_labels = None
 depends_on = None
 
