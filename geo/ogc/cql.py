@@ -127,6 +127,13 @@ def parse_filter(text: str, lang: str | None, kinds: Mapping[str, str], geometry
 
 
 _FLIPPED = {"=": "=", "<>": "<>", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
+_FLIPPED_SPATIAL = {
+    **{op: op for op in SPATIAL - {"s_within", "s_contains"}},  # symmetric predicates
+    "s_within": "s_contains",  # S_WITHIN(a, b) is S_CONTAINS(b, a)
+    "s_contains": "s_within",
+}
+"""Spatial functions written literal first (``S_INTERSECTS(POINT(..), geometry)``, as CQL2
+allows) turned round to the geometry property first."""
 
 
 TEMPORAL = frozenset({"t_before", "t_after", "t_intersects", "t_equals", "t_during"})
@@ -181,6 +188,8 @@ def _normalised(node: Any, kinds: Mapping[str, str]) -> Any:
         return _temporal(op, args, kinds)
     if op in _FLIPPED and len(args) == 2 and not _is_property(args[0]) and _is_property(args[1]):
         return {"op": _FLIPPED[op], "args": [args[1], args[0]]}
+    if op in SPATIAL and len(args) == 2 and not _is_property(args[0]) and _is_property(args[1]):
+        return {"op": _FLIPPED_SPATIAL[op], "args": [args[1], args[0]]}
     return node
 
 

@@ -430,6 +430,12 @@ def test_basic_spatial_functions(client: TestClient) -> None:
     assert len(point) == 1  # Monas lies in one kelurahan
     box = _ids(client, filter="S_INTERSECTS(geometry, BBOX(106.80,-6.20,106.85,-6.15))")
     assert box == _ids(client, bbox="106.80,-6.20,106.85,-6.15")
+    # either argument may be the literal (CQL2: the functions take two geometry expressions)
+    assert _ids(client, filter="S_INTERSECTS(POINT(106.8271 -6.1754), geometry)") == point
+    inside = "BBOX(106.80,-6.20,106.85,-6.15)"
+    assert _ids(client, filter=f"S_CONTAINS({inside}, geometry)") == _ids(
+        client, filter=f"S_WITHIN(geometry, {inside})"
+    )
 
 
 def test_basic_spatial_functions_plus(client: TestClient) -> None:
