@@ -12,13 +12,16 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from geo.errors import KetahananError, SettingsError
-from geo.settings import Settings, get_settings
+from api.cli_common import action_store as _action_store
+from api.cli_common import console, err, plain
+from api.cli_common import errors as _errors
+from api.cli_common import settings_or_exit as _settings
+from api.cli_flood import flood_app
+from api.cli_org import org_app
+from geo.settings import Settings
 
 app = typer.Typer(help="Ketahanan: city resilience planning for Jakarta.", no_args_is_help=True)
 data_app = typer.Typer(help="The data catalogue: verify files and checksums.", no_args_is_help=True)
@@ -31,37 +34,6 @@ actions_app = typer.Typer(help="Resilience actions in the actions store.", no_ar
 app.add_typer(token_app, name="token")
 app.add_typer(db_app, name="db")
 app.add_typer(actions_app, name="actions")
-
-console = Console()
-err = Console(stderr=True)
-
-
-def plain(value: object) -> str:
-    """``value`` as text that prints as it is: rich markup escaped, lone surrogates shown.
-
-    Arguments and file names are the user's text: ``[/]`` in them would otherwise be read as
-    markup (and fail), and bytes that are not UTF-8 reach Python as lone surrogates.
-    """
-    text = str(value).encode("utf-8", "backslashreplace").decode("utf-8")
-    return escape(text)
-
-
-@contextmanager
-def _errors() -> Iterator[None]:
-    try:
-        yield
-    except KetahananError as exc:
-        err.print(f"[bold red]error[/] ({exc.code}): {plain(exc.message)}")
-        raise typer.Exit(code=2) from None
-
-
-def _settings() -> Settings:
-    """The settings, or a plain message naming each bad KETAHANAN_* variable."""
-    try:
-        return get_settings()
-    except SettingsError as exc:
-        err.print(f"[bold red]error[/] ({exc.code}): {plain(exc.message)}", highlight=False)
-        raise typer.Exit(code=2) from None
 
 
 @contextmanager
@@ -329,14 +301,6 @@ def layer_remove(
     console.print(f"removed {plain(indicator)}")
 
 
-def _action_store(settings: Settings) -> Any:
-    from geo.actions.store import ActionStore
-
-    store = ActionStore.from_settings(settings)
-    store.migrate()
-    return store
-
-
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Create or migrate the actions tables at KETAHANAN_DATABASE_URL."""
@@ -444,22 +408,8 @@ def actions_seed_initiatives() -> None:
         console.print(f"{len(report.unmatched)} named places are not a kelurahan of the build")
 
 
-def _register_org() -> None:
-    from api.cli_org import org_app
-
-    app.add_typer(org_app, name="org")
-
-
-_register_org()
+app.add_typer(org_app, name="org")
+app.add_typer(flood_app, name="flood")
 
 if __name__ == "__main__":  # pragma: no cover
     app()
-
-
-def _add_flood() -> None:
-    from api.cli_flood import flood_app
-
-    app.add_typer(flood_app, name="flood")
-
-
-_add_flood()

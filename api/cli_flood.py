@@ -9,7 +9,10 @@ from typing import Annotated
 
 import typer
 
-from api.cli import _action_store, _errors, _settings, console, err, plain
+from api.cli_common import action_store as _action_store
+from api.cli_common import console, err, plain
+from api.cli_common import errors as _errors
+from api.cli_common import settings_or_exit as _settings
 from geo.flood.store import FetchRecord
 
 flood_app = typer.Typer(

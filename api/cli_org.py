@@ -7,7 +7,10 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from api.cli import _action_store, _errors, _settings, console, plain
+from api.cli_common import action_store as _action_store
+from api.cli_common import console, plain
+from api.cli_common import errors as _errors
+from api.cli_common import settings_or_exit as _settings
 
 org_app = typer.Typer(
     help="Organisations: lead agencies, partners, token owners.", no_args_is_help=True

@@ -22,16 +22,9 @@ from geo.crs import STORAGE_CRS
 from geo.errors import DataError
 from geo.ingest import GTFSFeed, ReadReport, read_gtfs, read_vector, require_columns
 from geo.transit import weekday_departures_per_hour, weekday_trip_stops
+from geo.vocabulary import DEPTH_CLASS_2017
 
 Frame: TypeAlias = gpd.GeoDataFrame | pd.DataFrame
-
-DEPTH_CLASS_2017 = {
-    1: "tidak diketahui / unknown",
-    2: "10-70 cm",
-    3: "71-150 cm",
-    4: "> 150 cm",
-}
-"""PetaBencana's flood state for a RW, as BPBD DKI marked it."""
 
 
 @dataclass

@@ -228,6 +228,16 @@ class FloodState(IntEnum):
     """Over 150 cm."""
 
 
+DEPTH_CLASS_2017: dict[int, str] = {
+    FloodState.unknown: "tidak diketahui / unknown",
+    FloodState.shallow: "10-70 cm",
+    FloodState.deep: "71-150 cm",
+    FloodState.very_deep: "> 150 cm",
+}
+"""The depth class a PetaBencana flood state stands for (BPBD DKI's marking of an RW), as the
+build's ``depth_class`` column spells it."""
+
+
 class Kind(StrEnum):
     """What an action record is: a planners' action, or a real initiative related to the strategy.
 

@@ -76,7 +76,7 @@ def test_like_in_between_are_exact_and_case_sensitive(three: ActionStore) -> Non
     assert _titles(three, "title LIKE 'rumah%'") == []  # case-sensitive on SQLite too
     assert _titles(three, "title LIKE '%100\\%'") == ["tanggul 100%"]  # escaped %
     assert _titles(three, "title LIKE 'Sumur_resapan%'") == ["Sumur resapan Monas"]
-    assert _titles(three, "lead_agency IN ('Dinas SDA', 'x')") == ["Rumah pompa Pluit"]
+    assert _titles(three, "lead_agency IN ('Dinas Sumber Daya Air', 'x')") == ["Rumah pompa Pluit"]
     assert _titles(three, "progress BETWEEN 30 AND 50") == ["Sumur resapan Monas"]
     assert _titles(three, "version = 1 AND created_at > TIMESTAMP('2000-01-01T00:00:00Z')") == [
         "Rumah pompa Pluit",

@@ -49,8 +49,11 @@ def _layer_names(settings: Settings) -> set[str]:
 
 
 def _collection_ids(settings: Settings) -> set[str]:
-    """Every build layer, plus the actions store and the coverage gaps per pillar."""
-    from_store = {"actions"} | {f"coverage_gaps_{p}" for p in ("siap", "sehat", "terhubung")}
+    """Every build layer, plus the actions store, the coverage gaps per pillar and the flood
+    feed's latest state."""
+    from_store = {"actions", "flood_live"} | {
+        f"coverage_gaps_{p}" for p in ("siap", "sehat", "terhubung")
+    }
     return _layer_names(settings) | from_store
 
 

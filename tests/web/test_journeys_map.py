@@ -111,7 +111,7 @@ def test_attach_an_action_to_penjaringan_from_its_popup(
     assert "Penjaringan" in form.locator(".form-place").inner_text()
     form.locator("[name=title]").fill("Tanggul pantai Muara Baru")
     form.locator("[name=lead_agency]").fill("Dinas Sumber Daya Air")
-    form.locator("[name=partners]").fill("BPBD DKI, Kelurahan Penjaringan")
+    form.locator("[name=partners]").fill("BPBD DKI, PAM Jaya")
     shots(page, "form")
     form.locator("button[type=submit]").click()
     page.wait_for_selector("#ketahanan-action-form", state="detached")

@@ -192,11 +192,13 @@ def test_page_parameters(web_client: TestClient) -> None:
     )
     assert config["indicator"]["id"] == "score_sehat"
     # every string but the impact map's (sent only to the Dampak map, test_impact_pages) and
-    # the flood replay's (sent with its document, tests/api/test_replay_route.py) but its button's
+    # the flood replay's (sent with its document, tests/api/test_replay_route.py) but its button's,
+    # and those only the server's templates read (strategy, report, comparison)
     assert config["strings"] == {
         k: v
         for k, v in catalogue("id").items()
-        if not k.startswith(("impact.", "replay.")) or k in REPLAY_PAGE_STRINGS
+        if (not k.startswith(("impact.", "replay.")) or k in REPLAY_PAGE_STRINGS)
+        and not k.startswith(("strategy.", "report.", "compare."))
     }
     assert set(config["groups"]["overlays"]) == {"slum_rw"}
     bad = web_client.get("/peta?pilar=<script>")

@@ -22,7 +22,6 @@ import pandas as pd
 
 from geo.errors import NotFoundError, ServiceUnavailableError
 from geo.flood.store import FetchRecord, FloodFeedStore, RwState
-from geo.layers import DEPTH_CLASS_2017
 from geo.ogc.collection import Collection
 from geo.ogc.documents import CollectionInfo
 from geo.ogc.engine import queryables, run_query
@@ -31,6 +30,7 @@ from geo.ogc.providers.base import Selection
 from geo.ogc.providers.layers import selection
 from geo.ogc.query import ItemsQuery, Queryables
 from geo.params import iso_instant
+from geo.vocabulary import DEPTH_CLASS_2017
 
 FLOOD_LIVE = "flood_live"
 RW_FIELDS = ("rw_id", "rw", "nama_kelurahan_sumber", "kode_kelurahan")
