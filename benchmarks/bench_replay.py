@@ -17,10 +17,7 @@ Target: a redraw <= 200 ms per hour step (median and p95).
 from __future__ import annotations
 
 import argparse
-import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -31,6 +28,9 @@ from urllib.parse import urlsplit
 import httpx
 
 from geo.settings import PROJECT_ROOT, get_settings
+
+sys.path.insert(0, str(PROJECT_ROOT / "tests"))
+from serverkit import served_app, settings_env
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -61,31 +61,11 @@ STEP_ALL = """async () => {
 }"""
 
 
-def free_port() -> int:
-    """A free TCP port on 127.0.0.1."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def percentile(values: list[float], q: float) -> float:
     """The ``q`` quantile (0-1) of ``values``, nearest-rank."""
     ordered = sorted(values)
     rank = max(1, min(len(ordered), int(-(-q * len(ordered) // 1))))
     return ordered[rank - 1]
-
-
-def _wait_for(port: int, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        if time.monotonic() > deadline or server.poll() is not None:
-            raise RuntimeError("the app did not start")
-        time.sleep(0.2)
 
 
 def run_once(browser: Any, base: str) -> tuple[list[float], float, float]:
@@ -135,21 +115,10 @@ def measure(runs: int = 3, *, verbose: bool = False) -> dict[str, Any]:
     settings = get_settings()
     if not settings.build_path.exists():
         raise RuntimeError(f"no build at {settings.build_path}: run `ketahanan build` first")
-    port = free_port()
-    env = {**os.environ, "KETAHANAN_BASEMAP_URL": "none"}
     with tempfile.TemporaryDirectory() as tmp:
-        env["KETAHANAN_DATABASE_URL"] = f"sqlite:///{Path(tmp) / 'bench.sqlite'}"
-        server = subprocess.Popen(
-            [
-                *(sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory"),
-                *("--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"),
-            ],
-            env=env,
-            cwd=PROJECT_ROOT,
-        )
-        try:
-            _wait_for(port, server)
-            base = f"http://127.0.0.1:{port}"
+        db = f"sqlite:///{Path(tmp) / 'bench.sqlite'}"
+        env = settings_env(settings, KETAHANAN_BASEMAP_URL="none", KETAHANAN_DATABASE_URL=db)
+        with served_app(env, Path(tmp) / "server.log", "/health") as base:
             httpx.get(f"{base}/peta/banjir-2017?zoom=12", timeout=60)  # the server's first make
             steps: list[float] = []
             docs, ready = [], []
@@ -166,9 +135,6 @@ def measure(runs: int = 3, *, verbose: bool = False) -> dict[str, Any]:
                             f"{statistics.median(times):.1f} ms, max {max(times):.1f} ms"
                         )
                 browser.close()
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
     median, p95 = statistics.median(steps), percentile(steps, 0.95)
     return {
         "median_ms": median,

@@ -6,23 +6,13 @@ import pytest
 from actionkit import Tokens, point_feature
 from fastapi.testclient import TestClient
 
-from geo.actions.store import ActionStore
-
 pytestmark = pytest.mark.realdata
 
 ITEMS = "/collections/actions/items"
 AGENCY = "Dinas SDA & PU"
 
-NAMES = ("Dinas SDA & PU",)
-"""Organisations only these tests use."""
-
-
-@pytest.fixture(autouse=True)
-def _organisations(store: ActionStore) -> None:
-    """The test-only organisations these tests name (issue 20: agencies are organisations)."""
-    for name in NAMES:
-        if store.organisations.find(name) is None:
-            store.organisations.add(name)
+TEST_ORGANISATIONS = ("Dinas SDA & PU",)
+"""Organisations only these tests use (added by conftest)."""
 
 
 def _import(client: TestClient, tokens: Tokens, features: list[dict[str, object]]) -> None:

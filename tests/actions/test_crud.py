@@ -16,16 +16,8 @@ pytestmark = pytest.mark.realdata
 
 ITEMS = "/collections/actions/items"
 
-NAMES = ("UNDP",)
-"""Organisations only these tests use."""
-
-
-@pytest.fixture(autouse=True)
-def _organisations(store: ActionStore) -> None:
-    """The test-only organisations these tests name (issue 20: agencies are organisations)."""
-    for name in NAMES:
-        if store.organisations.find(name) is None:
-            store.organisations.add(name)
+TEST_ORGANISATIONS = ("UNDP",)
+"""Organisations only these tests use (added by conftest)."""
 
 
 def test_crud_history_restore(client: TestClient, tokens: Tokens, store: ActionStore) -> None:

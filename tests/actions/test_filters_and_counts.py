@@ -14,16 +14,8 @@ pytestmark = pytest.mark.realdata  # the store places actions on the real build
 GAMBIR = (106.8272, -6.1754)  # Monas: kelurahan Gambir, kecamatan Gambir, Jakarta Pusat
 PLUIT = (106.7909, -6.1094)  # kelurahan Pluit, kecamatan Penjaringan, Jakarta Utara
 
-NAMES = ("PT 100% Air_Bersih",)
-"""Organisations only these tests use."""
-
-
-@pytest.fixture(autouse=True)
-def _organisations(store: ActionStore) -> None:
-    """The test-only organisations these tests name (issue 20: agencies are organisations)."""
-    for name in NAMES:
-        if store.organisations.find(name) is None:
-            store.organisations.add(name)
+TEST_ORGANISATIONS = ("PT 100% Air_Bersih",)
+"""Organisations only these tests use (added by conftest)."""
 
 
 def _titles(store: ActionStore, **flt: str) -> list[str]:

@@ -6,8 +6,6 @@ They read the service as QGIS and other GIS tools do. Without GDAL's command-lin
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 
 import httpx
@@ -15,6 +13,7 @@ import numpy as np
 import pyogrio
 import pytest
 import shapely
+from gdalkit import gdal_tool, run_gdal
 
 from geo.ogc.collection import EXCLUDED_TABLES
 from geo.settings import Settings
@@ -24,24 +23,8 @@ pytestmark = pytest.mark.realdata
 TIMEOUT_S = 120
 
 
-def _gdal(tool: str) -> str:
-    path = shutil.which(tool)
-    if path is None:
-        pytest.skip(f"{tool} not installed (apt-get install gdal-bin)")
-    return path
-
-
 def _run(*args: str) -> str:
-    done = subprocess.run(
-        args,
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT_S,
-        check=False,
-        env={"GDAL_HTTP_TIMEOUT": "60", "CPL_DEBUG": "OFF", "PATH": "/usr/bin:/bin"},
-    )
-    assert done.returncode == 0, f"{args[0]} failed: {done.stderr[-2000:]}"
-    return done.stdout
+    return run_gdal(*args, timeout=TIMEOUT_S).stdout
 
 
 def _layer_names(settings: Settings) -> set[str]:
@@ -58,7 +41,7 @@ def _collection_ids(settings: Settings) -> set[str]:
 
 
 def test_ogrinfo_lists_every_collection(live_server: str, api_settings: Settings) -> None:
-    out = _run(_gdal("ogrinfo"), "-ro", "-so", f"OAPIF:{live_server}")
+    out = _run(gdal_tool("ogrinfo"), "-ro", "-so", f"OAPIF:{live_server}")
     listed = {
         line.split(":", 1)[1].split("(")[0].strip()
         for line in out.splitlines()
@@ -68,7 +51,7 @@ def test_ogrinfo_lists_every_collection(live_server: str, api_settings: Settings
 
 
 def test_ogrinfo_reads_kelurahan_summary(live_server: str) -> None:
-    out = _run(_gdal("ogrinfo"), "-ro", "-al", "-so", f"OAPIF:{live_server}", "kelurahan")
+    out = _run(gdal_tool("ogrinfo"), "-ro", "-al", "-so", f"OAPIF:{live_server}", "kelurahan")
     assert "Feature Count: 267" in out
     assert "Multi Polygon" in out
     for field in ("kode:", "nama:", "population:", "siap_flood_share_2007:", "score_siap:"):
@@ -79,7 +62,7 @@ def test_ogr2ogr_reads_all_kelurahan(
     live_server: str, api_settings: Settings, tmp_path: Path
 ) -> None:
     out = tmp_path / "kelurahan_from_oapif.gpkg"
-    _run(_gdal("ogr2ogr"), "-f", "GPKG", str(out), f"OAPIF:{live_server}", "kelurahan")
+    _run(gdal_tool("ogr2ogr"), "-f", "GPKG", str(out), f"OAPIF:{live_server}", "kelurahan")
     got = pyogrio.read_dataframe(out, layer="kelurahan")
     built = pyogrio.read_dataframe(api_settings.build_path, layer="kelurahan")
     assert len(got) == 267
@@ -134,8 +117,8 @@ def test_gpkg_download_opens_in_ogrinfo(live_server: str, tmp_path: Path) -> Non
     assert 'filename="kelurahan.gpkg"' in r.headers["content-disposition"]
     path = tmp_path / "kelurahan.gpkg"
     path.write_bytes(r.content)
-    out = _run(_gdal("ogrinfo"), "-ro", "-so", str(path), "kelurahan")
+    out = _run(gdal_tool("ogrinfo"), "-ro", "-so", str(path), "kelurahan")
     assert "Feature Count: 267" in out
     assert "DESCRIPTION=" in out
-    listing = _run(_gdal("ogrinfo"), "-ro", "-so", str(path))
+    listing = _run(gdal_tool("ogrinfo"), "-ro", "-so", str(path))
     assert "data_dictionary" in listing

@@ -8,14 +8,13 @@ OWSLib passes ``crs`` through; GDAL and OWSLib follow the 308 from a BPS code.
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 from pathlib import Path
 
 import httpx
 import numpy as np
 import pytest
 import shapely
+from gdalkit import gdal_tool, run_gdal
 
 pytestmark = pytest.mark.realdata
 
@@ -23,24 +22,8 @@ TIMEOUT_S = 120
 UTM48S = "http://www.opengis.net/def/crs/EPSG/0/32748"
 
 
-def _gdal(tool: str) -> str:
-    path = shutil.which(tool)
-    if path is None:
-        pytest.skip(f"{tool} not installed (apt-get install gdal-bin)")
-    return path
-
-
 def _run(*args: str) -> str:
-    done = subprocess.run(
-        args,
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT_S,
-        check=False,
-        env={"GDAL_HTTP_TIMEOUT": "60", "CPL_DEBUG": "OFF", "PATH": "/usr/bin:/bin"},
-    )
-    assert done.returncode == 0, f"{args[0]} failed: {done.stderr[-2000:]}"
-    return done.stdout
+    return run_gdal(*args, timeout=TIMEOUT_S).stdout
 
 
 def _by_id(collection: dict, key: str) -> dict[str, shapely.Geometry]:
@@ -57,7 +40,7 @@ def test_ogr2ogr_t_srs_agrees_with_the_server_utm_within_1_cm(
 ) -> None:
     out = tmp_path / "gdal_utm.geojson"
     _run(
-        _gdal("ogr2ogr"),
+        gdal_tool("ogr2ogr"),
         "-f",
         "GeoJSON",
         "-t_srs",
@@ -93,7 +76,7 @@ def test_ogrinfo_reads_the_utm_geopackage_as_epsg_32748(live_server: str, tmp_pa
         timeout=60,
     )
     path.write_bytes(answer.content)
-    out = _run(_gdal("ogrinfo"), "-ro", "-so", str(path), "kelurahan")
+    out = _run(gdal_tool("ogrinfo"), "-ro", "-so", str(path), "kelurahan")
     assert 'ID["EPSG",32748]' in out
     assert "Feature Count: 267" in out
 
@@ -124,6 +107,6 @@ def test_owslib_asks_for_a_crs(live_server: str) -> None:
 
 def test_gdal_follows_the_bps_redirect(live_server: str) -> None:
     url = f"{live_server}/collections/kelurahan/items/3101020001"
-    out = _run(_gdal("ogrinfo"), "-ro", "-al", url)
+    out = _run(gdal_tool("ogrinfo"), "-ro", "-al", url)
     assert "kode (String) = 31.01.01.1001" in out
     assert "kode_bps (String) = 3101020001" in out

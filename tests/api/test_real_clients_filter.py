@@ -12,14 +12,13 @@ GDAL's ``CPL_DEBUG`` output, which side evaluated the filter.
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 import pyogrio
 import pytest
+from gdalkit import gdal_tool, run_gdal
 
 from geo.settings import Settings
 
@@ -93,30 +92,17 @@ def test_owslib_sortby_pages_are_stable(live_server: str, kelurahan: gpd.GeoData
         assert names == sorted(names)
 
 
-def _gdal(tool: str) -> str:
-    path = shutil.which(tool)
-    if path is None:
-        pytest.skip(f"{tool} not installed (apt-get install gdal-bin)")
-    return path
-
-
 def test_ogr2ogr_where_equals_geopandas(
     live_server: str, kelurahan: gpd.GeoDataFrame, tmp_path: Path
 ) -> None:
     out = tmp_path / "where.gpkg"
-    done = subprocess.run(
-        [
-            _gdal("ogr2ogr"),
-            *("-f", "GPKG", str(out), f"OAPIF:{live_server}", "kelurahan"),
-            *("-where", WHERE),
-        ],
-        capture_output=True,
-        text=True,
+    done = run_gdal(
+        gdal_tool("ogr2ogr"),
+        *("-f", "GPKG", str(out), f"OAPIF:{live_server}", "kelurahan"),
+        *("-where", WHERE),
         timeout=TIMEOUT_S,
-        check=False,
-        env={"GDAL_HTTP_TIMEOUT": "60", "CPL_DEBUG": "ON", "PATH": "/usr/bin:/bin"},
+        debug=True,
     )
-    assert done.returncode == 0, done.stderr[-2000:]
     got = pyogrio.read_dataframe(out, layer="kelurahan")
     assert sorted(got["kode"]) == _expected(kelurahan)
     fetches = [line for line in done.stderr.splitlines() if "/collections/kelurahan/items" in line]
