@@ -121,7 +121,12 @@ def _value(column: sa.Column[Any], value: Any) -> Any:
     if isinstance(column.type, sa.Date):
         day: date = pd.Timestamp(str(time_text(value))).date()
         return day
-    if isinstance(column.type, sa.Integer) and isinstance(value, float) and value.is_integer():
+    if (
+        isinstance(column.type, sa.Integer)
+        and isinstance(value, float)
+        and value.is_integer()
+        and abs(value) < 2**63  # a whole float past 64 bits stays a float: SQL compares it
+    ):
         return int(value)
     return value
 

@@ -19,6 +19,7 @@ temporal functions, and intervals as properties, are not supported: the class is
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -29,7 +30,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geo.errors import InvalidParameterError
-from geo.params import shown
+from geo.params import MAX_INT_DIGITS, parse_instant, shown
 
 GEOMETRY = "geometry"
 """The name of a collection's geometry in a filter (its queryable with role primary-geometry)."""
@@ -320,7 +321,7 @@ def _check_literal(name: str, kind: str, value: Any) -> None:
             f"filter: comparing two properties ({name}, {value['property']}) is not supported"
         )
     ok = {
-        "number": isinstance(value, int | float) and not isinstance(value, bool),
+        "number": _is_number(value),
         "bool": isinstance(value, bool),
         "text": isinstance(value, str),
         "enum": isinstance(value, str),
@@ -328,32 +329,45 @@ def _check_literal(name: str, kind: str, value: Any) -> None:
     }.get(kind, False)
     if not ok:
         expected = {
-            "number": "a number",
+            "number": f"a finite number (integers of at most {MAX_INT_DIGITS} digits)",
             "bool": "TRUE or FALSE",
             "text": "a 'quoted' string",
             "enum": "a 'quoted' string",
-            "time": "TIMESTAMP('2024-01-01T00:00:00Z') or DATE('2024-01-01')",
+            "time": "TIMESTAMP('2024-01-01T00:00:00Z') or DATE('2024-01-01'), years 0001-9999",
         }.get(kind, "a literal")
         raise InvalidParameterError(
             f"filter: {name} is compared with {shown(str(value))}; expected {expected}"
         )
 
 
+def _is_number(value: Any) -> bool:
+    """A finite number a 64-bit column can be compared with: integers of at most
+    :data:`geo.params.MAX_INT_DIGITS` digits (SQLite and numpy hold 64 bits), finite floats."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return len(str(abs(value))) <= MAX_INT_DIGITS
+    return isinstance(value, float) and math.isfinite(value)
+
+
 def _is_time(value: Any) -> bool:
+    """Whether ``value`` is a ``TIMESTAMP``/``DATE`` literal the ``datetime`` parameter would
+    accept too (RFC 3339, years 0001..9999 in UTC: :func:`geo.params.parse_instant`)."""
     text = time_text(value)
     if text is None:
         return False
     try:
-        pd.Timestamp(text)
-    except (ValueError, TypeError):
+        return parse_instant(text) is not None
+    except InvalidParameterError:
         return False
-    return True
 
 
 def timestamp(value: Any) -> pd.Timestamp:
     """A checked ``TIMESTAMP``/``DATE`` literal (or ISO string) as a UTC timestamp."""
-    stamp = pd.Timestamp(str(time_text(value)))
-    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+    moment = parse_instant(str(time_text(value)))
+    if moment is None:  # '..' is an open end of an INTERVAL, never a literal of its own
+        raise InvalidParameterError("filter: '..' is an open end of an INTERVAL, not an instant")
+    return pd.Timestamp(moment)
 
 
 def time_text(value: Any) -> str | None:

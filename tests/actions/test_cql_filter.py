@@ -114,3 +114,13 @@ def test_hostile_text_is_a_bound_value(three: ActionStore) -> None:
     assert _titles(three, "title = 'x'' OR 1=1 --'") == []
     assert _titles(three, "title LIKE '%''; DROP TABLE actions; --%'") == []
     assert len(_titles(three, "TRUE")) == 3  # nothing was dropped
+
+
+def test_a_whole_float_past_64_bits_is_compared_as_a_float(three: ActionStore) -> None:
+    """cql2 reads 18446744073709551617 as the float 1.8e19: it is compared, not cast to int."""
+    assert _titles(three, "progress < 18446744073709551617") == [
+        "Rumah pompa Pluit",
+        "Sumur resapan Monas",
+        "tanggul 100%",
+    ]
+    assert _titles(three, "progress > 18446744073709551617") == []
