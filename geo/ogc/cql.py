@@ -329,7 +329,7 @@ def _check_literal(name: str, kind: str, value: Any) -> None:
     }.get(kind, False)
     if not ok:
         expected = {
-            "number": f"a finite number (integers of at most {MAX_INT_DIGITS} digits)",
+            "number": f"a number (finite; integers of at most {MAX_INT_DIGITS} digits)",
             "bool": "TRUE or FALSE",
             "text": "a 'quoted' string",
             "enum": "a 'quoted' string",
