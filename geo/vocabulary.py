@@ -194,6 +194,13 @@ class OrgKind(StrEnum):
     non_pemerintah = "non-pemerintah"
 
 
+class OrgRole(StrEnum):
+    """How an organisation takes part in an action: it leads it, or it is a partner in it."""
+
+    lead = "lead"
+    partner = "partner"
+
+
 class Status(StrEnum):
     """Where a resilience action stands."""
 

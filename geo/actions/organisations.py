@@ -12,16 +12,17 @@ version of the actions (the organisation changed, not the action).
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 
 from geo.actions.db import Database
+from geo.actions.records import ActionFilter
 from geo.errors import ConflictError, InvalidParameterError, NotFoundError, ValidationError
 from geo.params import shown
-from geo.vocabulary import OrgKind
+from geo.vocabulary import OrgKind, OrgRole, values
 
 SUFFIXES = ("provinsi dki jakarta", "prov. dki jakarta", "prov dki jakarta", "dki jakarta", "dki")
 """Endings that do not tell two organisations apart (everything here is in DKI Jakarta)."""
@@ -154,6 +155,39 @@ class Organisations:
         if org is None:
             raise NotFoundError(f"no organisation named {shown(name_or_id)}; {HOW_TO_ADD}")
         return org
+
+    def resolve_filter(self, flt: ActionFilter) -> ActionFilter:
+        """An actions filter with its organisations as ids.
+
+        ``agency`` naming an organisation (any spelling) becomes ``lead_org``, its id (a name
+        of none stays, compared as text); ``org`` must name one (400 otherwise) and becomes its
+        id; ``org_role`` must be a :class:`geo.vocabulary.OrgRole` and goes with ``org``.
+        """
+        if flt.agency:
+            org = self.find(flt.agency)
+            if org is not None:
+                flt = replace(flt, agency=None, lead_org=org.id)
+        if flt.org_role is not None and flt.org_role not in values(OrgRole):
+            raise InvalidParameterError(
+                f"org_role={shown(flt.org_role)} is not one of {', '.join(values(OrgRole))}",
+                details=[{"field": "org_role", "message": "lead or partner"}],
+            )
+        if flt.org:
+            try:
+                org = self.lookup(flt.org)
+            except NotFoundError:
+                raise InvalidParameterError(
+                    f"org={shown(flt.org)} names no organisation; use its id, name, short name "
+                    "or an alias (GET /organisations lists them)",
+                    details=[{"field": "org", "message": "unknown organisation"}],
+                ) from None
+            flt = replace(flt, org=org.id)
+        elif flt.org_role is not None:
+            raise InvalidParameterError(
+                "org_role goes with org, e.g. org=BPBD&org_role=lead",
+                details=[{"field": "org_role", "message": "needs org"}],
+            )
+        return flt
 
     def migration_report(self) -> list[dict[str, Any]]:
         """What migration 0003 did with each free-text value: matched, merged, split or new."""

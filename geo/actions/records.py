@@ -139,6 +139,14 @@ class ActionFilter:
         ``action`` or ``related_initiative``.
     cql : str, optional
         A checked CQL2 filter as canonical CQL2 JSON (:func:`geo.ogc.cql.parse_filter`).
+    org : str, optional
+        An organisation (its id, name, short name or an alias; the service turns it into the
+        id): actions it leads or is a partner in.
+    org_role : str, optional
+        With ``org``: only the actions it leads (``lead``) or only those it is a partner in
+        (``partner``; :class:`geo.vocabulary.OrgRole`).
+    lead_org : str, optional
+        An organisation id: actions it leads (what ``agency`` becomes when it names one).
     """
 
     pillar: str | None = None
@@ -153,3 +161,6 @@ class ActionFilter:
     within: str | None = None
     kind: str | None = None
     cql: str | None = None
+    org: str | None = None
+    org_role: str | None = None
+    lead_org: str | None = None

@@ -42,6 +42,15 @@ class HistoryRow:
     changed_by_org: str | None = None
 
 
+def _org_clause(t: sa.Table, org_id: str, role: str | None) -> Any:
+    """Actions organisation ``org_id`` leads (role ``lead``), is a partner in (``partner``), or
+    either (None). ``partner_org_ids`` is a JSON list of ids, matched as text (an id is a UUID:
+    no ``LIKE`` wildcard in it), the same on SQLite and PostGIS."""
+    lead = t.c.lead_org_id == org_id
+    partner = sa.cast(t.c.partner_org_ids, sa.Text).like(f'%"{org_id}"%')
+    return {"lead": lead, "partner": partner}.get(role or "", sa.or_(lead, partner))
+
+
 class ActionRepository:
     """Rows of ``actions``, ``action_kelurahan`` and ``action_history``.
 
@@ -149,6 +158,10 @@ class ActionRepository:
             clauses.append(t.c.status == flt.status)
         if flt.agency:
             clauses.append(sa.func.lower(t.c.lead_agency) == flt.agency.strip().lower())
+        if flt.lead_org:
+            clauses.append(t.c.lead_org_id == flt.lead_org)
+        if flt.org:
+            clauses.append(_org_clause(t, flt.org, flt.org_role))
         if flt.kelurahan:
             link = sa.exists().where(ak.c.action_id == t.c.id, ak.c.kode == flt.kelurahan)
             clauses.append(link)

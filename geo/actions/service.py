@@ -146,10 +146,8 @@ class ActionService:
             a kecamatan (31.72.01) or kota (31.72) code, or a sort key not sortable.
         """
         flt = flt or ActionFilter()
-        if flt.agency and self.organisations is not None:
-            org = self.organisations.find(flt.agency)  # any spelling of an organisation
-            if org is not None:
-                flt = replace(flt, agency=org.name)
+        if self.organisations is not None:
+            flt = self.organisations.resolve_filter(flt)
         if flt.kelurahan:
             code = normalise_unit_code(flt.kelurahan)
             if code is None:

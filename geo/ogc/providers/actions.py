@@ -18,6 +18,7 @@ import pandas as pd
 
 from geo.actions.geometry import ACTION_EXTENT
 from geo.actions.model import MAX_AGENCY
+from geo.actions.organisations import MAX_NAME
 from geo.actions.repository import SORTABLE
 from geo.actions.service import Expected
 from geo.actions.store import PROPERTY_ORDER, Action, ActionFilter, ActionStore
@@ -28,7 +29,7 @@ from geo.ogc.providers.base import Selection, Written
 from geo.ogc.query import Filter, ItemsQuery, Queryables
 from geo.ogc.render.geojson import dict_feature_bytes
 from geo.ogc.render.gpkg import GpkgTable
-from geo.vocabulary import Pillar, Status, values
+from geo.vocabulary import OrgRole, Pillar, Status, values
 
 ACTIONS = "actions"
 """The collection id of the actions."""
@@ -74,6 +75,8 @@ QUERYABLES = Queryables(
         "kecamatan": Filter("text", max_length=8),
         "kota": Filter("text", max_length=5),
         "q": Filter("text", max_length=MAX_SEARCH),
+        "org": Filter("text", max_length=MAX_NAME),
+        "org_role": Filter("enum", tuple(values(OrgRole))),
     },
     aliases={"agency": "lead_agency"},
     geometry=True,
@@ -81,8 +84,10 @@ QUERYABLES = Queryables(
     filterable=FILTERABLE,
 )
 """Actions filter by pillar, status, lead agency (any case; alias ``agency``), a kelurahan
-code they touch, a kecamatan or kota code (actions touching a kelurahan in it) and ``q``
-(words that must all appear in the title, description, lead agency or partners); they sort
+code they touch, a kecamatan or kota code (actions touching a kelurahan in it), ``q``
+(words that must all appear in the title, description, lead agency or partners) and ``org``
+(an organisation's id or any of its names: the actions it leads or is a partner in;
+``org_role=lead`` or ``partner`` for one of the two); they sort
 by their fields and by when they were made or last changed (``sortby=-updated_at``)."""
 
 
@@ -156,6 +161,8 @@ class ActionsProvider:
             text=query.filter_value("q"),
             bbox=query.bbox,
             cql=query.cql,
+            org=query.filter_value("org"),
+            org_role=query.filter_value("org_role"),
         )
 
     def _selection(self, actions: list[Action], matched: int, query: ItemsQuery) -> Selection:
