@@ -23,6 +23,7 @@ from api.routes import (
     docs,
     items,
     landing,
+    organisations,
     pages,
     replay,
     replay_actions,
@@ -97,6 +98,7 @@ ROUTERS = (
     replay,
     replay_actions,
     reports,
+    organisations,
     docs,
 )
 """Every router of the app: one per resource."""

@@ -30,6 +30,7 @@ NAV = (
     ("aksi", "/aksi"),
     ("peringkat", "/peringkat"),
     ("strategi", "/strategi"),
+    ("organisasi", "/organisasi"),
 )
 """The pages of the header's navigation: (key of nav.<key> in the catalogue, path)."""
 
@@ -96,6 +97,21 @@ def header(t: Translator, active: str, params: Mapping[str, Any], path: str | No
     return env.get_template("_header.html").render(
         t=t, links=links, switch=switch, other_lang=other_lang(t.lang)
     )
+
+
+def server_page(
+    t: Translator, active: str, params: Mapping[str, Any] | None = None, path: str | None = None
+) -> dict[str, Any]:
+    """What every server-built page (no script) hands ``base.html``: the translator, the
+    language and the other one, the header, the stylesheet and the icon."""
+    return {
+        "t": t,
+        "lang": t.lang,
+        "other_lang": other_lang(t.lang),
+        "header": header(t, active, params or {}, path=path),
+        "app_css": APP_CSS,
+        "favicon": FAVICON,
+    }
 
 
 def error_page(status: int, title_key: str, message: str, lang: str | None) -> str:

@@ -2,7 +2,8 @@
 
 For each pillar: its definition (as the sources give it), its targets beside what the build can
 say about them today (:mod:`geo.targets`: an approximation is labelled as one and carries its
-formula; "tidak ada data" where there is none), the actions by status, lead agency and kota with
+formula; "tidak ada data" where there is none), the actions by status, organisation (leading and
+partnering, each linked to its page ``/organisasi/{id}``) and kota with
 their total budget and mean progress (:mod:`geo.actions.summary`), and the coverage of the
 highest-class kelurahan (the top quintile of the pillar's score, as the coverage gaps count it)
 with those that have no active action. Then the actions without a pillar, the actions created
@@ -21,16 +22,16 @@ import pandas as pd
 
 from geo.actions.coverage import CoverageGaps
 from geo.actions.model import Status
+from geo.actions.organisations import Organisation
 from geo.actions.summary import ActionsSummary, PillarActions
 from geo.strategy import Strategy
 from geo.targets import read_targets
 from web.i18n import Translator, normalise_lang
 from web.profiles import status_colour
-from web.render import env, format_number, header, other_lang
-from web.unit_pages import PAGE_ASSETS
+from web.render import env, format_number, server_page
 
 TOP_AGENCIES = 12
-"""Lead agencies listed per pillar (the rest are summed as 'others')."""
+"""Organisations listed per pillar (the rest are folded under 'others')."""
 
 
 def _named(counts: Counter[Any], names: dict[str, str], t: Translator, missing: str) -> list[Any]:
@@ -54,15 +55,40 @@ def _statuses(group: PillarActions, t: Translator) -> list[dict[str, Any]]:
     ]
 
 
-def _actions(group: PillarActions, kota: dict[str, str], t: Translator) -> dict[str, Any]:
-    agencies = _named(group.by_agency, {}, t, "strategy.not_stated")
+def _organisations(
+    group: PillarActions, orgs: dict[str, Organisation], t: Translator
+) -> list[dict[str, Any]]:
+    """Each organisation leading or partnering in the pillar's actions: both counts and a link
+    to its page (``None``: actions whose lead is not stated)."""
+    keys = set(group.by_lead_org) | set(group.by_partner_org)
+    rows = []
+    for key in keys:
+        org = orgs.get(key) if key is not None else None
+        label = org.name if org else (t("strategy.not_stated") if key is None else str(key))
+        rows.append(
+            {
+                "key": key or "none",
+                "label": label,
+                "short": org.short_name if org else None,
+                "href": f"/organisasi/{org.id}?lang={t.lang}" if org else None,
+                "lead": group.by_lead_org.get(key, 0),
+                "partner": group.by_partner_org.get(key, 0) if key is not None else 0,
+            }
+        )
+    return sorted(rows, key=lambda r: (-r["lead"], -r["partner"], r["label"]))
+
+
+def _actions(
+    group: PillarActions, kota: dict[str, str], orgs: dict[str, Organisation], t: Translator
+) -> dict[str, Any]:
+    organisations = _organisations(group, orgs, t)
     mean = group.mean_progress
     return {
         "count": group.count,
         "related": group.by_kind.get("related_initiative", 0),
         "statuses": _statuses(group, t),
-        "agencies": agencies[:TOP_AGENCIES],
-        "other_agencies": sum(a["n"] for a in agencies[TOP_AGENCIES:]),
+        "organisations": organisations[:TOP_AGENCIES],
+        "other_organisations": organisations[TOP_AGENCIES:],
         "kota": _named(group.by_kota, kota, t, "strategy.no_place"),
         "budget": format_number(group.budget_idr, t.lang) if group.with_budget else None,
         "with_budget": group.with_budget,
@@ -130,18 +156,19 @@ def strategy_page(
                 "targets": _targets(strategy, p.pilar, kelurahan, piped_reports, t.lang),
                 "actions": None
                 if summary is None
-                else _actions(summary.of(p.pilar), kota_names, t),
+                else _actions(summary.of(p.pilar), kota_names, summary.organisations, t),
                 "coverage": _coverage(gaps.get(p.pilar), kelurahan),
             }
         )
-    unassigned = None if summary is None else _actions(summary.of(None), kota_names, t)
+    unassigned = (
+        None
+        if summary is None
+        else _actions(summary.of(None), kota_names, summary.organisations, t)
+    )
     months = summary.months if summary is not None else []
     peak = max([max(m["created"], m["completed"]) for m in months] or [1])
     return env.get_template("strategi.html").render(
-        t=t,
-        lang=t.lang,
-        other_lang=other_lang(t.lang),
-        header=header(t, "strategi", {}),
+        **server_page(t, "strategi"),
         s=strategy,
         pillars=pillars,
         unassigned=unassigned,
@@ -150,5 +177,4 @@ def strategy_page(
         peak=peak,
         shocks=[x for x in strategy.shocks_stresses if x.kind == "shock"],
         stresses=[x for x in strategy.shocks_stresses if x.kind == "stress"],
-        **PAGE_ASSETS,
     )

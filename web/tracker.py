@@ -7,16 +7,17 @@ the script); the script keeps them in the URL as the planner changes them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from geo.actions.organisations import Organisation
 from web.assets import APP_CSS, FAVICON, LEAFLET_CSS, LEAFLET_JS, TRACKER_JS, module_tags
 from web.data import BuildTables
 from web.i18n import Translator, normalise_lang
 from web.pages import script_config, script_vocabulary
 from web.render import env, header, json_for_script
 
-FILTERS = ("q", "pillar", "status", "agency", "kota", "kecamatan")
+FILTERS = ("q", "pillar", "status", "agency", "org", "org_role", "kota", "kecamatan")
 """The tracker's filters, named as the actions API names them."""
 PAGE_SIZE = 50
 """Actions per page of the table."""
@@ -36,10 +37,22 @@ def _units(tables: BuildTables) -> tuple[list[dict[str, str]], list[dict[str, An
     return kota, kecamatan
 
 
-def tracker_page(tables: BuildTables, query: Mapping[str, str], lang: str | None) -> str:
-    """Render the actions tracker with the filters of ``query`` filled in."""
+def tracker_page(
+    tables: BuildTables,
+    query: Mapping[str, str],
+    lang: str | None,
+    organisations: Sequence[Organisation] = (),
+    org_id: str | None = None,
+) -> str:
+    """Render the actions tracker with the filters of ``query`` filled in.
+
+    ``organisations`` fill the organisation filter; ``org_id`` is the one ``org`` names (the
+    API takes an id or any name; the form sends the id).
+    """
     t = Translator(normalise_lang(lang))
     filters = {name: str(query.get(name, ""))[:200] for name in FILTERS}
+    if org_id:
+        filters["org"] = org_id
     kota, kecamatan = _units(tables)
     config = {
         **script_config(t, tables),
@@ -55,6 +68,7 @@ def tracker_page(tables: BuildTables, query: Mapping[str, str], lang: str | None
         vocabulary=script_vocabulary(t),
         kota=kota,
         kecamatan=kecamatan,
+        organisations=organisations,
         config_json=json_for_script(config),
         leaflet_js=LEAFLET_JS,
         leaflet_css=LEAFLET_CSS,

@@ -102,11 +102,14 @@ def restore_action(
 async def action_history(
     feature_id: FeatureId, request: Request, registry: RegistryDep
 ) -> dict[str, Any]:
-    """Every version of an action, oldest first: operation, who, when and the full feature."""
+    """Every version of an action, oldest first: operation, who, when and the full feature;
+    and its comment thread (``comments``, as ``/comments`` gives it: a deleted comment is a
+    tombstone saying who deleted it and when), so the history tells the whole record."""
     provider = _actions(registry)
     await allow_read(request, provider)
     versions = await run_in_threadpool(provider.history, feature_id)
-    return {"id": feature_id, "versions": versions}
+    comments = await run_in_threadpool(provider.comments, feature_id)
+    return {"id": feature_id, "versions": versions, "comments": comments}
 
 
 @router.get(

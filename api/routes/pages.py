@@ -14,11 +14,12 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import ActionStoreDep, SettingsDep
+from api.deps import ActionStoreDep, SettingsDep, get_action_store
 from api.responses import content
 from api.routes.replay import replay_hours
 from api.store import CachedResponse, served_build
-from geo.errors import KetahananError, NoBuildError
+from geo.actions.organisations import Organisation
+from geo.errors import KetahananError, NoBuildError, NotFoundError
 from geo.flood_replay import hour_index
 from geo.ogc.codes import canonical_id
 from geo.snapshot import BuildSnapshot
@@ -195,13 +196,31 @@ async def peringkat(
     return HTMLResponse(page, headers=_HTML_HEADERS)
 
 
+def _organisations(request: Request, ref: str | None) -> tuple[list[Organisation], str | None]:
+    """Every organisation, for the tracker's filter, and the id of the one ``ref`` names
+    (none when the store cannot be read; None when ``ref`` names none)."""
+    try:
+        orgs = get_action_store(request).organisations
+        if orgs is None:
+            return [], None
+        everyone = orgs.all()
+        try:
+            return everyone, (orgs.lookup(ref).id if ref else None)
+        except NotFoundError:
+            return everyone, None  # the table says the API's 400: no organisation of that name
+    except KetahananError:
+        return [], None
+
+
 @router.get("/aksi", response_class=HTMLResponse, responses=_page_responses(503))
 async def aksi(request: Request, lang: Lang = None) -> HTMLResponse:
     """Actions tracker: filter, read, change status and progress, history, delete and undo."""
     found = await _snapshot(request)
     if found is None:
         return _unavailable(lang)
-    page = tracker_page(found[0], dict(request.query_params), lang)
+    ref = request.query_params.get("org")
+    organisations, org_id = await run_in_threadpool(_organisations, request, ref)
+    page = tracker_page(found[0], dict(request.query_params), lang, organisations, org_id)
     return HTMLResponse(page, headers=_HTML_HEADERS)
 
 

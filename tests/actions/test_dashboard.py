@@ -7,6 +7,7 @@ figure of /strategi is compared with a query of the store's tables, on SQLite an
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from typing import Any
@@ -70,6 +71,17 @@ def _table(section: str, cls: str) -> dict[str, int]:
     return {k: int(n) for k, n in re.findall(r'data-key="([^"]*)">.*?<td class="num">(\d+)', table)}
 
 
+def _org_table(section: str) -> dict[str, tuple[int, int]]:
+    """The organisation table: id (or "none") to (leads, partner in), folded rows included."""
+    start = section.index("strategy-counts by-organisation")
+    table = section[start : section.index("strategy-counts by-kota", start)]
+    rows = re.findall(
+        r'<tr data-key="([^"]*)">.*?<td class="num lead">(\d+)</td><td class="num partner">(\d+)',
+        table,
+    )
+    return {k: (int(lead), int(partner)) for k, lead, partner in rows}
+
+
 def _sql(store: ActionStore, query: str) -> list[Any]:
     with store.read() as conn:
         return list(conn.execute(sa.text(query)).all())
@@ -104,10 +116,19 @@ def test_dashboard_counts_equal_the_store(
         )
         shown = {k: n for k, n in _table(section, "by-status").items() if n}
         assert shown == statuses, pillar
-        agencies = Counter(
-            dict(_sql(store, f"SELECT lead_agency, count(*) {LIVE} AND {where} GROUP BY 1"))
+        leads = dict(
+            _sql(
+                store,
+                f"SELECT coalesce(lead_org_id, 'none'), count(*) {LIVE} AND {where} GROUP BY 1",
+            )
         )
-        assert sum(_table(section, "by-agency").values()) == sum(agencies.values())
+        partners: Counter[str] = Counter()
+        for (ids,) in _sql(store, f"SELECT partner_org_ids {LIVE} AND {where}"):
+            ids = json.loads(ids) if isinstance(ids, str) else ids
+            partners.update(ids or [])
+        shown_orgs = _org_table(section)
+        assert {k: lead for k, (lead, _) in shown_orgs.items() if lead} == leads, pillar
+        assert {k: n for k, (_, n) in shown_orgs.items() if n} == dict(partners), pillar
         kota = _sql(
             store,
             "SELECT substr(k.kode, 1, 5), count(DISTINCT a.id) FROM actions a "

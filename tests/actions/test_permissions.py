@@ -153,3 +153,6 @@ def test_comment_thread_keeps_tombstones(client: TestClient, store: ActionStore)
     assert thread[0]["text"] is None and thread[0]["deleted_by"] == "p-partner"
     empty = client.post(url, json={"text": "  "}, headers=_bearer(secrets["admin"]))
     assert empty.status_code == 422
+    history = client.get(f"{ITEMS}/{action_id}/history").json()
+    assert [v["version"] for v in history["versions"]] == [1]  # a comment is not a version
+    assert history["comments"] == thread  # but the history keeps the thread, tombstones too

@@ -1,8 +1,9 @@
-"""Comments and organisation names are user text: shown as text in the tracker, never run.
+"""Comments and organisation names are user text: shown as text, never run (tracker, profile,
+organisation pages).
 
 An organisation whose name is markup partners in an action; a planner comments with an
-``<img onerror>`` payload. In Debian's Chromium the tracker shows both literally and no script
-runs (issue 20).
+``<img onerror>`` payload. In Debian's Chromium the tracker, the organisation pages and the
+kelurahan profile's thread show both literally and no script runs (issue 20).
 """
 
 from __future__ import annotations
@@ -52,3 +53,19 @@ def test_comment_and_org_name_payloads_are_inert(watched: Any, web_app: Any, sho
     assert ORG in page.locator("#action-detail").inner_text()
     assert page.evaluate("window.__xss") is None
     assert page.locator("#action-detail img[src=x]").count() == 0
+
+    # the same payloads on the organisation's page, the list, and the kelurahan profile's thread
+    page.goto(f"{web_app.base}/organisasi/{org.id}")
+    assert ORG in page.locator("h1").inner_text()
+    assert title in page.locator(".org-actions[data-role=partner]").inner_text()
+    page.goto(f"{web_app.base}/organisasi")
+    assert ORG in page.locator(f"tr[data-id='{org.id}']").inner_text()
+    kode = action["properties"]["kelurahan"][0]
+    page.goto(f"{web_app.base}/kelurahan/{kode}")
+    item = page.locator(f"#profile-actions li[data-id='{action['id']}']")
+    item.locator(".profile-comments summary").click()
+    item.locator(".comment-text").wait_for()
+    shots(page, "profile-comments")
+    assert item.locator(".comment-text").inner_text() == COMMENT
+    assert page.evaluate("window.__xss") is None
+    assert page.locator("main img[src=x]").count() == 0

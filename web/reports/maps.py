@@ -42,6 +42,8 @@ COLOURS = {
     "unit_edge": "#bd0026",
 }
 """Fills and edges of the unit map."""
+ROLE_FILLS = {"lead": "#fcae91", "partner": "#cbc9e2"}
+"""Fill of the kelurahan an organisation's actions touch: those it leads, those it partners in."""
 COMPARE = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a")
 """Fill of each compared unit (at most four), in the order given."""
 
@@ -130,6 +132,20 @@ def _actions_metric(actions: Sequence[MapAction]) -> list[tuple[BaseGeometry, st
     return [(g, a.colour) for g, a in zip(series.array, actions, strict=True)]
 
 
+def _draw_actions(ax: plt.Axes, actions: Sequence[MapAction], marker: float = 6.0) -> None:
+    """Points, lines and polygons of actions over the units, each in its colour."""
+    for geom, colour in _actions_metric(actions):
+        if geom.geom_type in ("Point", "MultiPoint"):
+            for p in getattr(geom, "geoms", [geom]):
+                ax.plot(p.x, p.y, "o", color=colour, markersize=marker, markeredgecolor="white")
+        elif geom.geom_type in ("LineString", "MultiLineString"):
+            for line in getattr(geom, "geoms", [geom]):
+                xy = np.asarray(line.coords)
+                ax.plot(xy[:, 0], xy[:, 1], color=colour, linewidth=2.2)
+        else:
+            _draw(ax, [geom], facecolor=colour, edgecolor=colour, alpha=0.35, linewidth=1.5)
+
+
 def _label(
     ax: plt.Axes, geom: BaseGeometry, text: str, size: float = 7.0, view: BaseGeometry | None = None
 ) -> None:
@@ -202,16 +218,7 @@ def unit_map_svg(
     for i in near:
         _label(ax, geoms[i], names[i], 6.0, view)
     _label(ax, geoms[pos], names[pos], 8.5)
-    for geom, colour in _actions_metric(actions):
-        if geom.geom_type in ("Point", "MultiPoint"):
-            for p in getattr(geom, "geoms", [geom]):
-                ax.plot(p.x, p.y, "o", color=colour, markersize=6, markeredgecolor="white")
-        elif geom.geom_type in ("LineString", "MultiLineString"):
-            for line in getattr(geom, "geoms", [geom]):
-                xy = np.asarray(line.coords)
-                ax.plot(xy[:, 0], xy[:, 1], color=colour, linewidth=2.2)
-        else:
-            _draw(ax, [geom], facecolor=colour, edgecolor=colour, alpha=0.35, linewidth=1.5)
+    _draw_actions(ax, actions)
     return _svg(fig)
 
 
@@ -241,4 +248,56 @@ def compare_map_svg(
             linewidth=0.8,
         )
         _label(ax, geoms[pos], chr(ord("A") + n), 9.0)
+    return _svg(fig)
+
+
+def organisation_map_svg(
+    units: AdminUnits,
+    lead_kelurahan: Sequence[str],
+    partner_kelurahan: Sequence[str],
+    actions: Sequence[MapAction] = (),
+    *,
+    width_in: float = 6.5,
+    height_in: float = 4.6,
+) -> str | None:
+    """Where an organisation acts: the kelurahan its actions touch among the kota of Jakarta.
+
+    Parameters
+    ----------
+    units : AdminUnits
+    lead_kelurahan, partner_kelurahan : sequence of str
+        Kelurahan codes touched by the actions it leads (filled in ``ROLE_FILLS["lead"]``) and
+        by those it is a partner in (``ROLE_FILLS["partner"]``; a kelurahan in both shows as
+        led).
+    actions : sequence of MapAction
+        The actions with a geometry, drawn over the kelurahan.
+
+    Returns
+    -------
+    str or None
+        An ``<svg>`` element, or None when no kelurahan is touched and no action has a place.
+    """
+    kel = _metric(units, "kelurahan")
+    led = [p for p in (units.position("kelurahan", k) for k in lead_kelurahan) if p is not None]
+    partnered = [
+        p
+        for p in (units.position("kelurahan", k) for k in partner_kelurahan)
+        if p is not None and p not in set(led)
+    ]
+    drawn = _actions_metric(actions)
+    shown = [kel[p] for p in (*led, *partnered) if kel[p] is not None] + [g for g, _ in drawn]
+    if not shown:
+        return None
+    kota = _metric(units, "kota")
+    fig, ax = plt.subplots(figsize=(width_in, height_in))
+    view = _frame(ax, shapely.total_bounds(np.asarray(shown, dtype=object)))
+    context = [g for g in kota if g is not None and g.intersects(view)]
+    _draw(ax, context, facecolor=COLOURS["neighbour"], edgecolor=COLOURS["edge"], linewidth=0.8)
+    for positions, fill in ((partnered, ROLE_FILLS["partner"]), (led, ROLE_FILLS["lead"])):
+        _draw(ax, [kel[p] for p in positions], facecolor=fill, edgecolor="#616161", linewidth=0.3)
+    names = units.frames["kota"]["nama"].astype(str).tolist()
+    for geom, name in zip(kota, names, strict=True):
+        if geom is not None and geom.intersects(view):
+            _label(ax, geom, name, 6.5, view)
+    _draw_actions(ax, actions, marker=4.0)
     return _svg(fig)

@@ -3,15 +3,16 @@
  * first, each with its author, organisation and time; a deleted comment shows as a
  * tombstone. Every text is written with textContent (never innerHTML).
  */
+import { whoWhen } from "./action-fields.js";
 import { authHeaders, errorText, getToken, itemUrl, request } from "./api.js";
 import { el, t } from "./page.js";
 
 function item(c) {
   const who = c.organisation ? `${c.author} (${c.organisation})` : c.author;
-  const head = el("div", { className: "muted", text: `${who} · ${c.created_at}` });
+  const head = el("div", { className: "muted", text: whoWhen(who, c.created_at) });
   const body = c.deleted
     ? el("p", { className: "muted comment-deleted",
-      text: `${t("comments.deleted")} ${c.deleted_by} · ${c.deleted_at}` })
+      text: `${t("comments.deleted")} ${whoWhen(c.deleted_by, c.deleted_at)}` })
     : el("p", { className: "comment-text", text: c.text });
   return el("li", { className: "comment", "data-id": c.id }, [head, body]);
 }

@@ -2,7 +2,8 @@
  * An action's history as a timeline (GET /collections/actions/items/{id}/history): newest
  * first, each version with what happened (created, changed, deleted, restored), by whom and
  * when, and what changed field by field against the version before it ("Status: Direncanakan
- * -> Sedang berjalan"), the shape too. Draws into the element it is given.
+ * -> Sedang berjalan"), the shape too; the comments in their place in time (a deleted one
+ * as who deleted it and when). Draws into the element it is given.
  */
 import { FIELDS, fieldText, whoWhen } from "./action-fields.js";
 import { errorText, itemUrl, request } from "./api.js";
@@ -59,17 +60,47 @@ function entry(version, previous) {
   ]);
 }
 
+/* The comment events of a thread: each comment at its time, each deletion at its own. */
+function commentEvents(comments) {
+  const out = [];
+  for (const c of comments ?? []) {
+    const who = c.organisation ? `${c.author} (${c.organisation})` : c.author;
+    out.push({ at: c.created_at, node: el("li", { className: "history-comment",
+      "data-comment": c.id }, [
+      el("strong", { text: t("comments.title") }),
+      el("div", { className: "muted", text: `${t("action.by")} ${whoWhen(who, c.created_at)}` }),
+      c.deleted ? null : el("p", { className: "comment-text", text: c.text }),
+    ]) });
+    if (c.deleted) {
+      out.push({ at: c.deleted_at, node: el("li", { className: "history-comment-deleted",
+        "data-comment": c.id }, [
+        el("strong", { text: t("comments.deleted_event") }),
+        el("div", { className: "muted", text: `${t("action.by")} ${whoWhen(c.deleted_by,
+          c.deleted_at)}` }),
+      ]) });
+    }
+  }
+  return out;
+}
+
 /* Fill `box` with the timeline of action `id`; resolves with the versions (oldest first). */
 export async function showHistory(box, id) {
   box.replaceChildren(el("p", { className: "muted", text: t("legend.loading") }));
   let versions;
+  let comments;
   try {
-    ({ versions } = (await request(`${itemUrl("actions", id)}/history`)).data);
+    ({ versions, comments } = (await request(`${itemUrl("actions", id)}/history`)).data);
   } catch (err) {
     box.replaceChildren(el("p", { className: "form-error", text: errorText(err) }));
     return [];
   }
-  const items = versions.map((v, i) => entry(v, versions[i - 1])).reverse();
+  const events = [
+    ...versions.map((v, i) => ({ at: v.changed_at, node: entry(v, versions[i - 1]) })),
+    ...commentEvents(comments),
+  ];
+  // by instant (stable: a version and a comment at one millisecond keep this order)
+  events.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+  const items = events.map((e) => e.node).reverse();
   box.replaceChildren(el("ol", { className: "timeline", id: "action-history",
     "aria-label": t("tracker.history") }, items));
   return versions;

@@ -1,8 +1,10 @@
 /*
  * The kelurahan profile's entry: draws the kelurahan (GET /collections/kelurahan/items/{kode})
  * on the small map and lists the actions touching it (GET /collections/actions/items
- * ?kelurahan={kode}), each also drawn on the map in its status colour.
+ * ?kelurahan={kode}), each also drawn on the map in its status colour, with a link to it in
+ * the tracker and its comment thread (loaded when opened; a signed-in planner adds to it).
  */
+import { showComments } from "./action-comments.js";
 import { actionPoint, actionStyle, actionSummary } from "./action-view.js";
 import { itemUrl, itemsUrl, request } from "./api.js";
 import { cfg, el, t } from "./page.js";
@@ -38,10 +40,20 @@ async function listActions(map) {
   }
   for (const feature of features) {
     const props = feature.properties;
+    const thread = el("div", { className: "comment-thread" });
+    const comments = el("details", { className: "profile-comments" }, [
+      el("summary", { text: t("comments.title") }), thread]);
+    comments.addEventListener("toggle", () => {
+      if (comments.open) {
+        showComments(thread, feature.id);
+      }
+    });
+    const tracker = `/aksi?${new URLSearchParams({ id: feature.id, lang: cfg.lang })}`;
     list.append(
-      el("li", { className: "profile-action" }, [
-        el("strong", { className: "action-title", text: props.title }),
+      el("li", { className: "profile-action", "data-id": feature.id }, [
+        el("a", { className: "action-title", href: tracker, text: props.title }),
         actionSummary(props),
+        comments,
       ]),
     );
     if (map && feature.geometry) {
