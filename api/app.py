@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.gzip import GZipMiddleware
+from starlette.types import Receive, Scope, Send
 
 from api.errors import install_error_handlers
+from api.fast_items import CachedItemsAnswer
 from api.flood import with_flood_follower
 from api.openapi import instance_limits
 from api.responses import ERROR_REF, ErrorBody
@@ -29,8 +32,13 @@ from api.routes import (
     replay_actions,
     reports,
 )
-from api.security import BodyLimitMiddleware, SecurityHeadersMiddleware
-from api.store import CachedItemsMiddleware, build_lifespan, served_build
+from api.security import (
+    BodyLimitMiddleware,
+    SecurityHeadersMiddleware,
+    content_security_policy,
+    security_headers,
+)
+from api.store import build_lifespan, served_build
 from geo.errors import SettingsError
 from geo.settings import Settings, get_settings
 from web.assets import STATIC_DIR
@@ -42,19 +50,32 @@ NOT_GZIPPED = ("text/event-stream", "application/zip", "image/png", "image/jpeg"
 
 
 class KetahananAPI(FastAPI):
-    """FastAPI with the security middleware outermost, around the error handlers too."""
+    """FastAPI with the security middleware outermost, around the error handlers too, and the
+    cached items answer (:mod:`api.fast_items`) in front of everything."""
+
+    _fast: CachedItemsAnswer | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """A repeated build-layer items GET from the cache; anything else through FastAPI."""
+        if self._fast is None:
+            settings: Settings = self.state.settings
+            self._fast = CachedItemsAnswer(
+                partial(FastAPI.__call__, self),
+                lambda: served_build(self),
+                security_headers(content_security_policy(settings.basemap_url)),
+                cors=bool(settings.cors_origins),
+            )
+        await self._fast(scope, receive, send)
 
     def build_middleware_stack(self) -> Any:
-        """The usual stack wrapped in the body limit, the cached-items answer, the security
-        headers, then gzip.
+        """The usual stack wrapped in the body limit, the security headers, then gzip.
 
         gzip is outermost so the security middleware reads a page's inline scripts as text;
         responses that are gzipped already (the items cache) pass through unchanged.
         """
         settings: Settings = self.state.settings
         limited = BodyLimitMiddleware(super().build_middleware_stack(), settings.max_body_bytes)
-        inner = CachedItemsMiddleware(limited, lambda: served_build(self))
-        secured = SecurityHeadersMiddleware(inner, settings.basemap_url)
+        secured = SecurityHeadersMiddleware(limited, settings.basemap_url)
         return GZipMiddleware(
             secured, minimum_size=GZIP_MIN_BYTES, exclude_content_types=NOT_GZIPPED
         )

@@ -125,6 +125,12 @@ def content_security_policy(basemap_url: str, script_hashes: Iterable[str] = ())
     return "; ".join(f"{name} {' '.join(values)}" for name, values in directives.items())
 
 
+def security_headers(policy: str) -> list[tuple[bytes, bytes]]:
+    """The security headers of a response under Content-Security-Policy ``policy``."""
+    pairs = [("content-security-policy", policy), *FIXED_HEADERS]
+    return [(k.encode("latin-1"), v.encode("latin-1")) for k, v in pairs]
+
+
 class SecurityHeadersMiddleware:
     """Add the security headers to every HTTP response (CSP hashes for HTML pages)."""
 
@@ -173,8 +179,7 @@ class SecurityHeadersMiddleware:
 
     @staticmethod
     def _headers(policy: str) -> list[tuple[bytes, bytes]]:
-        pairs = [("content-security-policy", policy), *FIXED_HEADERS]
-        return [(k.encode("latin-1"), v.encode("latin-1")) for k, v in pairs]
+        return security_headers(policy)
 
 
 _SECURITY_NAMES = frozenset(

@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 from fastapi import FastAPI, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.headers import none_match
 from geo.settings import Settings
@@ -51,6 +50,10 @@ class CachedResponse:
     etag: str
     gzipped: bytes | None = None
     headers: tuple[tuple[str, str], ...] = ()
+    wire: dict[Hashable, list[tuple[bytes, bytes]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    """Response headers made once per variant by :mod:`api.fast_items`."""
 
     @classmethod
     def make(
@@ -214,49 +217,3 @@ async def cached(
     if raw_key is not None:
         served.cache.put(raw_key, entry)
     return respond(request, entry, max_age=served.max_age)
-
-
-def raw_items_key(request: Request, served: ServedBuild) -> Hashable:
-    """The key of an items answer by the request as it came (before any parsing): the build,
-    the scope's own path and query bytes, the base URL, Accept-Language and Accept."""
-    return (
-        "items-raw",
-        served.loaded_key,
-        # the scope's own bytes: request.url would decode the query as strict UTF-8
-        request.scope["path"],
-        bytes(request.scope.get("query_string", b"")),
-        str(request.base_url),
-        request.headers.get("accept-language"),
-        request.headers.get("accept"),
-    )
-
-
-class CachedItemsMiddleware:
-    """Answer a repeated GET of build-layer items from the response cache before routing.
-
-    The same answer the items route gives from its cache (:func:`raw_items_key`, only ever
-    stored for cacheable build layers after a full answer), without the routing, dependency
-    and error layers around it. A request with an ``Origin`` (CORS) or when a new build is
-    in place goes the whole way.
-    """
-
-    def __init__(self, app: ASGIApp, served: Callable[[], ServedBuild]) -> None:
-        self.app = app
-        self.served = served
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Send the cached entry of a known items request, else run the app."""
-        path = scope.get("path", "") if scope["type"] == "http" else ""
-        if (
-            scope.get("method") == "GET"
-            and path.startswith("/collections/")
-            and path.endswith("/items")
-        ):
-            request = Request(scope)
-            if "origin" not in request.headers:
-                served = self.served()
-                hit = served.cache.get(raw_items_key(request, served))
-                if hit is not None and not served.is_stale():
-                    await respond(request, hit, max_age=served.max_age)(scope, receive, send)
-                    return
-        await self.app(scope, receive, send)

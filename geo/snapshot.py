@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gc
 import json
+import math
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -370,7 +371,7 @@ class SnapshotHolder:
         self.checks = 0
         """How many times the file was looked at for a replacement (:meth:`is_stale`)."""
         self._snapshot: BuildSnapshot | None = None
-        self._checked = 0.0
+        self._checked = -math.inf  # never: time.monotonic() may be small (a machine just booted)
         self._replaced = False
         self._lock = threading.Lock()
 
@@ -429,7 +430,7 @@ class SnapshotHolder:
 
     def refresh(self) -> BuildSnapshot:
         """Look at the file now (not at the next check) and serve the newest build."""
-        self._checked = 0.0
+        self._checked = -math.inf
         return self.current()
 
     def _changed(self, snapshot: BuildSnapshot) -> bool:

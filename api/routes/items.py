@@ -30,6 +30,7 @@ from api.deps import (
     get_lang,
     get_registry,
 )
+from api.fast_items import raw_items_key, request_headers
 from api.headers import none_match
 from api.links import RequestHrefs
 from api.ogc_html import page_response, wants_page
@@ -48,7 +49,7 @@ from api.openapi import (
 )
 from api.params import reject_unknown_query
 from api.responses import GeoJSONResponse
-from api.store import CachedResponse, cached, raw_items_key, respond, served_build
+from api.store import CachedResponse, cached, respond, served_build
 from geo.ogc.links import item_links, items_links
 from geo.ogc.providers.base import CollectionProvider, Selection, Written
 from geo.ogc.providers.registry import Registry
@@ -145,8 +146,9 @@ async def serve_items(
     drop = (*drop, "f") if page else drop
     served = served_build(request.app)
     base = str(request.base_url)
-    raw_key = raw_items_key(request, served)
-    hit = None if page else served.cache.get(raw_key)
+    headers = request_headers(request.scope)  # None with an Origin: CORS answers it
+    raw_key = None if headers is None else raw_items_key(request.scope, headers, served.loaded_key)
+    hit = None if page or raw_key is None else served.cache.get(raw_key)
     if hit is not None and not served.is_stale():
         return respond(request, hit, max_age=served.max_age)
     registry = await get_registry(request)

@@ -234,6 +234,12 @@ def test_build_layers_are_cached_by_the_proxy_with_one_etag_for_every_instance(
         assert all(href.startswith(cluster.proxy) for href in links), links
         (etag,) = direct
         assert c.get(cluster.proxy + path, headers={"If-None-Match": etag}).status_code == 304
+        # a browser on another site (CORS) never gets the entry cached for a request without an
+        # Origin: that one has no Access-Control-Allow-Origin
+        assert "access-control-allow-origin" not in statuses[-1].headers
+        for _ in range(2):
+            cors = c.get(cluster.proxy + path, headers={"Origin": "https://gis.example.org"})
+            assert cors.headers["access-control-allow-origin"] == "*", cors.headers
         # a request with a token is never answered from the cache
         private = c.get(cluster.proxy + path, headers=cluster.auth())
         assert private.headers["x-cache-status"] == "BYPASS"
