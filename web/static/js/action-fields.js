@@ -40,6 +40,13 @@ export function fieldText(name, value, props = {}) {
 
 /* The status with its colour dot. */
 export function statusBadge(status) {
+  if (!status) { // not stated (a related initiative's source names none): shown as not known
+    return el("span", { className: "status status-unknown" }, [
+      el("span", { className: "swatch", style: `background:${cfg.styles.status_unknown}`,
+        "aria-hidden": "true" }),
+      ` ${t("status.unknown")}`,
+    ]);
+  }
   const colour = cfg.styles.statuses[status] || cfg.styles.statuses[cfg.vocabulary.status_default];
   return el("span", { className: `status status-${status}` }, [
     el("span", { className: "swatch", style: `background:${colour}`, "aria-hidden": "true" }),
@@ -49,6 +56,9 @@ export function statusBadge(status) {
 
 /* A progress bar with its percent as text (the bar is decoration; the text is read out). */
 export function progressBar(value) {
+  if (value === null || value === undefined) { // not stated: no data, not 0 %
+    return el("span", { className: "progress no-progress muted", text: t("legend.no_data") });
+  }
   const percent = Math.max(0, Math.min(100, Number(value) || 0));
   return el("span", { className: "progress" }, [
     el("span", { className: "progress-bar", "aria-hidden": "true" }, [
