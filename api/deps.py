@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from typing import Annotated
+from functools import partial
+from typing import Annotated, Any
 
 from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -70,7 +71,11 @@ _action_store_lock = threading.Lock()
 
 def get_action_store(request: Request) -> ActionStore:
     """The actions store of the app, created (and migrated) on first use."""
-    app = request.app
+    return action_store_of(request.app)
+
+
+def action_store_of(app: Any) -> ActionStore:
+    """The actions store of ``app``, created (and migrated) on first use."""
     store: ActionStore | None = getattr(app.state, "action_store", None)
     if store is not None and getattr(app.state, "action_store_ready", False):
         return store
@@ -125,12 +130,22 @@ def token_of(request: Request) -> Token | None:
 async def get_registry(request: Request) -> Registry:
     """Every collection of the request: the served build's layers, the actions, the gaps
     (before any build, the actions alone)."""
+    app = request.app
     try:
         snapshot = await get_snapshot(request)
     except NoBuildError as missing:
         return Registry(None, lambda: get_action_store(request), no_build=missing)
-    stale_after = request.app.state.settings.flood_feed_stale_seconds
-    return Registry(snapshot, lambda: get_action_store(request), flood_stale_after=stale_after)
+    stale_after = app.state.settings.flood_feed_stale_seconds
+    # one registry per served build (its providers hold no request): made again only when
+    # the build or the setting changes, not on every request (a few hundred microseconds)
+    key = (snapshot.key, stale_after)
+    kept: tuple[Any, Registry] | None = getattr(app.state, "registry", None)
+    if kept is not None and kept[0] == key:
+        return kept[1]
+    store = partial(action_store_of, app)
+    registry = Registry(snapshot, store, flood_stale_after=stale_after)
+    app.state.registry = (key, registry)
+    return registry
 
 
 RegistryDep = Annotated[Registry, Depends(get_registry)]

@@ -1,15 +1,17 @@
-"""The one way the API spells a URL: Starlette's ``url_for`` and ``include_query_params``.
+"""The one way the API spells a URL: the routes' own paths, by route name, URL-encoded.
 
 :class:`RequestHrefs` implements :class:`geo.ogc.links.Hrefs` for a request, so every link of
 every collection (pages, features, documents, Location headers) is built from the route names
 below, with path values quoted and query values URL-encoded (``Dinas SDA & PU`` becomes
-``Dinas+SDA+%26+PU``); no link is assembled by joining strings.
+``Dinas+SDA+%26+PU``). The path of a route is asked of the router (``url_path_for``) once per
+route and set of path parameters and kept as a template: the router walks every route on each
+call (2 ms of the 5 ms of one action's answer went there, five links a feature).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import Request
 
@@ -30,6 +32,25 @@ class RequestHrefs:
 
     def __init__(self, request: Request) -> None:
         self.request = request
+        base = request.base_url
+        self._base = f"{base.scheme}://{base.netloc}{base.path.rstrip('/')}"
+
+    def _template(self, route: str, names: tuple[str, ...]) -> str:
+        """The path of ``route`` with ``{name}`` for each path parameter (asked once)."""
+        state = self.request.app.state
+        templates: dict[tuple[str, tuple[str, ...]], str] | None = getattr(
+            state, "url_templates", None
+        )
+        if templates is None:
+            templates = state.url_templates = {}
+        template = templates.get((route, names))
+        if template is None:
+            marks = {n: f"__{i}__" for i, n in enumerate(names)}
+            path = str(self.request.app.url_path_for(route, **marks))
+            for n, mark in marks.items():
+                path = path.replace(mark, "{" + n + "}")
+            template = templates[(route, names)] = path
+        return template
 
     def url(
         self,
@@ -39,7 +60,8 @@ class RequestHrefs:
     ) -> str:
         """The absolute URL of resource ``name`` with ``path`` and ``query``, URL-encoded."""
         params = {k: quote(str(v), safe="") for k, v in (path or {}).items()}
-        url = self.request.url_for(ROUTE_NAMES[name], **params)
+        template = self._template(ROUTE_NAMES[name], tuple(sorted(params)))
+        url = self._base + template.format(**params)
         if query:
-            url = url.include_query_params(**dict(query))
-        return str(url)
+            url += "?" + urlencode([(str(k), str(v)) for k, v in dict(query).items()])
+        return url

@@ -64,6 +64,14 @@ class CachedResponse:
         gz = gzip.compress(body, compresslevel=5, mtime=0) if len(body) >= GZIP_MIN_BYTES else None
         return cls(body, media_type, etag, gz, tuple((headers or {}).items()))
 
+    @classmethod
+    def once(
+        cls, body: bytes, media_type: str, headers: dict[str, str] | None = None
+    ) -> CachedResponse:
+        """A response answered once and never kept (the actions, the live flood feed): no hash,
+        no gzip copy (the gzip middleware compresses it for a client that asks)."""
+        return cls(body, media_type, "", None, tuple((headers or {}).items()))
+
     @property
     def size(self) -> int:
         """Bytes held."""

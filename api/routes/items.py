@@ -160,13 +160,14 @@ async def serve_items(
     hrefs = RequestHrefs(request)
     # a cached body is the build's, the same in every worker: so is its timeStamp (and ETag)
     stamp = registry.snapshot.built_at if provider.cacheable else None
+    finish = CachedResponse.make if provider.cacheable else CachedResponse.once
 
     def make() -> CachedResponse:
         chosen = in_crs(provider.query(query), query.crs)
         headers = _headers(provider.download_name, query, lang)
         file = _file(request, registry, collection_id, query, chosen, lang)
         if file is not None:
-            return CachedResponse.make(file, MEDIA_TYPES[query.fmt], headers)
+            return finish(file, MEDIA_TYPES[query.fmt], headers)
         title = provider.describe().title(lang)
         links = items_links(
             hrefs,
@@ -184,7 +185,7 @@ async def serve_items(
             timestamp=stamp or _timestamp(),
             members=chosen.members,
         )
-        return CachedResponse.make(body, MEDIA_TYPES[query.fmt], headers)
+        return finish(body, MEDIA_TYPES[query.fmt], headers)
 
     if not provider.cacheable:
         entry = await run_in_threadpool(make)
@@ -250,15 +251,16 @@ async def item(
     redirect = canonical_redirect(request, provider, feature_id)
     if redirect is not None:
         return redirect
+    finish = CachedResponse.make if provider.cacheable else CachedResponse.once
 
     def render(chosen: Selection) -> CachedResponse:
         chosen = in_crs(chosen, query.crs)
         headers = _headers(f"{provider.download_name}-{feature_id}", query, lang)
         file = _file(request, registry, collection_id, query, chosen, lang)
         if file is not None:
-            return CachedResponse.make(file, MEDIA_TYPES[query.fmt], headers)
+            return finish(file, MEDIA_TYPES[query.fmt], headers)
         body = _item_body(request, provider, feature_id, chosen, lang)
-        return CachedResponse.make(body, MEDIA_TYPES[query.fmt], headers)
+        return finish(body, MEDIA_TYPES[query.fmt], headers)
 
     if provider.cacheable:  # an unknown feature raises in make(): nothing is cached
         served = served_build(request.app)

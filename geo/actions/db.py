@@ -11,11 +11,14 @@ snapshot, and ``synchronous=FULL`` makes every acknowledged commit durable.
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import orjson
+import psycopg.types.json
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
@@ -44,6 +47,16 @@ def redact_url(url: str) -> str:
         return sa.make_url(url).render_as_string(hide_password=True)
     except sa.exc.ArgumentError:
         return "<unparsable database URL>"
+
+
+def _json_loads(data: bytes | str) -> Any:
+    """orjson, or the json module for what orjson refuses. (orjson reads an integer beyond 64
+    bits as a float; the store's JSON holds none: its numbers are coordinates, progress and
+    budgets of at most 10^15.)"""
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return json.loads(data)
 
 
 def create_db_engine(url: str, *, busy_timeout_ms: int = 15_000) -> Engine:
@@ -77,9 +90,17 @@ def create_db_engine(url: str, *, busy_timeout_ms: int = 15_000) -> Engine:
     if backend == "postgresql":
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
-        return sa.create_engine(
+        engine = sa.create_engine(
             parsed, pool_pre_ping=True, pool_size=10, max_overflow=20, pool_timeout=30
         )
+
+        @event.listens_for(engine, "connect")
+        def _json_by_orjson(dbapi_conn: Any, _record: Any) -> None:
+            # the JSON columns (partners, kelurahan, ...) of every row are read by orjson,
+            # several times faster than the json module (a third of listing 30 actions)
+            psycopg.types.json.set_json_loads(_json_loads, dbapi_conn)
+
+        return engine
     if backend != "sqlite":
         raise ServiceUnavailableError(
             f"KETAHANAN_DATABASE_URL: the actions store needs SQLite or PostgreSQL, not "

@@ -251,6 +251,30 @@ def test_build_layers_are_cached_by_the_proxy_with_one_etag_for_every_instance(
 
 
 @pytest.mark.realdata
+def test_clients_asking_for_different_variants_do_not_evict_each_other(cluster: Cluster) -> None:
+    """The cache key folds Accept and Accept-Encoding and nginx checks Vary: QGIS (Accept:
+    application/geo+json), a script (Accept: */*), and gzip and English readers each keep an
+    entry of their own once filled, and none evicts another's (no MISS, no fetch each time)."""
+    path = f"{KELURAHAN}?limit=4&properties=nama&zoom=11"
+    clients = (
+        {"Accept": "application/geo+json", "Accept-Encoding": "identity"},
+        {"Accept": "*/*", "Accept-Encoding": "identity"},
+        {"Accept": "*/*", "Accept-Encoding": "gzip, deflate"},
+        {"Accept": "*/*", "Accept-Encoding": "gzip, deflate, br", "Accept-Language": "en"},
+    )
+    with httpx.Client(timeout=60) as c:
+        for headers in clients:  # each fills its entry
+            assert c.get(cluster.proxy + path, headers=headers).status_code == 200
+        for _ in range(3):  # and then finds it, whoever asked in between
+            for headers in clients:
+                got = c.get(cluster.proxy + path, headers=headers)
+                assert got.headers["x-cache-status"] == "HIT", headers
+        english = c.get(cluster.proxy + path, headers=clients[3])
+        assert english.headers["content-language"] == "en"
+        assert english.headers["content-encoding"] == "gzip"
+
+
+@pytest.mark.realdata
 def test_sixteen_writers_over_both_instances_lose_no_update(cluster: Cluster) -> None:
     threads, rounds, actions = 16, 12, 6
     auth = cluster.auth()

@@ -76,7 +76,12 @@ class FloodLiveProvider:
         self.id = FLOOD_LIVE
         self.download_name = FLOOD_LIVE
         self.prose = collection_prose(FLOOD_LIVE)
-        self._position = {int(f): i for i, f in enumerate(rw.feature_ids)}
+
+    @cached_property
+    def _position(self) -> dict[int, int]:
+        """Row of each RW id in the build's RW layer (made when first needed: the registry
+        makes this provider for every request, most of which never read the feed)."""
+        return {int(f): i for i, f in enumerate(self.rw.feature_ids)}
 
     def _view(self, fetches: Sequence[FetchRecord]) -> Collection:
         by_id = {f.id: f for f in fetches}
