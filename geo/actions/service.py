@@ -239,12 +239,18 @@ class ActionService:
             return (minx, miny, maxx, maxy)
         return self.places.bounds_of(checked.kelurahan)
 
-    def _orgs_of(self, props: dict[str, Any]) -> None:
+    def _orgs_of(self, props: dict[str, Any], base: Action | None = None) -> None:
         """Resolve ``lead_agency`` and ``partners`` to organisations (422 for an unknown one):
-        store their ids and show their names."""
+        store their ids and show their names. Names just as ``base`` stores them (a patch of
+        the status or the budget) keep ``base``'s ids unasked: a rename or merge rewrites the
+        stored names of every action, so they always name those organisations."""
         if self.organisations is None:
             return
         lead = props.get("lead_agency")
+        if base is not None and _same_orgs(props, base.props):
+            props["lead_org_id"] = base.props.get("lead_org_id")
+            props["partner_org_ids"] = list(base.props.get("partner_org_ids") or [])
+            return
         org = self.organisations.resolve(lead) if lead else None
         props["lead_agency"] = org.name if org else None
         props["lead_org_id"] = org.id if org else None
@@ -270,7 +276,7 @@ class ActionService:
         for name in ("pillar", "status", "kind"):  # enums stored as their text (None stays)
             value = getattr(checked.props, name)
             props[name] = None if value is None else str(value)
-        self._orgs_of(props)
+        self._orgs_of(props, base)
         return Action(
             id=action_id,
             props=props,
@@ -550,6 +556,19 @@ def _patch_members(patch: Any) -> dict[str, Any]:
             ],
         )
     return {k: patch[k] for k in ("properties", "geometry") if k in patch}
+
+
+def _same_orgs(props: dict[str, Any], stored: dict[str, Any]) -> bool:
+    """Whether ``props`` name the lead and partners exactly as ``stored`` holds them, ids
+    included (an action from before organisations has names without ids: resolved again)."""
+    lead, partners = props.get("lead_agency"), list(props.get("partners") or [])
+    ids = list(stored.get("partner_org_ids") or [])
+    return (
+        lead == stored.get("lead_agency")
+        and partners == list(stored.get("partners") or [])
+        and (lead is None) == (stored.get("lead_org_id") is None)
+        and len(ids) == len(partners)
+    )
 
 
 def _org_name(actor: str) -> str | None:

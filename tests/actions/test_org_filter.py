@@ -8,8 +8,11 @@ one with partner BPBD. So BPBD leads one and is a partner in one.
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 from actionkit import Tokens, point_feature
 from fastapi.testclient import TestClient
+
+from geo.actions.store import ActionStore
 
 pytestmark = pytest.mark.realdata
 
@@ -83,3 +86,37 @@ def test_a_bad_org_filter_is_a_400_that_says_why(
     got = client.get(ITEMS, params=params)
     assert got.status_code == 400, got.text
     assert words in got.json()["description"]
+
+
+def test_a_patch_keeps_the_organisations_and_resolves_names_without_ids(
+    client: TestClient, tokens: Tokens, store: ActionStore
+) -> None:
+    """A patch of the budget keeps the stored ids without asking for the names again; an
+    action whose names have no ids (written before organisations) gets them on its next
+    change."""
+    _seed(client, tokens)
+    admin = tokens.header(tokens.admin)
+    first = client.get(ITEMS, params={"q": "Pompa"}).json()["features"][0]
+    url = f"{ITEMS}/{first['id']}"
+    bpbd, dsda = (store.organisations.lookup(n).id for n in ("BPBD", "DSDA"))
+    patched = client.patch(
+        url, json={"properties": {"budget_idr": 5}}, headers={**admin, "If-Match": '"1"'}
+    )
+    assert patched.status_code == 200, patched.text
+    action = store.get(first["id"])
+    assert (action.props["lead_org_id"], action.props["partner_org_ids"]) == (bpbd, [dsda])
+    with store.write() as conn:  # as a store from before organisations held it
+        conn.execute(
+            sa.text("UPDATE actions SET lead_org_id = NULL, partner_org_ids = NULL WHERE id = :i"),
+            {"i": first["id"]},
+        )
+    again = client.patch(
+        url, json={"properties": {"budget_idr": 6}}, headers={**admin, "If-Match": '"2"'}
+    )
+    assert again.status_code == 200, again.text
+    action = store.get(first["id"])
+    assert (action.props["lead_org_id"], action.props["partner_org_ids"]) == (bpbd, [dsda])
+    assert (
+        client.get(ITEMS, params={"org": "DSDA", "org_role": "partner"}).json()["numberMatched"]
+        == 1
+    )
