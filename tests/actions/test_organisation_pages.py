@@ -125,3 +125,26 @@ def test_the_tracker_filter_shows_the_organisation_asked_for(
         page = client.get("/aksi", params={"org": ref, "org_role": "partner"}).text
         assert f'<option value="{dsda}" selected>' in page, ref
         assert '<option value="partner" selected>' in page
+
+
+def test_the_map_is_framed_on_the_mainland_and_counts_the_islands(
+    client: TestClient, tokens: Tokens, store: ActionStore
+) -> None:
+    """Kelurahan of Kepulauan Seribu lie 40 km out at sea: the map frames the city and says
+    how many island kelurahan the organisation's actions touch."""
+    admin = tokens.header(tokens.admin)
+    island = {
+        "type": "Feature",
+        "geometry": None,
+        "properties": {"title": "Air bersih pulau", "pillar": "sehat", "lead_agency": "PAM Jaya"},
+    }
+    island["properties"]["unit_codes"] = ["31.01.01"]  # kecamatan Kepulauan Seribu Utara
+    made = client.post(ITEMS, json=island, headers=admin)
+    assert made.status_code == 201, made.text
+    islands = len(made.json()["properties"]["kelurahan"])
+    assert islands >= 2
+    mainland = point_feature(*GAMBIR, title="Pipa Gambir", lead_agency="PAM Jaya")
+    assert client.post(ITEMS, json=mainland, headers=admin).status_code == 201
+    page = client.get(f"/organisasi/{_org_id(store, 'PAM Jaya')}").text
+    svg = page[page.index("<svg") : page.index("</svg>")]
+    assert f"Kepulauan Seribu: {islands} kelurahan" in svg

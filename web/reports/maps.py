@@ -42,6 +42,8 @@ COLOURS = {
     "unit_edge": "#bd0026",
 }
 """Fills and edges of the unit map."""
+ISLANDS_KOTA = "31.01."
+"""Code prefix of the kelurahan of Kepulauan Seribu (islands far off the mainland)."""
 ROLE_FILLS = {"lead": "#fcae91", "partner": "#cbc9e2"}
 """Fill of the kelurahan an organisation's actions touch: those it leads, those it partners in."""
 COMPARE = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a")
@@ -285,19 +287,37 @@ def organisation_map_svg(
         if p is not None and p not in set(led)
     ]
     drawn = _actions_metric(actions)
-    shown = [kel[p] for p in (*led, *partnered) if kel[p] is not None] + [g for g, _ in drawn]
+    codes = units.frames["kelurahan"]["kode"].astype(str).tolist()
+    touched = [p for p in (*led, *partnered) if kel[p] is not None]
+    islands = [p for p in touched if codes[p].startswith(ISLANDS_KOTA)]
+    # framed on the mainland: kelurahan of Kepulauan Seribu, 40 km out to sea, would shrink
+    # the city to a corner of the map; they are counted on it instead (unless they are all)
+    mainland = [kel[p] for p in touched if p not in set(islands)] + [g for g, _ in drawn]
+    shown = mainland or [kel[p] for p in islands]
     if not shown:
         return None
     kota = _metric(units, "kota")
     fig, ax = plt.subplots(figsize=(width_in, height_in))
     view = _frame(ax, shapely.total_bounds(np.asarray(shown, dtype=object)))
+    if mainland and islands:
+        ax.text(
+            0.01,
+            0.99,
+            f"Kepulauan Seribu: {len(islands)} kelurahan",
+            transform=ax.transAxes,
+            fontsize=7,
+            va="top",
+            color="#424242",
+        )
     context = [g for g in kota if g is not None and g.intersects(view)]
     _draw(ax, context, facecolor=COLOURS["neighbour"], edgecolor=COLOURS["edge"], linewidth=0.8)
     for positions, fill in ((partnered, ROLE_FILLS["partner"]), (led, ROLE_FILLS["lead"])):
         _draw(ax, [kel[p] for p in positions], facecolor=fill, edgecolor="#616161", linewidth=0.3)
     names = units.frames["kota"]["nama"].astype(str).tolist()
-    for geom, name in zip(kota, names, strict=True):
-        if geom is not None and geom.intersects(view):
+    kota_codes = units.frames["kota"]["kode"].astype(str).tolist()
+    for geom, name, code in zip(kota, names, kota_codes, strict=True):
+        off_frame = bool(mainland) and f"{code}.".startswith(ISLANDS_KOTA)  # counted above
+        if geom is not None and geom.intersects(view) and not off_frame:
             _label(ax, geom, name, 6.5, view)
     _draw_actions(ax, actions, marker=4.0)
     return _svg(fig)
