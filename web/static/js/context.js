@@ -48,19 +48,29 @@ export function createContext({ map, group, tiles }) {
     document.body.setAttribute("data-basemap", "none");
     return;
   }
-  let failures = 0;
-  let loads = 0;
+  // folium adds the tiles before this module runs: tiles that already failed (or loaded)
+  // are counted from the layer's own state (Leaflet marks a loaded tile's element with
+  // leaflet-tile-loaded; a failed one is done without it), the rest from the events
+  const done = Object.values(tiles._tiles || {}).filter((tile) => tile.loaded);
+  let loads = done.filter((tile) => tile.el.classList.contains("leaflet-tile-loaded")).length;
+  let failures = done.length - loads;
+  let gaveUp = false;
+  function giveUpWhenFailing() {
+    if (gaveUp || loads > 0 || failures < FAILURES_BEFORE_GIVING_UP) {
+      return;
+    }
+    gaveUp = true;
+    map.removeLayer(tiles); // no more requests that cannot succeed
+    map.addLayer(group);
+    notice(map, t("map.tiles_failed"));
+    document.body.setAttribute("data-basemap", "failed");
+  }
   tiles.on("tileload", () => {
     loads += 1;
   });
   tiles.on("tileerror", () => {
     failures += 1;
-    if (loads > 0 || failures !== FAILURES_BEFORE_GIVING_UP) {
-      return;
-    }
-    map.removeLayer(tiles); // no more requests that cannot succeed
-    map.addLayer(group);
-    notice(map, t("map.tiles_failed"));
-    document.body.setAttribute("data-basemap", "failed");
+    giveUpWhenFailing();
   });
+  giveUpWhenFailing();
 }
