@@ -26,8 +26,9 @@ from geo.snapshot import BuildSnapshot
 from geo.vocabulary import DEFAULT_LANGUAGE, LANGUAGES
 
 
-def get_app_settings(request: Request) -> Settings:
-    """The settings the app was created with."""
+async def get_app_settings(request: Request) -> Settings:
+    """The settings the app was created with. (The cheap dependencies are ``async``: FastAPI
+    runs a plain ``def`` dependency in the thread pool, a hand-off each way per request.)"""
     settings: Settings = request.app.state.settings
     return settings
 
@@ -69,9 +70,13 @@ LangDep = Annotated[str, Depends(get_lang)]
 _action_store_lock = threading.Lock()
 
 
-def get_action_store(request: Request) -> ActionStore:
-    """The actions store of the app, created (and migrated) on first use."""
-    return action_store_of(request.app)
+async def get_action_store(request: Request) -> ActionStore:
+    """The actions store of the app, created (and migrated, in the thread pool) on first use."""
+    app = request.app
+    store: ActionStore | None = getattr(app.state, "action_store", None)
+    if store is not None and getattr(app.state, "action_store_ready", False):
+        return store
+    return await run_in_threadpool(action_store_of, app)
 
 
 def action_store_of(app: Any) -> ActionStore:
@@ -124,7 +129,7 @@ CurrentTokenDep = Annotated[Token | None, Depends(get_current_token)]
 
 def token_of(request: Request) -> Token | None:
     """The token of the request's Authorization header, checked against the store."""
-    return get_current_token(request, get_action_store(request))
+    return get_current_token(request, action_store_of(request.app))
 
 
 async def get_registry(request: Request) -> Registry:
@@ -134,7 +139,7 @@ async def get_registry(request: Request) -> Registry:
     try:
         snapshot = await get_snapshot(request)
     except NoBuildError as missing:
-        return Registry(None, lambda: get_action_store(request), no_build=missing)
+        return Registry(None, lambda: action_store_of(app), no_build=missing)
     stale_after = app.state.settings.flood_feed_stale_seconds
     # one registry per served build (its providers hold no request): made again only when
     # the build or the setting changes, not on every request (a few hundred microseconds)
@@ -182,7 +187,7 @@ class WriteTarget:
     actor: str
 
 
-def get_write_target(
+async def get_write_target(
     collection_id: Annotated[str, Path(alias="collectionId", description="A collection id.")],
     request: Request,
     registry: Annotated[Registry, Depends(get_registry)],

@@ -13,10 +13,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import get_action_store
+from api.deps import action_store_of
 from api.store import served_build
 from geo.errors import KetahananError
 from geo.flood.follower import BackgroundFollower, rw_index
@@ -48,8 +48,7 @@ def with_flood_follower(inner: Any) -> Any:
         follower = None
         if settings.flood_feed_url:
             try:
-                request = Request({"type": "http", "app": app, "headers": []})
-                store = await run_in_threadpool(get_action_store, request)
+                store = await run_in_threadpool(action_store_of, app)
                 follower = BackgroundFollower(
                     store.flood,
                     store.engine,

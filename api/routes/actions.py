@@ -22,9 +22,9 @@ from api.deps import (
     CurrentTokenDep,
     FeatureId,
     RegistryDep,
+    action_store_of,
     allow_read,
     expected_version,
-    get_action_store,
     writer,
 )
 from api.openapi import DOWNLOAD, IF_MATCH, IMPORT_DOC, IMPORT_REPORT, feature_ok
@@ -169,8 +169,7 @@ def with_actions_startup(inner: Any) -> Any:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[Any]:
         try:
-            request = Request({"type": "http", "app": app, "headers": []})
-            await run_in_threadpool(get_action_store, request)
+            await run_in_threadpool(action_store_of, app)
         except KetahananError as exc:  # requests answer 503 until the database is back
             log.warning("actions store not ready at start-up: %s", exc.message)
         async with inner(app) as state:

@@ -278,19 +278,24 @@ async def item(
             entry = await _entry(served, key, make)
             return page_response(request, "item", entry.body, lang, json_type=MEDIA_TYPES["json"])
         return await cached(request, served, key, make)
-    chosen = await run_in_threadpool(provider.get, feature_id, query)
+    if_none_match = None if page else request.headers.get("if-none-match")
+
+    def read() -> tuple[Selection, CachedResponse | None]:
+        # one trip to the thread pool: the read, then the body unless a 304 answers
+        chosen = provider.get(feature_id, query)
+        if chosen.etag is not None and none_match(if_none_match, (chosen.etag.strip('"'),)):
+            return chosen, None
+        return chosen, render(chosen)
+
+    chosen, answer = await run_in_threadpool(read)
+    if answer is None:  # a versioned feature the client holds (its version is its ETag)
+        return Response(status_code=304, headers={"ETag": str(chosen.etag)})
     if page:
-        entry = await run_in_threadpool(render, chosen)
-        return page_response(request, "item", entry.body, lang, json_type=MEDIA_TYPES["json"])
-    headers: dict[str, str] = {}
-    if chosen.etag is not None:  # a versioned feature: its version is its ETag
-        if none_match(request.headers.get("if-none-match"), (chosen.etag.strip('"'),)):
-            return Response(status_code=304, headers={"ETag": chosen.etag})
+        return page_response(request, "item", answer.body, lang, json_type=MEDIA_TYPES["json"])
+    headers = dict(answer.headers)
+    if chosen.etag is not None:
         headers["ETag"] = chosen.etag
-    entry = await run_in_threadpool(render, chosen)
-    return Response(
-        entry.body, media_type=entry.media_type, headers={**dict(entry.headers), **headers}
-    )
+    return Response(answer.body, media_type=answer.media_type, headers=headers)
 
 
 # --- writes (OGC API - Features Part 4) ---------------------------------------------------------

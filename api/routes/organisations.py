@@ -14,7 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import get_action_store
+from api.deps import action_store_of
 from api.routes.reports import LangQuery, html_error, page_responses, served_units
 from geo.actions.organisations import Organisation
 from geo.actions.summary import OrganisationActions, by_organisation, of_organisation
@@ -30,7 +30,7 @@ _HTML_HEADERS = {"Cache-Control": "no-cache"}
 
 def _groups(request: Request) -> list[OrganisationActions] | None:
     try:
-        return by_organisation(get_action_store(request))
+        return by_organisation(action_store_of(request.app))
     except KetahananError:
         return None
 
@@ -47,7 +47,7 @@ def _one(
     request: Request, ref: str
 ) -> tuple[Organisation, Organisation | None, list[Organisation], OrganisationActions] | None:
     """The organisation ``ref`` names, its parent, the units under it and its actions."""
-    orgs = get_action_store(request).organisations
+    orgs = action_store_of(request.app).organisations
     assert orgs is not None  # an ActionStore always has them
     try:
         org = orgs.lookup(ref)
@@ -56,7 +56,7 @@ def _one(
     everyone = orgs.all()
     parent = next((o for o in everyone if o.id == org.parent_id), None)
     children = [o for o in everyone if o.parent_id == org.id]
-    return org, parent, children, of_organisation(get_action_store(request), org)
+    return org, parent, children, of_organisation(action_store_of(request.app), org)
 
 
 @router.get("/organisasi/{ref}", response_class=HTMLResponse, responses=page_responses(404, 503))

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import ActionStoreDep, SettingsDep, get_action_store
+from api.deps import ActionStoreDep, SettingsDep, action_store_of
 from api.responses import content
 from api.routes.replay import replay_hours
 from api.store import CachedResponse, served_build
@@ -200,7 +200,7 @@ def _organisations(request: Request, ref: str | None) -> tuple[list[Organisation
     """Every organisation, for the tracker's filter, and the id of the one ``ref`` names
     (none when the store cannot be read; None when ``ref`` names none)."""
     try:
-        orgs = get_action_store(request).organisations
+        orgs = action_store_of(request.app).organisations
         if orgs is None:
             return [], None
         everyone = orgs.all()

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import SettingsDep, get_action_store
+from api.deps import SettingsDep, action_store_of
 from api.responses import content
 from api.store import served_build
 from geo.actions.coverage import CoverageGaps, coverage_gaps
@@ -63,7 +63,7 @@ def unit_actions(request: Request, level: str, kode: str) -> list[Action] | None
     """The live actions touching a unit (None when the actions store cannot be read)."""
     flt = ActionFilter(kelurahan=kode) if level == "kelurahan" else ActionFilter(within=kode)
     try:
-        return get_action_store(request).query(flt, limit=None)[0]
+        return action_store_of(request.app).query(flt, limit=None)[0]
     except KetahananError:
         return None
 
@@ -168,7 +168,7 @@ def _summary(
 ) -> tuple[ActionsSummary | None, dict[str, CoverageGaps]]:
     """The actions' figures and each pillar's coverage (None, {} when the store is unreachable)."""
     try:
-        store = get_action_store(request)
+        store = action_store_of(request.app)
         summary = summarise(store, SCORE_PILLARS)
         kelurahan = units.frames["kelurahan"]
         gaps = {p: coverage_gaps(kelurahan, p, store.covered_kelurahan(p)) for p in SCORE_PILLARS}

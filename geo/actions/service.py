@@ -362,7 +362,10 @@ class ActionService:
         action = self._version_of(current.id, checked, current, actor, datetime.now(UTC))
         lead, partners = _orgs(current)
         permit(actor, permission or operation, lead, partners, action.props.get("lead_org_id"))
-        if not self.repository.update(action, self._bounds(checked), current.version, operation):
+        bounds = self._bounds(checked)
+        if not self.repository.update(
+            action, bounds, current.version, operation, kelurahan_before=current.kelurahan
+        ):
             raise self._why_not(current.id, current.version)
         return action
 
