@@ -1,7 +1,7 @@
 """API tokens: bearer secrets with a role, stored only as a sha256 hash.
 
 Creation, hashing, authentication, revocation and role checks live here; the SQL is
-:class:`geo.actions.repository.TokenRepository`'s. Nothing here knows about actions.
+:class:`geo.actions.token_rows.TokenRepository`'s. Nothing here knows about actions.
 
 A token is ``secrets.token_urlsafe(32)``; the database keeps its sha256 hex digest, and a
 presented token is hashed and compared with :func:`hmac.compare_digest`. Tokens are printed
@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Protocol
 
-from geo.actions.repository import TokenRepository, TokenRow
+from geo.actions.token_rows import TokenRepository, TokenRow
 from geo.errors import (
     ConflictError,
     ForbiddenError,

@@ -24,8 +24,9 @@ from geo.actions.db import Database, create_db_engine
 from geo.actions.organisations import Organisations
 from geo.actions.places import Places
 from geo.actions.records import PROPERTY_ORDER, Action, ActionFilter
-from geo.actions.repository import ActionRepository, TokenRepository
+from geo.actions.repository import ActionRepository
 from geo.actions.service import ActionService
+from geo.actions.token_rows import TokenRepository
 from geo.flood.store import FloodFeedStore
 from geo.settings import Settings
 from geo.snapshot import places_reader
