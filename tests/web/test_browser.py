@@ -104,6 +104,29 @@ def test_kelurahan_choropleth_and_legend_follow_the_api(watched: Watched, web_ap
     assert page.locator("#ketahanan-legend h2").inner_text().endswith("(0-1)")
 
 
+def test_a_class_of_one_value_reads_as_that_value(watched: Watched, web_app: WebApp) -> None:
+    """Quantiles of an indicator that is 0 in most kelurahan (share of RWs flooded in Feb 2017):
+    the first class holds only 0, so it reads "0" and the next "> 0 – ...", never "0 – 0"
+    followed by "0 – 0,071". The counts are the API's, the zeros counted in its answer."""
+    column = "siap_rw_flooded_2017_share"
+    page = open_map(watched, web_app, f"?indikator={column}")
+    labels = page.locator("#ketahanan-legend .legend-class .legend-label").all_inner_texts()
+    counts = page.locator("#ketahanan-legend .legend-class .legend-count").all_inner_texts()
+    answer = httpx.get(
+        f"{web_app.base}/collections/kelurahan/items",
+        params={"limit": 1000, "properties": f"kode,{column}"},
+        timeout=30,
+    ).json()
+    zeros = sum(1 for f in answer["features"] if f["properties"][column] == 0)
+    assert zeros > len(answer["features"]) / 5, "the real data has many zeros here"
+    assert labels[0] == "0"
+    assert counts[0] == f"({zeros})"
+    assert re.fullmatch(r"> 0 – \d+,\d+", labels[1]), labels[1]
+    assert all(" – " in label and not label.startswith(">") for label in labels[2:]), labels
+    lower, upper = labels[2].split(" – ")
+    assert lower != upper
+
+
 def matched(app: WebApp, collection: str) -> int:
     """How many features the API has in a collection."""
     response = httpx.get(f"{app.base}/collections/{collection}/items?limit=1", timeout=30)

@@ -11,11 +11,17 @@ import { cfg, el, fmt, label, t } from "./page.js";
 
 const SMALL_SCREEN = "(max-width: 700px)";
 
-/* "0,219 – 0,285": the range of class i (the lowest value opens the first class). */
+/* "0,219 – 0,285": the range of class i (the lowest value opens the first class). A class
+ * is (breaks[i-1], breaks[i]] and the first [lowest, breaks[0]] (geo/classify.py), so when the
+ * lowest value is the first break (quantiles of many zeros) the first class is that one value,
+ * "0", and the next starts above it: "> 0 – 0,071", not "0 – 0" then "0 – 0,071". */
 export function rangeText(classification, i, lowest) {
-  const lower = i === 0 ? lowest : classification.breaks[i - 1];
-  return (lower === null || lower === undefined ? "" : `${fmt(lower)} – `) +
-    fmt(classification.breaks[i]);
+  const { breaks } = classification;
+  const upper = breaks[i];
+  const lower = i === 0 ? lowest : breaks[i - 1];
+  if (lower === null || lower === undefined || lower === upper) return fmt(upper);
+  const afterOneValue = i === 1 && lowest === lower;
+  return `${afterOneValue ? "> " : ""}${fmt(lower)} – ${fmt(upper)}`;
 }
 
 /* The smallest value among features (null when none has one). */
