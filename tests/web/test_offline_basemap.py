@@ -78,6 +78,36 @@ def test_failed_tiles_are_reported_once_and_the_context_is_drawn(
         page.close()
 
 
+def test_on_a_phone_the_notice_spans_the_screen_above_the_buttons(
+    browser_context: Any, down_tiles_app: tuple[str, str], shots: Any
+) -> None:
+    """At 390 px the notice took half the screen (``left: 50%``) and covered the flood
+    replay button; it spans the screen above the replay button and the legend."""
+    base, _ = down_tiles_app
+    page = browser_context.new_page()
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.route(
+        "**/*",
+        lambda r: (
+            r.continue_() if r.request.url.startswith(("http://127.0.0.1:", "data:")) else r.abort()
+        ),
+    )
+    try:
+        page.goto(f"{base}/peta")
+        page.wait_for_selector("body[data-basemap=failed]")
+        notice = page.locator("#ketahanan-notice").bounding_box()
+        assert notice is not None
+        assert notice["width"] >= 0.9 * 390
+        assert notice["x"] >= 0 and notice["x"] + notice["width"] <= 390
+        for below in (".replay-toggle", "#ketahanan-legend"):
+            box = page.locator(below).first.bounding_box()
+            assert box is not None, below
+            assert notice["y"] + notice["height"] <= box["y"], below
+        shots(page, "phone-tiles-failed")
+    finally:
+        page.close()
+
+
 def test_without_a_basemap_the_context_is_the_background(
     watched: Any, web_app: Any, shots: Any
 ) -> None:
