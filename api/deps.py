@@ -70,20 +70,23 @@ LangDep = Annotated[str, Depends(get_lang)]
 _action_store_lock = threading.Lock()
 
 
+def _ready_store(app: Any) -> ActionStore | None:
+    """The actions store of ``app`` once it is made and migrated, else None."""
+    store: ActionStore | None = getattr(app.state, "action_store", None)
+    return store if getattr(app.state, "action_store_ready", False) else None
+
+
 async def get_action_store(request: Request) -> ActionStore:
     """The actions store of the app, created (and migrated, in the thread pool) on first use."""
-    app = request.app
-    store: ActionStore | None = getattr(app.state, "action_store", None)
-    if store is not None and getattr(app.state, "action_store_ready", False):
-        return store
-    return await run_in_threadpool(action_store_of, app)
+    ready = _ready_store(request.app)
+    return ready if ready is not None else await run_in_threadpool(action_store_of, request.app)
 
 
 def action_store_of(app: Any) -> ActionStore:
     """The actions store of ``app``, created (and migrated) on first use."""
-    store: ActionStore | None = getattr(app.state, "action_store", None)
-    if store is not None and getattr(app.state, "action_store_ready", False):
-        return store
+    ready = _ready_store(app)
+    if ready is not None:
+        return ready
     with _action_store_lock:
         store = getattr(app.state, "action_store", None)
         if store is None:

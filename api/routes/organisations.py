@@ -47,7 +47,8 @@ def _one(
     request: Request, ref: str
 ) -> tuple[Organisation, Organisation | None, list[Organisation], OrganisationActions] | None:
     """The organisation ``ref`` names, its parent, the units under it and its actions."""
-    orgs = action_store_of(request.app).organisations
+    store = action_store_of(request.app)
+    orgs = store.organisations
     assert orgs is not None  # an ActionStore always has them
     try:
         org = orgs.lookup(ref)
@@ -56,7 +57,7 @@ def _one(
     everyone = orgs.all()
     parent = next((o for o in everyone if o.id == org.parent_id), None)
     children = [o for o in everyone if o.parent_id == org.id]
-    return org, parent, children, of_organisation(action_store_of(request.app), org)
+    return org, parent, children, of_organisation(store, org)
 
 
 @router.get("/organisasi/{ref}", response_class=HTMLResponse, responses=page_responses(404, 503))

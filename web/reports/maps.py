@@ -281,19 +281,20 @@ def organisation_map_svg(
     """
     kel = _metric(units, "kelurahan")
     led = [p for p in (units.position("kelurahan", k) for k in lead_kelurahan) if p is not None]
+    led_set = set(led)
     partnered = [
         p
         for p in (units.position("kelurahan", k) for k in partner_kelurahan)
-        if p is not None and p not in set(led)
+        if p is not None and p not in led_set
     ]
     drawn = _actions_metric(actions)
     codes = units.frames["kelurahan"]["kode"].astype(str).tolist()
     touched = [p for p in (*led, *partnered) if kel[p] is not None]
-    islands = [p for p in touched if codes[p].startswith(ISLANDS_KOTA)]
+    islands = {p for p in touched if codes[p].startswith(ISLANDS_KOTA)}
     # framed on the mainland: kelurahan of Kepulauan Seribu, 40 km out to sea, would shrink
     # the city to a corner of the map; they are counted on it instead (unless they are all)
-    mainland = [kel[p] for p in touched if p not in set(islands)] + [g for g, _ in drawn]
-    shown = mainland or [kel[p] for p in islands]
+    mainland = [kel[p] for p in touched if p not in islands] + [g for g, _ in drawn]
+    shown = mainland or [kel[p] for p in touched]
     if not shown:
         return None
     kota = _metric(units, "kota")
